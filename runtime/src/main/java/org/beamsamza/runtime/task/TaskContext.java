@@ -1,0 +1,26 @@
+package org.beamsamza.runtime.task;
+
+import java.util.Set;
+import org.beamsamza.runtime.config.Config;
+import org.beamsamza.runtime.job.TaskModel;
+import org.beamsamza.runtime.system.SystemAdmin;
+import org.beamsamza.runtime.system.SystemStreamPartition;
+
+/** What a task knows about itself and its container when it is initialized. */
+public interface TaskContext {
+  TaskName getTaskName();
+
+  TaskModel getTaskModel();
+
+  /** The partitions this task consumes. */
+  default Set<SystemStreamPartition> getSystemStreamPartitions() {
+    return getTaskModel().getInputs();
+  }
+
+  Config getConfig();
+
+  String getContainerId();
+
+  /** The admin of a named system, e.g. to learn a stream's partition count. */
+  SystemAdmin getSystemAdmin(String systemName);
+}
