@@ -1,0 +1,64 @@
+package org.beamsamza.runner;
+
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.DefaultValueFactory;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+
+/** Options of {@link SamzaRunner}; each is validated at {@code run()} with a message naming it. */
+public interface SamzaPipelineOptions extends PipelineOptions {
+  @Description(
+      "Partitions of every repartition stream and the most partitions a bounded source is split into;"
+          + " so the most tasks a stage runs. Default: the number of processors.")
+  @Default.InstanceFactory(AvailableProcessors.class)
+  int getParallelism();
+
+  void setParallelism(int value);
+
+  @Description(
+      "Containers (single-threaded run loops) the job's tasks are spread over. Default: the number of"
+          + " processors, at most --parallelism.")
+  @Default.InstanceFactory(DefaultContainers.class)
+  int getContainers();
+
+  void setContainers(int value);
+
+  @Description("Elements a task processes before it finishes the open bundles.")
+  @Default.Integer(1000)
+  int getBundleSize();
+
+  void setBundleSize(int value);
+
+  @Description(
+      "Milliseconds between window() ticks of every task: processing-time timers fire and open bundles"
+          + " close on this tick (Samza's task.window.ms).")
+  @Default.Long(100)
+  long getWindowMs();
+
+  void setWindowMs(long value);
+
+  @Description(
+      "Milliseconds between commits: bundles finish, outputs and stores flush, then input offsets are"
+          + " checkpointed (Samza's task.commit.ms).")
+  @Default.Long(1000)
+  long getCommitMs();
+
+  void setCommitMs(long value);
+
+  /** Default parallelism: the processors of this machine. */
+  class AvailableProcessors implements DefaultValueFactory<Integer> {
+    @Override
+    public Integer create(PipelineOptions options) {
+      return Runtime.getRuntime().availableProcessors();
+    }
+  }
+
+  /** Default containers: one per processor, never more than the parallelism. */
+  class DefaultContainers implements DefaultValueFactory<Integer> {
+    @Override
+    public Integer create(PipelineOptions options) {
+      int parallelism = options.as(SamzaPipelineOptions.class).getParallelism();
+      return Math.max(1, Math.min(parallelism, Runtime.getRuntime().availableProcessors()));
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package org.beamsamza.runner;
+
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineRunner;
+import org.apache.beam.sdk.metrics.MetricsEnvironment;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsValidator;
+import org.apache.beam.sdk.util.SerializableUtils;
+import org.beamsamza.runner.local.LocalExecution;
+import org.beamsamza.translation.PipelineTranslator;
+import org.beamsamza.translation.plan.ExecutionPlan;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a Beam pipeline on the Samza-style runtime: translates it into stages of stream tasks
+ * joined by partitioned streams, then runs the tasks (locally: containers as threads of this JVM
+ * over the in-memory system). Select it with {@code --runner=SamzaRunner}.
+ */
+public class SamzaRunner extends PipelineRunner<SamzaPipelineResult> {
+  private static final Logger LOG = LoggerFactory.getLogger(SamzaRunner.class);
+
+  private final SamzaPipelineOptions options;
+
+  protected SamzaRunner(SamzaPipelineOptions options) {
+    this.options = options;
+  }
+
+  public static SamzaRunner fromOptions(PipelineOptions options) {
+    return new SamzaRunner(PipelineOptionsValidator.validate(SamzaPipelineOptions.class, options));
+  }
+
+  @Override
+  public SamzaPipelineResult run(Pipeline pipeline) {
+    validate(options);
+    MetricsEnvironment.setMetricsSupported(true);
+    ExecutionPlan plan = translate(pipeline, options);
+    LOG.info("Running {}", plan.describe());
+    byte[] serialized = SerializableUtils.serializeToByteArray(plan);
+    return LocalExecution.start(plan, serialized, options);
+  }
+
+  /** Translates without running: for tests and tools that inspect the plan. */
+  public static ExecutionPlan translate(Pipeline pipeline, SamzaPipelineOptions options) {
+    validate(options);
+    PipelineTranslator.prepare(pipeline);
+    return PipelineTranslator.translate(pipeline, options, options.getParallelism());
+  }
+
+  static void validate(SamzaPipelineOptions options) {
+    requirePositive("parallelism", options.getParallelism());
+    requirePositive("containers", options.getContainers());
+    requirePositive("bundleSize", options.getBundleSize());
+    requirePositive("windowMs", options.getWindowMs());
+    requirePositive("commitMs", options.getCommitMs());
+  }
+
+  private static void requirePositive(String option, long value) {
+    if (value < 1) {
+      throw new IllegalArgumentException("--" + option + " must be at least 1, was " + value);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "SamzaRunner";
+  }
+}

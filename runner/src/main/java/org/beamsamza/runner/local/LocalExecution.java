@@ -1,0 +1,85 @@
+package org.beamsamza.runner.local;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
+import org.beamsamza.runner.SamzaPipelineOptions;
+import org.beamsamza.runner.SamzaPipelineResult;
+import org.beamsamza.runtime.checkpoint.InMemoryCheckpointManager;
+import org.beamsamza.runtime.config.Config;
+import org.beamsamza.runtime.job.JobModel;
+import org.beamsamza.runtime.job.JobModelPlanner;
+import org.beamsamza.runtime.job.StageSpec;
+import org.beamsamza.runtime.local.JobHandle;
+import org.beamsamza.runtime.local.LocalJobRunner;
+import org.beamsamza.runtime.system.StreamSpec;
+import org.beamsamza.runtime.system.SystemFactory;
+import org.beamsamza.runtime.system.SystemStream;
+import org.beamsamza.runtime.system.inmemory.InMemoryStreams;
+import org.beamsamza.runtime.system.inmemory.InMemorySystemFactory;
+import org.beamsamza.translation.plan.BroadcastInputSpec;
+import org.beamsamza.translation.plan.ExecutionPlan;
+import org.beamsamza.translation.plan.KeyedInputSpec;
+import org.beamsamza.translation.plan.SourceInputSpec;
+import org.beamsamza.translation.plan.StagePlan;
+import org.beamsamza.translation.plan.StreamDef;
+import org.beamsamza.translation.source.BoundedSourceSystem;
+import org.beamsamza.translation.task.StageTask;
+import org.beamsamza.translation.task.StageTaskFactory;
+
+/**
+ * Runs a plan in this JVM: intermediate streams in the in-memory system, sources read in process,
+ * containers as threads. The embedded default: nothing to install.
+ */
+public final class LocalExecution {
+  public static final String SOURCE_SYSTEM = "beam-source";
+  public static final String STREAM_SYSTEM = "inmemory";
+
+  private LocalExecution() {}
+
+  public static SamzaPipelineResult start(ExecutionPlan plan, byte[] serializedPlan, SamzaPipelineOptions options) {
+    InMemoryStreams streams = new InMemoryStreams();
+    for (StreamDef stream : plan.streams()) {
+      streams.createStream(
+          StreamSpec.intermediate(new SystemStream(STREAM_SYSTEM, stream.name()), stream.partitionCount()));
+    }
+    Map<String, SystemFactory> systems = new HashMap<>();
+    systems.put(STREAM_SYSTEM, new InMemorySystemFactory(streams));
+    systems.put(SOURCE_SYSTEM, new BoundedSourceSystem(plan.sourcePartitions(), plan.options().get()));
+
+    JobModel jobModel = JobModelPlanner.plan(stageSpecs(plan), options.getContainers());
+    Config config =
+        new Config(
+            Map.of(
+                Config.TASK_WINDOW_MS, Long.toString(options.getWindowMs()),
+                Config.TASK_COMMIT_MS, Long.toString(options.getCommitMs())));
+    MetricsContainerStepMap metrics = new MetricsContainerStepMap();
+    StageTaskFactory tasks =
+        new StageTaskFactory(
+            serializedPlan, metrics, new StageTask.Systems(SOURCE_SYSTEM, STREAM_SYSTEM), options.getBundleSize());
+    JobHandle job = LocalJobRunner.start(jobModel, config, systems, tasks, new InMemoryCheckpointManager());
+    return new SamzaPipelineResult(job, metrics);
+  }
+
+  /** What the job planner needs of each stage: its partitioned and broadcast inputs. */
+  public static List<StageSpec> stageSpecs(ExecutionPlan plan) {
+    List<StageSpec> specs = new ArrayList<>();
+    for (StagePlan stage : plan.stages()) {
+      Map<SystemStream, Integer> partitioned = new java.util.LinkedHashMap<>();
+      for (SourceInputSpec source : stage.sourceInputs()) {
+        partitioned.put(new SystemStream(SOURCE_SYSTEM, source.stream()), source.partitionCount());
+      }
+      for (KeyedInputSpec keyed : stage.keyedInputs()) {
+        partitioned.put(new SystemStream(STREAM_SYSTEM, keyed.stream()), keyed.partitionCount());
+      }
+      Map<SystemStream, Integer> broadcast = new java.util.LinkedHashMap<>();
+      for (BroadcastInputSpec b : stage.broadcastInputs()) {
+        broadcast.put(new SystemStream(STREAM_SYSTEM, b.stream()), 1);
+      }
+      specs.add(new StageSpec(stage.id(), partitioned, broadcast));
+    }
+    return specs;
+  }
+}

@@ -1,0 +1,86 @@
+package org.beamsamza.state.beam;
+
+import org.apache.beam.runners.core.StateInternals;
+import org.apache.beam.runners.core.StateNamespace;
+import org.apache.beam.runners.core.StateTag;
+import org.apache.beam.sdk.state.ReadableState;
+import org.apache.beam.sdk.state.State;
+import org.apache.beam.sdk.state.StateContext;
+import org.apache.beam.sdk.state.WatermarkHoldState;
+import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
+import org.joda.time.Instant;
+
+/**
+ * Decorates one key's {@link StateInternals} so that every watermark hold it writes is mirrored in
+ * the task-wide {@link WatermarkHolds} index.
+ */
+final class HoldTrackingStateInternals implements StateInternals {
+  private final StateInternals delegate;
+  private final ByteKey key;
+  private final WatermarkHolds holds;
+
+  HoldTrackingStateInternals(StateInternals delegate, ByteKey key, WatermarkHolds holds) {
+    this.delegate = delegate;
+    this.key = key;
+    this.holds = holds;
+  }
+
+  @Override
+  public Object getKey() {
+    return delegate.getKey();
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <T extends State> T state(StateNamespace namespace, StateTag<T> address, StateContext<?> c) {
+    T state = delegate.state(namespace, address, c);
+    if (state instanceof WatermarkHoldState hold) {
+      return (T)
+          new TrackedHold(hold, new WatermarkHolds.HoldId(key, namespace.stringKey(), address.getId()));
+    }
+    return state;
+  }
+
+  private final class TrackedHold implements WatermarkHoldState {
+    private final WatermarkHoldState hold;
+    private final WatermarkHolds.HoldId id;
+
+    TrackedHold(WatermarkHoldState hold, WatermarkHolds.HoldId id) {
+      this.hold = hold;
+      this.id = id;
+    }
+
+    @Override
+    public void add(Instant value) {
+      hold.add(value);
+      holds.set(id, hold.read());
+    }
+
+    @Override
+    public void clear() {
+      hold.clear();
+      holds.set(id, null);
+    }
+
+    @Override
+    public Instant read() {
+      return hold.read();
+    }
+
+    @Override
+    public ReadableState<Boolean> isEmpty() {
+      return hold.isEmpty();
+    }
+
+    @Override
+    public TimestampCombiner getTimestampCombiner() {
+      return hold.getTimestampCombiner();
+    }
+
+    @Override
+    public WatermarkHoldState readLater() {
+      hold.readLater();
+      return this;
+    }
+  }
+}

@@ -1,0 +1,176 @@
+package org.beamsamza.state.beam;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeSet;
+import org.apache.beam.runners.core.StateNamespace;
+import org.apache.beam.runners.core.TimerInternals;
+import org.apache.beam.runners.core.TimerInternals.TimerData;
+import org.apache.beam.sdk.state.TimeDomain;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.joda.time.Instant;
+
+/**
+ * The timers of one operator in one task, for all its keys: ordered by firing time per domain so
+ * that the due ones are found without a scan, and indexed by (key, namespace, id, family) so that
+ * setting a timer again replaces it and deleting it is cheap. Held on the heap; the RocksDB backend
+ * stores the same two orders on disk.
+ */
+public final class KeyedTimers {
+  /** A timer of one key. */
+  public record KeyedTimer(ByteKey key, TimerData timer, long seq) {}
+
+  private record TimerId(ByteKey key, StateNamespace namespace, String timerId, String familyId) {}
+
+  private static final java.util.Comparator<KeyedTimer> FIRING_ORDER =
+      java.util.Comparator.<KeyedTimer, Instant>comparing(t -> t.timer().getTimestamp())
+          .thenComparingLong(KeyedTimer::seq);
+
+  private final TreeSet<KeyedTimer> eventTime = new TreeSet<>(FIRING_ORDER);
+  private final TreeSet<KeyedTimer> processingTime = new TreeSet<>(FIRING_ORDER);
+  private final Map<TimerId, KeyedTimer> index = new HashMap<>();
+  private long nextSeq;
+
+  private Instant inputWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
+  private Instant outputWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
+
+  public void setInputWatermark(Instant watermark) {
+    this.inputWatermark = watermark;
+  }
+
+  public void setOutputWatermark(Instant watermark) {
+    this.outputWatermark = watermark;
+  }
+
+  public Instant inputWatermark() {
+    return inputWatermark;
+  }
+
+  public Instant outputWatermark() {
+    return outputWatermark;
+  }
+
+  /** The view of one key that runners-core code (ReduceFnRunner, DoFnRunner) sets timers through. */
+  public TimerInternals forKey(ByteKey key) {
+    return new KeyView(key);
+  }
+
+  /** Removes and returns the earliest event-time timer due at the input watermark, or null. */
+  public KeyedTimer pollDueEventTimer() {
+    return pollDue(eventTime, inputWatermark);
+  }
+
+  /** Removes and returns the earliest processing-time timer due at {@code now}, or null. */
+  public KeyedTimer pollDueProcessingTimer(Instant now) {
+    return pollDue(processingTime, now);
+  }
+
+  /** The earliest output timestamp that a pending event-time timer holds, or null. */
+  public boolean isEmpty() {
+    return index.isEmpty();
+  }
+
+  public int size() {
+    return index.size();
+  }
+
+  private KeyedTimer pollDue(TreeSet<KeyedTimer> queue, Instant now) {
+    if (queue.isEmpty()) {
+      return null;
+    }
+    KeyedTimer first = queue.first();
+    if (first.timer().getTimestamp().isAfter(now)) {
+      return null;
+    }
+    queue.pollFirst();
+    index.remove(idOf(first.key(), first.timer()));
+    return first;
+  }
+
+  private static TimerId idOf(ByteKey key, TimerData timer) {
+    return new TimerId(key, timer.getNamespace(), timer.getTimerId(), timer.getTimerFamilyId());
+  }
+
+  private TreeSet<KeyedTimer> queueFor(TimeDomain domain) {
+    return domain == TimeDomain.EVENT_TIME ? eventTime : processingTime;
+  }
+
+  private void set(ByteKey key, TimerData timer) {
+    TimerId id = idOf(key, timer);
+    KeyedTimer previous = index.remove(id);
+    if (previous != null) {
+      queueFor(previous.timer().getDomain()).remove(previous);
+    }
+    KeyedTimer entry = new KeyedTimer(key, timer, nextSeq++);
+    index.put(id, entry);
+    queueFor(timer.getDomain()).add(entry);
+  }
+
+  private void delete(ByteKey key, StateNamespace namespace, String timerId, String familyId) {
+    KeyedTimer previous = index.remove(new TimerId(key, namespace, timerId, familyId));
+    if (previous != null) {
+      queueFor(previous.timer().getDomain()).remove(previous);
+    }
+  }
+
+  private final class KeyView implements TimerInternals {
+    private final ByteKey key;
+
+    KeyView(ByteKey key) {
+      this.key = key;
+    }
+
+    @Override
+    public void setTimer(
+        StateNamespace namespace,
+        String timerId,
+        String timerFamilyId,
+        Instant target,
+        Instant outputTimestamp,
+        TimeDomain timeDomain) {
+      set(key, TimerData.of(timerId, timerFamilyId, namespace, target, outputTimestamp, timeDomain));
+    }
+
+    @Override
+    @SuppressWarnings("deprecation")
+    public void setTimer(TimerData timerData) {
+      set(key, timerData);
+    }
+
+    @Override
+    public void deleteTimer(StateNamespace namespace, String timerId, String timerFamilyId) {
+      delete(key, namespace, timerId, timerFamilyId);
+    }
+
+    @Override
+    public void deleteTimer(
+        StateNamespace namespace, String timerId, String timerFamilyId, TimeDomain timeDomain) {
+      delete(key, namespace, timerId, timerFamilyId);
+    }
+
+    @Override
+    public void deleteTimer(TimerData timerKey) {
+      delete(key, timerKey.getNamespace(), timerKey.getTimerId(), timerKey.getTimerFamilyId());
+    }
+
+    @Override
+    public Instant currentProcessingTime() {
+      return Instant.now();
+    }
+
+    @Override
+    public Instant currentSynchronizedProcessingTime() {
+      return Instant.now();
+    }
+
+    @Override
+    public Instant currentInputWatermarkTime() {
+      return inputWatermark;
+    }
+
+    @Override
+    public Instant currentOutputWatermarkTime() {
+      return outputWatermark;
+    }
+  }
+}

@@ -1,0 +1,135 @@
+package org.beamsamza.translation;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.runners.TransformHierarchy;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.util.construction.PTransformTranslation;
+import org.apache.beam.sdk.util.construction.SplittableParDo;
+import org.beamsamza.translation.plan.ExecutionPlan;
+import org.beamsamza.translation.translators.CombinePerKeyTranslator;
+import org.beamsamza.translation.translators.CreateViewTranslator;
+import org.beamsamza.translation.translators.FlattenTranslator;
+import org.beamsamza.translation.translators.GroupByKeyTranslator;
+import org.beamsamza.translation.translators.ImpulseTranslator;
+import org.beamsamza.translation.translators.ParDoTranslator;
+import org.beamsamza.translation.translators.ReadBoundedTranslator;
+import org.beamsamza.translation.translators.ReshuffleTranslator;
+import org.beamsamza.translation.translators.WindowAssignTranslator;
+
+/**
+ * Beam pipeline to {@link ExecutionPlan}: walks the pipeline in topological order, hands each
+ * transform to the translator registered for its URN (composites first get the chance to be
+ * translated whole, e.g. Combine.perKey for lifting), then lets {@link StagePlanner} cut stages.
+ * Every transform no translator takes is collected, and translation fails naming all of them.
+ */
+public final class PipelineTranslator {
+  private static final Map<String, TransformTranslator<?>> PRIMITIVES = new HashMap<>();
+  private static final Map<String, TransformTranslator<?>> COMPOSITES = new HashMap<>();
+  private static final Map<Class<?>, TransformTranslator<?>> BY_CLASS = new HashMap<>();
+
+  static {
+    PRIMITIVES.put(PTransformTranslation.IMPULSE_TRANSFORM_URN, new ImpulseTranslator());
+    PRIMITIVES.put(PTransformTranslation.READ_TRANSFORM_URN, new ReadBoundedTranslator());
+    PRIMITIVES.put(PTransformTranslation.PAR_DO_TRANSFORM_URN, new ParDoTranslator());
+    PRIMITIVES.put(PTransformTranslation.GROUP_BY_KEY_TRANSFORM_URN, new GroupByKeyTranslator());
+    PRIMITIVES.put(PTransformTranslation.FLATTEN_TRANSFORM_URN, new FlattenTranslator());
+    PRIMITIVES.put(PTransformTranslation.ASSIGN_WINDOWS_TRANSFORM_URN, new WindowAssignTranslator());
+    PRIMITIVES.put(PTransformTranslation.CREATE_VIEW_TRANSFORM_URN, new CreateViewTranslator());
+    COMPOSITES.put(PTransformTranslation.COMBINE_PER_KEY_TRANSFORM_URN, new CombinePerKeyTranslator());
+    COMPOSITES.put(PTransformTranslation.RESHUFFLE_URN, new ReshuffleTranslator());
+    // Java-only primitives that may have no registered URN.
+    BY_CLASS.put(SplittableParDo.PrimitiveBoundedRead.class, new ReadBoundedTranslator());
+    BY_CLASS.put(View.CreatePCollectionView.class, new CreateViewTranslator());
+  }
+
+  private PipelineTranslator() {}
+
+  /**
+   * Rewrites what must be rewritten before translation: Read transforms back to primitive reads
+   * (Beam expands them into splittable DoFns otherwise).
+   */
+  public static void prepare(Pipeline pipeline) {
+    SplittableParDo.convertReadBasedSplittableDoFnsToPrimitiveReads(pipeline);
+  }
+
+  public static ExecutionPlan translate(Pipeline pipeline, PipelineOptions options, int parallelism) {
+    String jobName = sanitize(options.getJobName());
+    TranslationContext context = new TranslationContext(pipeline, options, parallelism);
+    pipeline.traverseTopologically(new Visitor(context));
+    if (!context.unsupportedTransforms().isEmpty()) {
+      throw new UnsupportedOperationException(
+          "SamzaRunner cannot run this pipeline; unsupported transforms:\n  "
+              + String.join("\n  ", context.unsupportedTransforms()));
+    }
+    StagePlanner.Result stages = new StagePlanner(context, jobName).plan();
+    Map<String, List<List<org.apache.beam.sdk.io.BoundedSource<?>>>> sources = new HashMap<>();
+    for (Object unit : context.units()) {
+      if (unit instanceof TranslationContext.SourceUnit source) {
+        sources.put(source.stream(), source.partitions());
+      }
+    }
+    return new ExecutionPlan(
+        jobName, new SerializablePipelineOptions(options), stages.stages(), stages.streams(), sources);
+  }
+
+  private static String sanitize(String name) {
+    String s = name == null || name.isEmpty() ? "beam-job" : name;
+    return s.replaceAll("[^A-Za-z0-9._-]", "-");
+  }
+
+  private static TransformTranslator<?> translatorFor(PTransform<?, ?> transform, Map<String, TransformTranslator<?>> byUrn) {
+    TransformTranslator<?> byClass = BY_CLASS.get(transform.getClass());
+    if (byClass != null) {
+      return byClass;
+    }
+    String urn = PTransformTranslation.urnForTransformOrNull(transform);
+    return urn == null ? null : byUrn.get(urn);
+  }
+
+  private static final class Visitor extends Pipeline.PipelineVisitor.Defaults {
+    private final TranslationContext context;
+
+    Visitor(TranslationContext context) {
+      this.context = context;
+    }
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public CompositeBehavior enterCompositeTransform(TransformHierarchy.Node node) {
+      if (node.isRootNode() || node.getTransform() == null) {
+        return CompositeBehavior.ENTER_TRANSFORM;
+      }
+      TransformTranslator translator = translatorFor(node.getTransform(), COMPOSITES);
+      if (translator == null) {
+        return CompositeBehavior.ENTER_TRANSFORM;
+      }
+      context.setCurrentNode(node);
+      if (!translator.canTranslate(node.getTransform(), context)) {
+        return CompositeBehavior.ENTER_TRANSFORM;
+      }
+      translator.translate(node.getTransform(), context);
+      return CompositeBehavior.DO_NOT_ENTER_TRANSFORM;
+    }
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public void visitPrimitiveTransform(TransformHierarchy.Node node) {
+      context.setCurrentNode(node);
+      PTransform<?, ?> transform = node.getTransform();
+      TransformTranslator translator = translatorFor(transform, PRIMITIVES);
+      if (translator == null) {
+        String urn = PTransformTranslation.urnForTransformOrNull(transform);
+        context.unsupported(
+            transform.getClass().getName() + (urn == null ? "" : " (" + urn + ")") + " has no SamzaRunner translation");
+        return;
+      }
+      translator.translate(transform, context);
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package org.beamsamza.translation;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.io.BoundedSource;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.runners.AppliedPTransform;
+import org.apache.beam.sdk.runners.TransformHierarchy;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.WindowedValue;
+import org.beamsamza.translation.operators.OperatorFactory;
+
+/**
+ * What translators write into while the pipeline is walked: sources and operators (in topological
+ * order) with the PCollections that join them. {@link StagePlanner} later cuts this graph into
+ * stages at keyed exchanges and side inputs.
+ */
+public final class TranslationContext {
+  /** A source: its partitions, each a list of bounded-source splits. */
+  record SourceUnit(String stepName, String stream, List<List<BoundedSource<?>>> partitions, String output) {}
+
+  /**
+   * An operator. A keyed operator ({@code keyedInput != null}) reads its input through a
+   * repartition stream and so starts a new stage; others fuse with the producers of their inputs.
+   */
+  record NodeUnit(
+      String stepName,
+      OperatorFactory factory,
+      List<String> mainInputs,
+      KeyedInput keyedInput,
+      Map<TupleTag<?>, String> outputs,
+      List<SideInput> sideInputs) {}
+
+  /** A view read by an operator, with the PCollection whose elements make it up. */
+  record SideInput(PCollectionView<?> view, String pcollection, Coder<? extends WindowedValue<?>> coder) {}
+
+  public record KeyedInput(String pcollection, Coder<?> keyCoder, Coder<? extends WindowedValue<?>> valueCoder) {}
+
+  private final Pipeline pipeline;
+  private final PipelineOptions options;
+  private final int parallelism;
+  private final Map<PCollection<?>, String> ids = new IdentityHashMap<>();
+  private final Map<String, String> aliases = new HashMap<>();
+  private final List<Object> units = new ArrayList<>();
+  private final List<String> unsupported = new ArrayList<>();
+  private TransformHierarchy.Node currentNode;
+  private int nextInternalId;
+
+  TranslationContext(Pipeline pipeline, PipelineOptions options, int parallelism) {
+    this.pipeline = pipeline;
+    this.options = options;
+    this.parallelism = parallelism;
+  }
+
+  public PipelineOptions options() {
+    return options;
+  }
+
+  public int parallelism() {
+    return parallelism;
+  }
+
+  void setCurrentNode(TransformHierarchy.Node node) {
+    this.currentNode = node;
+  }
+
+  public String currentStepName() {
+    return currentNode.getFullName();
+  }
+
+  public AppliedPTransform<?, ?, ?> currentApplication() {
+    return currentNode.toAppliedPTransform(pipeline);
+  }
+
+  /** The stable id of a PCollection inside the plan. */
+  public String idOf(PCollection<?> pc) {
+    String id = ids.computeIfAbsent(pc, p -> "pc" + ids.size() + ":" + p.getName());
+    return aliases.getOrDefault(id, id);
+  }
+
+  /** An id for a PCollection that exists only in the plan (e.g. combiner accumulators). */
+  public String newInternalId(String name) {
+    return "internal" + (nextInternalId++) + ":" + name;
+  }
+
+  /** Makes {@code output} another name of {@code input} (a transform that changes nothing). */
+  public void alias(PCollection<?> output, PCollection<?> input) {
+    aliases.put(idOf(output), idOf(input));
+  }
+
+  public void addSource(List<List<BoundedSource<?>>> partitions, PCollection<?> output) {
+    String stream = "source" + units.size();
+    units.add(new SourceUnit(currentStepName(), stream, partitions, idOf(output)));
+  }
+
+  public void addNode(
+      OperatorFactory factory,
+      List<String> mainInputs,
+      Map<TupleTag<?>, String> outputs,
+      List<PCollectionView<?>> sideInputs) {
+    List<SideInput> resolved = new ArrayList<>();
+    for (PCollectionView<?> view : sideInputs) {
+      PCollection<?> pc = view.getPCollection();
+      resolved.add(
+          new SideInput(
+              view,
+              idOf(pc),
+              org.apache.beam.sdk.values.WindowedValues.getFullCoder(
+                  pc.getCoder(), pc.getWindowingStrategy().getWindowFn().windowCoder())));
+    }
+    units.add(new NodeUnit(currentStepName(), factory, mainInputs, null, outputs, resolved));
+  }
+
+  public void addKeyedNode(
+      String stepName, OperatorFactory factory, KeyedInput input, Map<TupleTag<?>, String> outputs) {
+    units.add(new NodeUnit(stepName, factory, List.of(), input, outputs, List.of()));
+  }
+
+  /** A keyed exchange's input as a repartition stream carries it. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public KeyedInput keyedInput(PCollection<?> input) {
+    org.apache.beam.sdk.coders.KvCoder<?, ?> kv = (org.apache.beam.sdk.coders.KvCoder<?, ?>) input.getCoder();
+    return new KeyedInput(
+        idOf(input),
+        kv.getKeyCoder(),
+        (Coder) org.apache.beam.sdk.values.WindowedValues.getFullCoder(
+            kv.getValueCoder(), input.getWindowingStrategy().getWindowFn().windowCoder()));
+  }
+
+  public void addNode(String stepName, OperatorFactory factory, List<String> mainInputs, Map<TupleTag<?>, String> outputs) {
+    units.add(new NodeUnit(stepName, factory, mainInputs, null, outputs, List.of()));
+  }
+
+  /** Records a transform this runner cannot run; {@code run()} fails listing all of them. */
+  public void unsupported(String reason) {
+    unsupported.add(currentStepName() + ": " + reason);
+  }
+
+  List<Object> units() {
+    return units;
+  }
+
+  List<String> unsupportedTransforms() {
+    return unsupported;
+  }
+}

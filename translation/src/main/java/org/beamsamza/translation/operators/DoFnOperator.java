@@ -1,0 +1,212 @@
+package org.beamsamza.translation.operators;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.runners.core.DoFnRunner;
+import org.apache.beam.runners.core.DoFnRunners;
+import org.apache.beam.runners.core.NullSideInputReader;
+import org.apache.beam.runners.core.PushbackSideInputDoFnRunner;
+import org.apache.beam.runners.core.SideInputReader;
+import org.apache.beam.runners.core.SimplePushbackSideInputDoFnRunner;
+import org.apache.beam.runners.core.StateInternals;
+import org.apache.beam.runners.core.StepContext;
+import org.apache.beam.runners.core.TimerInternals;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.DoFnSchemaInformation;
+import org.apache.beam.sdk.transforms.reflect.DoFnInvoker;
+import org.apache.beam.sdk.transforms.reflect.DoFnInvokers;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.WindowedValue;
+import org.apache.beam.sdk.values.WindowingStrategy;
+import org.joda.time.Instant;
+
+/**
+ * Runs a stateless ParDo through runners-core's {@link DoFnRunners#simpleRunner}; with side inputs,
+ * through {@link SimplePushbackSideInputDoFnRunner}, which pushes back main-input elements whose
+ * side-input windows are not ready yet. Pushed-back elements hold the output watermark.
+ */
+public final class DoFnOperator implements Operator {
+  /** What the translator captured; serializable, shared by all tasks until {@link #create}. */
+  public record Spec(
+      DoFn<?, ?> doFn,
+      TupleTag<?> mainOutputTag,
+      List<TupleTag<?>> additionalOutputTags,
+      Coder<?> inputCoder,
+      Map<TupleTag<?>, Coder<?>> outputCoders,
+      WindowingStrategy<?, ?> windowingStrategy,
+      DoFnSchemaInformation schemaInformation,
+      Map<String, PCollectionView<?>> sideInputMapping,
+      List<PCollectionView<?>> sideInputs)
+      implements OperatorFactory {
+    @Override
+    public Operator create() {
+      return new DoFnOperator(this);
+    }
+  }
+
+  private final Spec spec;
+  private OperatorContext context;
+  private DoFn<Object, Object> doFn;
+  private DoFnInvoker<Object, Object> invoker;
+  private DoFnRunner<Object, Object> runner;
+  private PushbackSideInputDoFnRunner<Object, Object> pushbackRunner;
+  private SideInputBuffer sideInputs;
+  private List<WindowedValue<Object>> pushedBack = new ArrayList<>();
+  private Instant pushedBackHold = BoundedWindow.TIMESTAMP_MAX_VALUE;
+  private Instant inputWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
+
+  DoFnOperator(Spec spec) {
+    this.spec = spec;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public void open(OperatorContext context) {
+    this.context = context;
+    // The spec comes from this task's own deserialized copy of the plan, so the DoFn instance
+    // is this task's alone (DoFns are not thread safe and keep state between bundles).
+    this.doFn = (DoFn<Object, Object>) spec.doFn();
+    this.invoker = DoFnInvokers.invokerFor(doFn);
+    invoker.invokeSetup(new SetupArguments<>(context));
+
+    SideInputReader reader = NullSideInputReader.empty();
+    if (!spec.sideInputs().isEmpty()) {
+      sideInputs = new SideInputBuffer(spec.sideInputs());
+      reader = sideInputs;
+    }
+    runner =
+        DoFnRunners.simpleRunner(
+            context.pipelineOptions(),
+            doFn,
+            reader,
+            new TupleTagEmitter(context),
+            (TupleTag<Object>) spec.mainOutputTag(),
+            spec.additionalOutputTags(),
+            StatelessStepContext.INSTANCE,
+            (Coder<Object>) spec.inputCoder(),
+            spec.outputCoders(),
+            spec.windowingStrategy(),
+            spec.schemaInformation(),
+            spec.sideInputMapping());
+    if (sideInputs != null) {
+      pushbackRunner = SimplePushbackSideInputDoFnRunner.create(runner, spec.sideInputs(), sideInputs);
+    }
+  }
+
+  @Override
+  public void startBundle() {
+    runner.startBundle();
+  }
+
+  @Override
+  public void finishBundle() {
+    runner.finishBundle();
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public void processElement(WindowedValue<?> element) {
+    if (pushbackRunner == null) {
+      runner.processElement((WindowedValue<Object>) element);
+      return;
+    }
+    for (WindowedValue<Object> notReady :
+        pushbackRunner.processElementInReadyWindows((WindowedValue<Object>) element)) {
+      pushedBack.add(notReady);
+      if (notReady.getTimestamp().isBefore(pushedBackHold)) {
+        pushedBackHold = notReady.getTimestamp();
+      }
+    }
+  }
+
+  @Override
+  public void processWatermark(Instant watermark) {
+    inputWatermark = watermark;
+    emitOutputWatermark();
+  }
+
+  @Override
+  public void processSideInput(PCollectionView<?> view, WindowedValue<?> element) {
+    sideInputs.add(view, element);
+  }
+
+  @Override
+  public void processSideInputWatermark(PCollectionView<?> view, Instant watermark) {
+    if (sideInputs.advanceWatermark(view, watermark) && !pushedBack.isEmpty()) {
+      // Some side-input windows became ready: retry the pushed-back elements (in a bundle; the
+      // task starts one before calling processProcessingTime).
+      context.requestProcessingTimeCallback();
+    }
+    emitOutputWatermark();
+  }
+
+  @Override
+  public void processProcessingTime(Instant now) {
+    if (pushedBack.isEmpty()) {
+      return;
+    }
+    context.ensureBundleStarted();
+    List<WindowedValue<Object>> retry = pushedBack;
+    pushedBack = new ArrayList<>();
+    pushedBackHold = BoundedWindow.TIMESTAMP_MAX_VALUE;
+    for (WindowedValue<Object> element : retry) {
+      processElement(element);
+    }
+    emitOutputWatermark();
+  }
+
+  private void emitOutputWatermark() {
+    Instant out = pushedBackHold.isBefore(inputWatermark) ? pushedBackHold : inputWatermark;
+    context.emitWatermark(out);
+  }
+
+  @Override
+  public void close() {
+    if (invoker != null) {
+      invoker.invokeTeardown();
+    }
+  }
+
+  /** A ParDo without state or timers: asking for them is a translation bug. */
+  enum StatelessStepContext implements StepContext {
+    INSTANCE;
+
+    @Override
+    public StateInternals stateInternals() {
+      throw new UnsupportedOperationException("stateless ParDo has no state");
+    }
+
+    @Override
+    public TimerInternals timerInternals() {
+      throw new UnsupportedOperationException("stateless ParDo has no timers");
+    }
+  }
+
+  private static final class SetupArguments<InputT, OutputT>
+      extends DoFnInvoker.BaseArgumentProvider<InputT, OutputT> {
+    private final OperatorContext context;
+
+    SetupArguments(OperatorContext context) {
+      this.context = context;
+    }
+
+    @Override
+    public org.apache.beam.sdk.options.PipelineOptions pipelineOptions() {
+      return context.pipelineOptions();
+    }
+
+    @Override
+    public String getErrorContext() {
+      return context.stepName() + "/Setup";
+    }
+  }
+
+  static List<PCollectionView<?>> none() {
+    return Collections.emptyList();
+  }
+}

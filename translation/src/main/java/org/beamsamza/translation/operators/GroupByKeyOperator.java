@@ -1,0 +1,181 @@
+package org.beamsamza.translation.operators;
+
+import java.util.Collections;
+import org.apache.beam.runners.core.DoFnRunner;
+import org.apache.beam.runners.core.DoFnRunners;
+import org.apache.beam.runners.core.GroupAlsoByWindowViaWindowSetNewDoFn;
+import org.apache.beam.runners.core.KeyedWorkItem;
+import org.apache.beam.runners.core.KeyedWorkItems;
+import org.apache.beam.runners.core.NullSideInputReader;
+import org.apache.beam.runners.core.StateInternals;
+import org.apache.beam.runners.core.StepContext;
+import org.apache.beam.runners.core.SystemReduceFn;
+import org.apache.beam.runners.core.TimerInternals;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.DoFnSchemaInformation;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.WindowedValue;
+import org.apache.beam.sdk.values.WindowedValues;
+import org.apache.beam.sdk.values.WindowingStrategy;
+import org.beamsamza.state.beam.ByteKey;
+import org.beamsamza.state.beam.InMemoryKeyedStateInternals;
+import org.beamsamza.state.beam.KeyedTimers;
+import org.beamsamza.translation.streams.StreamRecords;
+import org.joda.time.Instant;
+
+/**
+ * GroupByKey (and the merge half of a lifted Combine) after the repartition stream: runners-core's
+ * {@link GroupAlsoByWindowViaWindowSetNewDoFn} (ReduceFnRunner) does windowing, merging, triggers,
+ * lateness, accumulation modes and timestamp combiners; this class only feeds it one key at a
+ * time and fires its timers as the watermark and the clock advance. The output watermark is the
+ * input watermark held back by the earliest watermark hold of any key.
+ */
+public final class GroupByKeyOperator<K, InputT, OutputT> implements Operator {
+  /** Creates the reduce function (buffering or combining) for one task. */
+  public interface ReduceFnFactory<K, InputT, OutputT>
+      extends java.io.Serializable {
+    SystemReduceFn<K, InputT, ?, OutputT, BoundedWindow> create();
+  }
+
+  public record Spec<K, InputT, OutputT>(
+      Coder<K> keyCoder,
+      WindowingStrategy<?, BoundedWindow> windowingStrategy,
+      ReduceFnFactory<K, InputT, OutputT> reduceFn,
+      TupleTag<KV<K, OutputT>> outputTag)
+      implements OperatorFactory {
+    @Override
+    public Operator create() {
+      return new GroupByKeyOperator<>(this);
+    }
+  }
+
+  private final Spec<K, InputT, OutputT> spec;
+  private OperatorContext context;
+  private final InMemoryKeyedStateInternals state = new InMemoryKeyedStateInternals();
+  private final KeyedTimers timers = new KeyedTimers();
+  private DoFnRunner<KeyedWorkItem<K, InputT>, KV<K, OutputT>> runner;
+  /** The key being processed: the state and timer factories below answer for it. */
+  private ByteKey currentKey;
+  private Instant outputWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
+
+  GroupByKeyOperator(Spec<K, InputT, OutputT> spec) {
+    this.spec = spec;
+  }
+
+  @Override
+  public void open(OperatorContext context) {
+    this.context = context;
+    TupleTagEmitter emitter = new TupleTagEmitter(context);
+    DoFn<KeyedWorkItem<K, InputT>, KV<K, OutputT>> gabw =
+        GroupAlsoByWindowViaWindowSetNewDoFn.create(
+            spec.windowingStrategy(),
+            key -> state.forKey(currentKey, key),
+            key -> timers.forKey(currentKey),
+            NullSideInputReader.empty(),
+            spec.reduceFn().create(),
+            emitter,
+            spec.outputTag());
+    StepContext stepContext =
+        new StepContext() {
+          @Override
+          public StateInternals stateInternals() {
+            throw new UnsupportedOperationException("GroupAlsoByWindow uses its own factories");
+          }
+
+          @Override
+          public TimerInternals timerInternals() {
+            return timers.forKey(currentKey);
+          }
+        };
+    DoFnRunner<KeyedWorkItem<K, InputT>, KV<K, OutputT>> simple =
+        DoFnRunners.simpleRunner(
+            context.pipelineOptions(),
+            gabw,
+            NullSideInputReader.empty(),
+            emitter,
+            spec.outputTag(),
+            Collections.emptyList(),
+            stepContext,
+            null,
+            Collections.emptyMap(),
+            spec.windowingStrategy(),
+            DoFnSchemaInformation.create(),
+            Collections.emptyMap());
+    // Drops elements of windows that expired before they arrived, as Beam's model requires.
+    runner =
+        DoFnRunners.lateDataDroppingRunner(
+            simple, timers.forKey(new ByteKey(new byte[0])), spec.windowingStrategy());
+  }
+
+  @Override
+  public void startBundle() {
+    runner.startBundle();
+  }
+
+  @Override
+  public void finishBundle() {
+    runner.finishBundle();
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public void processElement(WindowedValue<?> element) {
+    KV<K, InputT> kv = (KV<K, InputT>) element.getValue();
+    processKeyedElement(StreamRecords.encodeKey(spec.keyCoder(), kv.getKey()), (WindowedValue) element);
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public void processKeyedElement(byte[] keyBytes, WindowedValue<? extends KV<?, ?>> element) {
+    KV<K, InputT> kv = (KV<K, InputT>) element.getValue();
+    currentKey = new ByteKey(keyBytes);
+    KeyedWorkItem<K, InputT> work =
+        KeyedWorkItems.elementsWorkItem(
+            kv.getKey(), Collections.singletonList(element.withValue(kv.getValue())));
+    runner.processElement(WindowedValues.valueInGlobalWindow(work));
+  }
+
+  @Override
+  public void processWatermark(Instant watermark) {
+    timers.setInputWatermark(watermark);
+    KeyedTimers.KeyedTimer due;
+    while ((due = timers.pollDueEventTimer()) != null) {
+      fire(due);
+    }
+    Instant out = watermark;
+    Instant hold = state.earliestHold();
+    if (hold != null && hold.isBefore(out) && watermark.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE)) {
+      out = hold;
+    }
+    if (out.isAfter(outputWatermark)) {
+      outputWatermark = out;
+      timers.setOutputWatermark(out);
+      context.emitWatermark(out);
+    }
+  }
+
+  @Override
+  public void processProcessingTime(Instant now) {
+    KeyedTimers.KeyedTimer due;
+    boolean fired = false;
+    while ((due = timers.pollDueProcessingTimer(now)) != null) {
+      fire(due);
+      fired = true;
+    }
+    if (fired) {
+      // Firing may have released holds.
+      processWatermark(timers.inputWatermark());
+    }
+  }
+
+  private void fire(KeyedTimers.KeyedTimer due) {
+    currentKey = due.key();
+    K key = StreamRecords.decodeKey(spec.keyCoder(), due.key().bytes());
+    KeyedWorkItem<K, InputT> work =
+        KeyedWorkItems.timersWorkItem(key, Collections.singletonList(due.timer()));
+    runner.processElement(WindowedValues.valueInGlobalWindow(work));
+  }
+}

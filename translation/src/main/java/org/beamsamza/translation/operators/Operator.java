@@ -1,0 +1,51 @@
+package org.beamsamza.translation.operators;
+
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.WindowedValue;
+import org.joda.time.Instant;
+
+/**
+ * One step of a fused stage as it runs inside a task: it gets elements and watermarks of its inputs
+ * and sends elements and its output watermark through the {@link OperatorContext}. All calls
+ * happen on the task's run-loop thread, inside a bundle ({@link #startBundle} is called lazily by
+ * the task before the first element or timer of a bundle).
+ *
+ * <p>The default behaviour of every optional call is that of a stateless step: the output
+ * watermark follows the input watermark.
+ */
+public interface Operator {
+  void open(OperatorContext context) throws Exception;
+
+  void processElement(WindowedValue<?> element) throws Exception;
+
+  /**
+   * An element read from a repartition stream, with its key's encoded bytes (so that keyed state
+   * is addressed without encoding the key again).
+   */
+  default void processKeyedElement(byte[] keyBytes, WindowedValue<? extends KV<?, ?>> element)
+      throws Exception {
+    processElement(element);
+  }
+
+  /** The minimum watermark of the main inputs advanced to {@code watermark}. */
+  void processWatermark(Instant watermark) throws Exception;
+
+  default void processSideInput(PCollectionView<?> view, WindowedValue<?> element) throws Exception {
+    throw new IllegalStateException(getClass().getSimpleName() + " has no side inputs");
+  }
+
+  default void processSideInputWatermark(PCollectionView<?> view, Instant watermark)
+      throws Exception {
+    throw new IllegalStateException(getClass().getSimpleName() + " has no side inputs");
+  }
+
+  /** Called on the task's window tick, inside a bundle: fire due processing-time timers. */
+  default void processProcessingTime(Instant now) throws Exception {}
+
+  default void startBundle() throws Exception {}
+
+  default void finishBundle() throws Exception {}
+
+  default void close() throws Exception {}
+}

@@ -1,0 +1,35 @@
+package org.beamsamza.translation.operators;
+
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.WindowedValue;
+import org.joda.time.Instant;
+
+/** What an operator may see and do from inside its task. */
+public interface OperatorContext {
+  /** The Beam step name (full transform name), for errors and metrics. */
+  String stepName();
+
+  /** The task running this operator, e.g. "stage-1-3". */
+  String taskName();
+
+  PipelineOptions pipelineOptions();
+
+  /** Sends an element to the PCollection of output {@code tag}. */
+  <T> void emit(TupleTag<T> tag, WindowedValue<T> element);
+
+  /** Advances the watermark of every output PCollection. Calls that would go back are ignored. */
+  void emitWatermark(Instant watermark);
+
+  /**
+   * Asks the task to call {@link Operator#processProcessingTime} soon, outside the current call
+   * (e.g. after pushed-back elements became processable).
+   */
+  void requestProcessingTimeCallback();
+
+  /**
+   * Starts this operator's bundle if it is not in one (for work done outside an element call, such
+   * as retrying pushed-back elements on a processing-time callback).
+   */
+  void ensureBundleStarted();
+}

@@ -1,0 +1,44 @@
+package org.beamsamza.translation.plan;
+
+import java.io.Serializable;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.io.BoundedSource;
+import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
+
+/**
+ * The whole translated pipeline as data: stages, the intermediate streams between them, and the
+ * bounded source splits each source stream's partitions read. It is serialized once by the client
+ * and deserialized by every task, which gives each task its own instances of user code.
+ */
+public record ExecutionPlan(
+    String jobName,
+    SerializablePipelineOptions options,
+    List<StagePlan> stages,
+    List<StreamDef> streams,
+    Map<String, List<List<BoundedSource<?>>>> sourcePartitions)
+    implements Serializable {
+
+  public StagePlan stage(String id) {
+    for (StagePlan stage : stages) {
+      if (stage.id().equals(id)) {
+        return stage;
+      }
+    }
+    throw new IllegalArgumentException("No stage " + id + " in plan of " + jobName);
+  }
+
+  /** A readable outline of stages and streams, for logs and tests. */
+  public String describe() {
+    StringBuilder sb = new StringBuilder("Plan ").append(jobName).append('\n');
+    for (StagePlan stage : stages) {
+      sb.append("  ").append(stage.id()).append(" (").append(stage.taskCount()).append(" tasks)\n");
+      stage.sourceInputs().forEach(s -> sb.append("    <- source ").append(s.stream()).append('\n'));
+      stage.keyedInputs().forEach(s -> sb.append("    <- keyed ").append(s.stream()).append('\n'));
+      stage.broadcastInputs().forEach(s -> sb.append("    <- broadcast ").append(s.stream()).append('\n'));
+      stage.nodes().forEach(n -> sb.append("    ").append(n.stepName()).append('\n'));
+      stage.sinks().forEach(s -> sb.append("    -> ").append(s.stream()).append('\n'));
+    }
+    return sb.toString();
+  }
+}

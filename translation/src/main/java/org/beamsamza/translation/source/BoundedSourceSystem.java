@@ -1,0 +1,212 @@
+package org.beamsamza.translation.source;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.beam.sdk.io.BoundedSource;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.values.WindowedValues;
+import org.beamsamza.runtime.config.Config;
+import org.beamsamza.runtime.system.IncomingMessageEnvelope;
+import org.beamsamza.runtime.system.StreamSpec;
+import org.beamsamza.runtime.system.SystemAdmin;
+import org.beamsamza.runtime.system.SystemConsumer;
+import org.beamsamza.runtime.system.SystemFactory;
+import org.beamsamza.runtime.system.SystemProducer;
+import org.beamsamza.runtime.system.SystemStream;
+import org.beamsamza.runtime.system.SystemStreamPartition;
+import org.beamsamza.translation.streams.ControlMessage;
+
+/**
+ * Beam bounded sources as a Samza system: each stream is one Read, each partition a group of the
+ * source's splits, read one after the other on the container's run-loop thread (no hand-off
+ * queue). An element's offset is its index in the partition, so a task restarted from a
+ * checkpoint re-reads its splits and skips what it had processed. A partition ends with an
+ * in-band end-of-stream control message (watermark +infinity) followed by the system's
+ * end-of-stream envelope.
+ */
+public final class BoundedSourceSystem implements SystemFactory {
+  private static final int MAX_BATCH = 1024;
+
+  private final Map<String, List<List<BoundedSource<?>>>> partitionsByStream;
+  private final PipelineOptions options;
+
+  public BoundedSourceSystem(
+      Map<String, List<List<BoundedSource<?>>>> partitionsByStream, PipelineOptions options) {
+    this.partitionsByStream = partitionsByStream;
+    this.options = options;
+  }
+
+  @Override
+  public SystemConsumer getConsumer(String systemName, Config config) {
+    return new Consumer();
+  }
+
+  @Override
+  public SystemProducer getProducer(String systemName, Config config) {
+    throw new UnsupportedOperationException("Bounded sources cannot be written to");
+  }
+
+  @Override
+  public SystemAdmin getAdmin(String systemName, Config config) {
+    return new SystemAdmin() {
+      @Override
+      public boolean createStream(StreamSpec spec) {
+        return false;
+      }
+
+      @Override
+      public int getPartitionCount(SystemStream stream) {
+        List<List<BoundedSource<?>>> partitions = partitionsByStream.get(stream.getStream());
+        if (partitions == null) {
+          throw new IllegalArgumentException("No bounded source stream " + stream);
+        }
+        return partitions.size();
+      }
+
+      @Override
+      public String getOffsetAfter(SystemStreamPartition ssp, String offset) {
+        return Long.toString(Long.parseLong(offset) + 1);
+      }
+
+      @Override
+      public Comparator<String> offsetComparator() {
+        return Comparator.comparingLong(Long::parseLong);
+      }
+    };
+  }
+
+  /** Reads the splits of one partition in order. */
+  private final class PartitionReader {
+    private final SystemStreamPartition ssp;
+    private final List<BoundedSource<?>> splits;
+    private final long skip;
+    private int splitIndex;
+    private BoundedSource.BoundedReader<?> reader;
+    private boolean readerHasCurrent;
+    private long nextOffset;
+    private boolean ended;
+
+    PartitionReader(SystemStreamPartition ssp, List<BoundedSource<?>> splits, long skip) {
+      this.ssp = ssp;
+      this.splits = splits;
+      this.skip = skip;
+    }
+
+    /** Appends up to {@code max} envelopes; returns false once the partition has ended. */
+    boolean read(List<IncomingMessageEnvelope> out, int max) throws IOException {
+      while (out.size() < max) {
+        if (!advance()) {
+          if (!ended) {
+            ended = true;
+            out.add(
+                new IncomingMessageEnvelope(
+                    ssp, Long.toString(nextOffset++), null, new ControlMessage.EndOfStream(0)));
+            out.add(IncomingMessageEnvelope.endOfStream(ssp));
+          }
+          return false;
+        }
+        long offset = nextOffset++;
+        if (offset < skip) {
+          continue;
+        }
+        out.add(
+            new IncomingMessageEnvelope(
+                ssp,
+                Long.toString(offset),
+                null,
+                WindowedValues.timestampedValueInGlobalWindow(reader.getCurrent(), reader.getCurrentTimestamp())));
+      }
+      return true;
+    }
+
+    /** Moves to the next element across splits; false at the end of the last split. */
+    private boolean advance() throws IOException {
+      while (true) {
+        if (reader != null) {
+          readerHasCurrent = readerHasCurrent ? reader.advance() : reader.start();
+          if (readerHasCurrent) {
+            return true;
+          }
+          reader.close();
+          reader = null;
+          splitIndex++;
+        }
+        if (ended || splitIndex >= splits.size()) {
+          return false;
+        }
+        reader = splits.get(splitIndex).createReader(options);
+        readerHasCurrent = false;
+      }
+    }
+
+    void close() throws IOException {
+      if (reader != null) {
+        reader.close();
+        reader = null;
+      }
+    }
+  }
+
+  private final class Consumer implements SystemConsumer {
+    private final Map<SystemStreamPartition, PartitionReader> readers = new LinkedHashMap<>();
+
+    @Override
+    public void register(SystemStreamPartition ssp, String startingOffset) {
+      List<List<BoundedSource<?>>> partitions = partitionsByStream.get(ssp.getStream());
+      if (partitions == null || ssp.getPartition() >= partitions.size()) {
+        throw new IllegalArgumentException("No bounded source partition " + ssp);
+      }
+      long skip = startingOffset == null ? 0 : Long.parseLong(startingOffset);
+      readers.put(ssp, new PartitionReader(ssp, partitions.get(ssp.getPartition()), skip));
+    }
+
+    @Override
+    public void start() {}
+
+    @Override
+    public Map<SystemStreamPartition, List<IncomingMessageEnvelope>> poll(
+        Set<SystemStreamPartition> ssps, long timeoutMs) {
+      Map<SystemStreamPartition, List<IncomingMessageEnvelope>> result = new HashMap<>();
+      for (SystemStreamPartition ssp : ssps) {
+        PartitionReader reader = readers.get(ssp);
+        if (reader == null || reader.ended) {
+          continue;
+        }
+        List<IncomingMessageEnvelope> batch = new ArrayList<>(Math.min(MAX_BATCH, 64));
+        try {
+          reader.read(batch, MAX_BATCH);
+        } catch (IOException e) {
+          throw new SourceReadException("Reading " + ssp + " failed", e);
+        }
+        if (!batch.isEmpty()) {
+          result.put(ssp, batch);
+        }
+      }
+      return result;
+    }
+
+    @Override
+    public void stop() {
+      for (PartitionReader reader : readers.values()) {
+        try {
+          reader.close();
+        } catch (IOException e) {
+          // closing after the end or after a failure: nothing left to lose
+        }
+      }
+    }
+  }
+
+  /** A source failed to read: the job fails with the source's own exception as the cause. */
+  public static final class SourceReadException extends RuntimeException {
+    SourceReadException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}

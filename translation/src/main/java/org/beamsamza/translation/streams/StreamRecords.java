@@ -1,0 +1,114 @@
+package org.beamsamza.translation.streams;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.util.CoderUtils;
+import org.apache.beam.sdk.values.WindowedValue;
+
+/**
+ * The byte layout of messages on intermediate streams (repartition and broadcast), the same on
+ * every system: a one-byte kind, then the payload. Data messages carry the element (value,
+ * timestamp, windows, pane) encoded with the stream's windowed-value coder; the key of a keyed
+ * record travels separately as the message key (as a Kafka record key would).
+ */
+public final class StreamRecords {
+  private static final byte DATA = 0;
+  private static final byte WATERMARK = 1;
+  private static final byte END_OF_STREAM = 2;
+
+  private StreamRecords() {}
+
+  public static <T> byte[] encodeData(Coder<WindowedValue<T>> coder, WindowedValue<T> value) {
+    try {
+      ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+      out.write(DATA);
+      coder.encode(value, out);
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot encode element with " + coder, e);
+    }
+  }
+
+  public static byte[] encodeControl(ControlMessage message) {
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(16);
+      DataOutputStream out = new DataOutputStream(bytes);
+      if (message instanceof ControlMessage.Watermark w) {
+        out.writeByte(WATERMARK);
+        out.writeInt(w.producer());
+        out.writeLong(w.millis());
+      } else {
+        out.writeByte(END_OF_STREAM);
+        out.writeInt(message.producer());
+      }
+      return bytes.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static boolean isData(byte[] message) {
+    return message.length > 0 && message[0] == DATA;
+  }
+
+  /** Decodes a data message; fails with a message naming the coder when the bytes do not fit it. */
+  public static <T> WindowedValue<T> decodeData(Coder<WindowedValue<T>> coder, byte[] message) {
+    try {
+      ByteArrayInputStream in = new ByteArrayInputStream(message, 1, message.length - 1);
+      return coder.decode(in);
+    } catch (IOException | RuntimeException e) {
+      throw new UndecodableRecordException(
+          "Cannot decode a " + message.length + "-byte record with " + coder, e);
+    }
+  }
+
+  public static ControlMessage decodeControl(byte[] message) {
+    try {
+      DataInputStream in = new DataInputStream(new ByteArrayInputStream(message));
+      byte kind = in.readByte();
+      switch (kind) {
+        case WATERMARK:
+          return new ControlMessage.Watermark(in.readInt(), in.readLong());
+        case END_OF_STREAM:
+          return new ControlMessage.EndOfStream(in.readInt());
+        default:
+          throw new UndecodableRecordException("Unknown stream record kind " + kind, null);
+      }
+    } catch (IOException e) {
+      throw new UndecodableRecordException("Truncated control record", e);
+    }
+  }
+
+  public static <K> byte[] encodeKey(Coder<K> keyCoder, K key) {
+    try {
+      return CoderUtils.encodeToByteArray(keyCoder, key);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot encode key with " + keyCoder, e);
+    }
+  }
+
+  public static <K> K decodeKey(Coder<K> keyCoder, byte[] bytes) {
+    try {
+      return CoderUtils.decodeFromByteArray(keyCoder, bytes);
+    } catch (IOException | RuntimeException e) {
+      throw new UndecodableRecordException("Cannot decode a key with " + keyCoder, e);
+    }
+  }
+
+  /** Partition of a keyed record: a hash of the encoded key, so equal keys meet in one task. */
+  public static int partitionFor(byte[] keyBytes, int partitionCount) {
+    // murmur3-style finalizer over Arrays.hashCode spreads short keys across partitions.
+    int h = java.util.Arrays.hashCode(keyBytes);
+    h ^= h >>> 16;
+    h *= 0x85ebca6b;
+    h ^= h >>> 13;
+    h *= 0xc2b2ae35;
+    h ^= h >>> 16;
+    return Math.floorMod(h, partitionCount);
+  }
+}

@@ -1,0 +1,255 @@
+package org.beamsamza.translation.task;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.beamsamza.runtime.system.IncomingMessageEnvelope;
+import org.beamsamza.runtime.system.SystemStream;
+import org.beamsamza.runtime.system.SystemStreamPartition;
+import org.beamsamza.runtime.task.ClosableTask;
+import org.beamsamza.runtime.task.InitableTask;
+import org.beamsamza.runtime.task.MessageCollector;
+import org.beamsamza.runtime.task.PreCommitTask;
+import org.beamsamza.runtime.task.StreamTask;
+import org.beamsamza.runtime.task.TaskContext;
+import org.beamsamza.runtime.task.TaskCoordinator;
+import org.beamsamza.runtime.task.WindowableTask;
+import org.beamsamza.translation.plan.BroadcastInputSpec;
+import org.beamsamza.translation.plan.KeyedInputSpec;
+import org.beamsamza.translation.plan.NodeSpec;
+import org.beamsamza.translation.plan.SinkSpec;
+import org.beamsamza.translation.plan.SourceInputSpec;
+import org.beamsamza.translation.plan.StagePlan;
+import org.joda.time.Instant;
+
+/**
+ * The Samza task that runs one partition of one stage: it wires the stage's operators to their
+ * PCollections, input streams and sinks, routes each incoming message, closes bundles (every
+ * {@code bundleSize} elements, on the window tick and before a commit) and declares itself
+ * finished once every input has ended and everything downstream has been flushed.
+ */
+public final class StageTask
+    implements StreamTask, InitableTask, WindowableTask, PreCommitTask, ClosableTask {
+  /** Names of the systems the stage's streams live on. */
+  public record Systems(String sourceSystem, String streamSystem) implements java.io.Serializable {}
+
+  private final StagePlan stage;
+  private final PipelineOptions options;
+  private final MetricsContainerStepMap metrics;
+  private final Systems systems;
+  private final int bundleSize;
+
+  private String taskName;
+  private final List<OperatorNode> nodes = new ArrayList<>();
+  private final Map<SystemStream, InputHandler> handlers = new HashMap<>();
+  private final List<StreamSink> sinks = new ArrayList<>();
+  private final Set<OperatorNode> callbacks = new LinkedHashSet<>();
+  private MessageCollector collector;
+  private int elementsInBundle;
+  private boolean finished;
+
+  public StageTask(
+      StagePlan stage,
+      PipelineOptions options,
+      MetricsContainerStepMap metrics,
+      Systems systems,
+      int bundleSize) {
+    this.stage = stage;
+    this.options = options;
+    this.metrics = metrics;
+    this.systems = systems;
+    this.bundleSize = bundleSize;
+  }
+
+  @Override
+  public void init(TaskContext context) throws Exception {
+    taskName = context.getTaskName().getName();
+    int taskIndex = context.getTaskModel().getTaskIndex();
+    Set<SystemStream> owned = new java.util.HashSet<>();
+    for (SystemStreamPartition ssp : context.getSystemStreamPartitions()) {
+      owned.add(ssp.getSystemStream());
+    }
+
+    Map<String, PCollectionChannel> channels = new HashMap<>();
+    for (NodeSpec spec : stage.nodes()) {
+      OperatorNode node =
+          new OperatorNode(spec.stepName(), spec.factory().create(), this, metrics.getContainer(spec.stepName()));
+      for (String input : spec.mainInputs()) {
+        PCollectionChannel channel = channels.computeIfAbsent(input, PCollectionChannel::new);
+        channel.addConsumer(node.mainInputConsumer());
+        node.addMainInput(channel);
+      }
+      spec.outputs().forEach((tag, pc) -> node.addOutput(tag, channels.computeIfAbsent(pc, PCollectionChannel::new)));
+      nodes.add(node);
+    }
+    for (SourceInputSpec source : stage.sourceInputs()) {
+      SystemStream stream = new SystemStream(systems.sourceSystem(), source.stream());
+      PCollectionChannel channel = channels.computeIfAbsent(source.outputPCollection(), PCollectionChannel::new);
+      ProducerWatermarks watermarks =
+          owned.contains(stream) ? new ProducerWatermarks(source.stream(), 1) : ProducerWatermarks.ended(source.stream());
+      handlers.put(stream, new SourceInputHandler(channel, watermarks));
+    }
+    for (KeyedInputSpec keyed : stage.keyedInputs()) {
+      SystemStream stream = new SystemStream(systems.streamSystem(), keyed.stream());
+      ProducerWatermarks watermarks =
+          owned.contains(stream)
+              ? new ProducerWatermarks(keyed.stream(), keyed.upstreamTaskCount())
+              : ProducerWatermarks.ended(keyed.stream());
+      OperatorNode target = nodes.get(keyed.targetNode());
+      target.addMainInput(watermarks);
+      handlers.put(stream, new KeyedInputHandler(target, watermarks, keyed.keyCoder(), keyed.valueCoder()));
+    }
+    for (BroadcastInputSpec broadcast : stage.broadcastInputs()) {
+      SystemStream stream = new SystemStream(systems.streamSystem(), broadcast.stream());
+      List<OperatorNode> targets = new ArrayList<>();
+      broadcast.targetNodes().forEach(i -> targets.add(nodes.get(i)));
+      handlers.put(
+          stream,
+          new BroadcastInputHandler(
+              broadcast.view(),
+              targets,
+              new ProducerWatermarks(broadcast.stream(), broadcast.upstreamTaskCount()),
+              broadcast.elementCoder()));
+    }
+    for (SinkSpec sinkSpec : stage.sinks()) {
+      StreamSink sink =
+          new StreamSink(sinkSpec, new SystemStream(systems.streamSystem(), sinkSpec.stream()), taskIndex, this);
+      channels.computeIfAbsent(sinkSpec.pcollection(), PCollectionChannel::new).addConsumer(sink);
+      sinks.add(sink);
+    }
+    for (OperatorNode node : nodes) {
+      node.open();
+    }
+  }
+
+  /**
+   * Called once the container has a collector for us (first message or tick): propagates the
+   * watermarks of inputs this task reads no partition of (they have ended from the start).
+   */
+  private void startIfNeeded(MessageCollector collector, TaskCoordinator coordinator) throws Exception {
+    this.collector = collector;
+    if (!started) {
+      started = true;
+      for (OperatorNode node : nodes) {
+        node.onInputWatermarkChanged();
+      }
+      for (InputHandler handler : handlers.values()) {
+        if (handler instanceof SourceInputHandler source) {
+          source.start();
+        }
+      }
+      checkFinished(coordinator);
+    }
+  }
+
+  private boolean started;
+
+  @Override
+  public void process(IncomingMessageEnvelope envelope, MessageCollector collector, TaskCoordinator coordinator)
+      throws Exception {
+    startIfNeeded(collector, coordinator);
+    InputHandler handler = handlers.get(envelope.getSystemStreamPartition().getSystemStream());
+    if (handler == null) {
+      throw new IllegalStateException(
+          "Task " + taskName + " got a message of " + envelope.getSystemStreamPartition()
+              + " which its stage " + stage.id() + " does not read");
+    }
+    handler.handle(envelope);
+    if (++elementsInBundle >= bundleSize) {
+      finishBundles();
+    }
+    runCallbacks();
+    checkFinished(coordinator);
+  }
+
+  @Override
+  public void window(MessageCollector collector, TaskCoordinator coordinator) throws Exception {
+    startIfNeeded(collector, coordinator);
+    Instant now = Instant.now();
+    for (OperatorNode node : nodes) {
+      node.onProcessingTime(now);
+    }
+    finishBundles();
+    runCallbacks();
+    checkFinished(coordinator);
+  }
+
+  @Override
+  public void prepareCommit(MessageCollector collector, TaskCoordinator coordinator) throws Exception {
+    startIfNeeded(collector, coordinator);
+    finishBundles();
+  }
+
+  private void runCallbacks() throws Exception {
+    while (!callbacks.isEmpty()) {
+      List<OperatorNode> due = new ArrayList<>(callbacks);
+      callbacks.clear();
+      Instant now = Instant.now();
+      for (OperatorNode node : due) {
+        node.onProcessingTime(now);
+      }
+      finishBundles();
+    }
+  }
+
+  /** Finishes every open bundle, upstream first, so that what a bundle flushes joins the next one downstream. */
+  private void finishBundles() throws Exception {
+    elementsInBundle = 0;
+    for (OperatorNode node : nodes) {
+      node.finishBundle();
+    }
+  }
+
+  private void checkFinished(TaskCoordinator coordinator) throws Exception {
+    if (finished) {
+      return;
+    }
+    for (InputHandler handler : handlers.values()) {
+      if (!handler.isEnded()) {
+        return;
+      }
+    }
+    finishBundles();
+    runCallbacks();
+    finished = true;
+    coordinator.shutdown(TaskCoordinator.RequestScope.CURRENT_TASK);
+  }
+
+  @Override
+  public void close() throws Exception {
+    Exception first = null;
+    for (OperatorNode node : nodes) {
+      try {
+        node.close();
+      } catch (Exception e) {
+        if (first == null) {
+          first = e;
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  void requestCallback(OperatorNode node) {
+    callbacks.add(node);
+  }
+
+  MessageCollector collector() {
+    return collector;
+  }
+
+  String taskName() {
+    return taskName;
+  }
+
+  PipelineOptions pipelineOptions() {
+    return options;
+  }
+}

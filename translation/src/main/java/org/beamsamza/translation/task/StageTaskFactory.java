@@ -1,0 +1,35 @@
+package org.beamsamza.translation.task;
+
+import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
+import org.apache.beam.sdk.util.SerializableUtils;
+import org.beamsamza.runtime.job.TaskModel;
+import org.beamsamza.runtime.task.StreamTask;
+import org.beamsamza.runtime.task.StreamTaskFactory;
+import org.beamsamza.translation.plan.ExecutionPlan;
+
+/**
+ * Creates a stage task from the serialized plan. Deserializing per task is deliberate: every task
+ * gets its own instances of the user's DoFns, coders and CombineFns, exactly as a container on
+ * another machine would.
+ */
+public final class StageTaskFactory implements StreamTaskFactory {
+  private final byte[] serializedPlan;
+  private final MetricsContainerStepMap metrics;
+  private final StageTask.Systems systems;
+  private final int bundleSize;
+
+  public StageTaskFactory(
+      byte[] serializedPlan, MetricsContainerStepMap metrics, StageTask.Systems systems, int bundleSize) {
+    this.serializedPlan = serializedPlan;
+    this.metrics = metrics;
+    this.systems = systems;
+    this.bundleSize = bundleSize;
+  }
+
+  @Override
+  public StreamTask createTask(TaskModel model) {
+    ExecutionPlan plan =
+        (ExecutionPlan) SerializableUtils.deserializeFromByteArray(serializedPlan, "execution plan");
+    return new StageTask(plan.stage(model.getStageId()), plan.options().get(), metrics, systems, bundleSize);
+  }
+}

@@ -1,0 +1,77 @@
+package org.beamsamza.translation.translators;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.runners.AppliedPTransform;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.reflect.DoFnSignature;
+import org.apache.beam.sdk.transforms.reflect.DoFnSignatures;
+import org.apache.beam.sdk.util.construction.ParDoTranslation;
+import org.apache.beam.sdk.util.construction.TransformInputs;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.PValue;
+import org.apache.beam.sdk.values.TupleTag;
+import org.beamsamza.translation.TransformTranslator;
+import org.beamsamza.translation.TranslationContext;
+import org.beamsamza.translation.operators.DoFnOperator;
+
+/**
+ * ParDo (with any number of outputs and side inputs), fused into the stage of its main input.
+ * Stateful, splittable and bundle-finalizing DoFns are not supported yet and are reported at
+ * {@code run()} by name.
+ */
+public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOutput<?, ?>> {
+  @Override
+  public void translate(ParDo.MultiOutput<?, ?> transform, TranslationContext context) {
+    DoFn<?, ?> doFn = transform.getFn();
+    DoFnSignature signature = DoFnSignatures.getSignature(doFn.getClass());
+    if (signature.usesState() || signature.usesTimers()) {
+      context.unsupported("stateful ParDo (state or timers in " + doFn.getClass().getName()
+          + ") is not supported yet by SamzaRunner");
+      return;
+    }
+    if (DoFnSignatures.isSplittable(doFn)) {
+      context.unsupported("splittable DoFn " + doFn.getClass().getName() + " is not supported yet by SamzaRunner");
+      return;
+    }
+    if (signature.processElement().requiresTimeSortedInput()) {
+      context.unsupported("@RequiresTimeSortedInput is not supported yet by SamzaRunner");
+      return;
+    }
+    if (signature.processElement().extraParameters().stream()
+            .anyMatch(p -> p instanceof DoFnSignature.Parameter.BundleFinalizerParameter)
+        || (signature.startBundle() != null && signature.startBundle().extraParameters().stream()
+            .anyMatch(p -> p instanceof DoFnSignature.Parameter.BundleFinalizerParameter))) {
+      context.unsupported("BundleFinalizer is not supported yet by SamzaRunner");
+      return;
+    }
+
+    AppliedPTransform<?, ?, ?> application = context.currentApplication();
+    PCollection<?> mainInput =
+        (PCollection<?>) TransformInputs.nonAdditionalInputs(application).iterator().next();
+    Map<TupleTag<?>, String> outputs = new HashMap<>();
+    Map<TupleTag<?>, Coder<?>> outputCoders = new HashMap<>();
+    for (Map.Entry<TupleTag<?>, ? extends PValue> output : application.getOutputs().entrySet()) {
+      outputs.put(output.getKey(), context.idOf((PCollection<?>) output.getValue()));
+      outputCoders.put(output.getKey(), ((PCollection<?>) output.getValue()).getCoder());
+    }
+    List<PCollectionView<?>> sideInputs = new ArrayList<>(transform.getSideInputs().values());
+    DoFnOperator.Spec spec =
+        new DoFnOperator.Spec(
+            doFn,
+            transform.getMainOutputTag(),
+            new ArrayList<>(transform.getAdditionalOutputTags().getAll()),
+            mainInput.getCoder(),
+            outputCoders,
+            mainInput.getWindowingStrategy(),
+            ParDoTranslation.getSchemaInformation(application),
+            ParDoTranslation.getSideInputMapping(application),
+            sideInputs);
+    context.addNode(spec, List.of(context.idOf(mainInput)), outputs, sideInputs);
+  }
+}
