@@ -5,7 +5,6 @@ import org.apache.beam.sdk.PipelineRunner;
 import org.apache.beam.sdk.metrics.MetricsEnvironment;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsValidator;
-import org.apache.beam.sdk.util.SerializableUtils;
 import org.beamsamza.runner.local.LocalExecution;
 import org.beamsamza.translation.PipelineTranslator;
 import org.beamsamza.translation.plan.ExecutionPlan;
@@ -36,7 +35,7 @@ public class SamzaRunner extends PipelineRunner<SamzaPipelineResult> {
     MetricsEnvironment.setMetricsSupported(true);
     ExecutionPlan plan = translate(pipeline, options);
     LOG.info("Running {}", plan.describe());
-    byte[] serialized = SerializableUtils.serializeToByteArray(plan);
+    byte[] serialized = PlanSerialization.serialize(plan);
     return LocalExecution.start(plan, serialized, options);
   }
 

@@ -100,12 +100,20 @@ public final class DoFnOperator implements Operator {
 
   @Override
   public void startBundle() {
-    runner.startBundle();
+    if (pushbackRunner != null) {
+      pushbackRunner.startBundle();
+    } else {
+      runner.startBundle();
+    }
   }
 
   @Override
   public void finishBundle() {
-    runner.finishBundle();
+    if (pushbackRunner != null) {
+      pushbackRunner.finishBundle();
+    } else {
+      runner.finishBundle();
+    }
   }
 
   @Override

@@ -10,7 +10,6 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.reflect.DoFnSignature;
 import org.apache.beam.sdk.transforms.reflect.DoFnSignatures;
-import org.apache.beam.sdk.util.construction.ParDoTranslation;
 import org.apache.beam.sdk.util.construction.TransformInputs;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
@@ -69,8 +68,8 @@ public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOut
             mainInput.getCoder(),
             outputCoders,
             mainInput.getWindowingStrategy(),
-            ParDoTranslation.getSchemaInformation(application),
-            ParDoTranslation.getSideInputMapping(application),
+            ParDo.getDoFnSchemaInformation(doFn, mainInput),
+            transform.getSideInputs(),
             sideInputs);
     context.addNode(spec, List.of(context.idOf(mainInput)), outputs, sideInputs);
   }

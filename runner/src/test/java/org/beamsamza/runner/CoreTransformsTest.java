@@ -1,0 +1,312 @@
+package org.beamsamza.runner;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.instanceOf;
+import static org.hamcrest.Matchers.is;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.Count;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.transforms.SimpleFunction;
+import org.apache.beam.sdk.transforms.Sum;
+import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.transforms.WithTimestamps;
+import org.apache.beam.sdk.transforms.windowing.FixedWindows;
+import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
+import org.apache.beam.sdk.transforms.windowing.Sessions;
+import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.junit.runners.Parameterized;
+
+/** Pipelines of Beam's core transforms on SamzaRunner, at one task per stage and at four. */
+@RunWith(Parameterized.class)
+public class CoreTransformsTest implements java.io.Serializable {
+  @Parameterized.Parameters(name = "parallelism={0}")
+  public static Collection<Object[]> parallelism() {
+    return List.of(new Object[] {1}, new Object[] {4});
+  }
+
+  private final transient int parallelism;
+
+  public CoreTransformsTest(int parallelism) {
+    this.parallelism = parallelism;
+  }
+
+  private Pipeline pipeline() {
+    SamzaPipelineOptions options = PipelineOptionsFactory.as(SamzaPipelineOptions.class);
+    options.setRunner(TestSamzaRunner.class);
+    options.setParallelism(parallelism);
+    options.setContainers(Math.min(parallelism, 2));
+    return Pipeline.create(options);
+  }
+
+  @Test
+  public void groupByKeyGroupsEveryValueOfAKey() {
+    Pipeline p = pipeline();
+    List<KV<Integer, Long>> input = new ArrayList<>();
+    for (long i = 0; i < 1000; i++) {
+      input.add(KV.of((int) (i % 7), i));
+    }
+    PCollection<KV<Integer, Long>> sums =
+        p.apply(Create.of(input))
+            .apply(GroupByKey.create())
+            .apply(
+                MapElements.via(
+                    new SimpleFunction<KV<Integer, Iterable<Long>>, KV<Integer, Long>>() {
+                      @Override
+                      public KV<Integer, Long> apply(KV<Integer, Iterable<Long>> kv) {
+                        long sum = 0;
+                        for (long v : kv.getValue()) {
+                          sum += v;
+                        }
+                        return KV.of(kv.getKey(), sum);
+                      }
+                    }));
+    Map<Integer, Long> expected =
+        input.stream().collect(Collectors.groupingBy(KV::getKey, Collectors.summingLong(KV::getValue)));
+    PAssert.that(sums)
+        .containsInAnyOrder(expected.entrySet().stream().map(e -> KV.of(e.getKey(), e.getValue())).toList());
+    p.run();
+  }
+
+  @Test
+  public void fixedWindowsGroupPerWindowWithEndOfWindowTimestamps() {
+    Pipeline p = pipeline();
+    PCollection<KV<String, Long>> counts =
+        p.apply(Create.timestamped(
+                Arrays.asList("a", "a", "b", "a"), Arrays.asList(1_000L, 59_000L, 61_000L, 125_000L)))
+            .apply(Window.into(FixedWindows.of(Duration.standardMinutes(1))))
+            .apply(Count.perElement());
+    PAssert.that(counts)
+        .inWindow(new IntervalWindow(new Instant(0), Duration.standardMinutes(1)))
+        .containsInAnyOrder(KV.of("a", 2L));
+    PAssert.that(counts)
+        .inWindow(new IntervalWindow(new Instant(60_000), Duration.standardMinutes(1)))
+        .containsInAnyOrder(KV.of("b", 1L));
+    PAssert.that(counts)
+        .inWindow(new IntervalWindow(new Instant(120_000), Duration.standardMinutes(1)))
+        .containsInAnyOrder(KV.of("a", 1L));
+    p.run();
+  }
+
+  @Test
+  public void sessionsMergeWindows() {
+    Pipeline p = pipeline();
+    PCollection<KV<String, Long>> sessions =
+        p.apply(Create.timestamped(
+                Arrays.asList(KV.of("k", 1L), KV.of("k", 2L), KV.of("k", 3L), KV.of("j", 4L)),
+                Arrays.asList(0L, 5_000L, 60_000L, 0L)))
+            .apply(Window.into(Sessions.withGapDuration(Duration.standardSeconds(10))))
+            .apply(Sum.longsPerKey());
+    PAssert.that(sessions).containsInAnyOrder(KV.of("k", 3L), KV.of("k", 3L), KV.of("j", 4L));
+    p.run();
+  }
+
+  @Test
+  public void sideInputsSeeTheWholeViewInEveryTask() {
+    Pipeline p = pipeline();
+    PCollectionView<Long> total =
+        p.apply("Numbers", Create.of(1L, 2L, 3L, 4L)).apply(Sum.longsGlobally().asSingletonView());
+    PCollectionView<List<String>> names = p.apply("Names", Create.of("x", "y")).apply(View.asList());
+    PCollection<String> out =
+        p.apply("Main", Create.of(IntStream.range(0, 20).boxed().toList()))
+            .apply(ParDo.of(new UseSideInputs(total, names)).withSideInputs(total, names));
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      expected.add(i + ":10:2");
+    }
+    PAssert.that(out).containsInAnyOrder(expected);
+    p.run();
+  }
+
+  private static final class UseSideInputs extends DoFn<Integer, String> {
+    private final PCollectionView<Long> total;
+    private final PCollectionView<List<String>> names;
+
+    UseSideInputs(PCollectionView<Long> total, PCollectionView<List<String>> names) {
+      this.total = total;
+      this.names = names;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c) {
+      c.output(c.element() + ":" + c.sideInput(total) + ":" + c.sideInput(names).size());
+    }
+  }
+
+  @Test
+  public void flattenMergesBranchesAndAnEmptyFlattenIsEmpty() {
+    Pipeline p = pipeline();
+    PCollection<String> a = p.apply("A", Create.of("a1", "a2"));
+    PCollection<String> b =
+        p.apply("B", Create.of(KV.of("b", "b1")))
+            .apply(GroupByKey.create())
+            .apply(MapElements.into(TypeDescriptors.strings()).via(kv -> kv.getValue().iterator().next()));
+    PCollection<String> merged = PCollectionList.of(a).and(b).and(a).apply(Flatten.pCollections());
+    PAssert.that(merged).containsInAnyOrder("a1", "a2", "a1", "a2", "b1");
+    PCollection<String> empty =
+        PCollectionList.<String>empty(p).apply("Empty", Flatten.pCollections()).setCoder(StringUtf8Coder.of());
+    PAssert.that(empty).empty();
+    p.run();
+  }
+
+  @Test
+  public void multipleOutputsGoToTheirOwnPCollections() {
+    Pipeline p = pipeline();
+    TupleTag<Integer> even = new TupleTag<>() {};
+    TupleTag<String> odd = new TupleTag<>() {};
+    PCollectionTuple outs =
+        p.apply(Create.of(1, 2, 3, 4, 5))
+            .apply(ParDo.of(new SplitEvenOdd(even, odd)).withOutputTags(even, TupleTagList.of(odd)));
+    PAssert.that(outs.get(even)).containsInAnyOrder(2, 4);
+    PAssert.that(outs.get(odd)).containsInAnyOrder("1", "3", "5");
+    p.run();
+  }
+
+  private static final class SplitEvenOdd extends DoFn<Integer, Integer> {
+    private final TupleTag<Integer> even;
+    private final TupleTag<String> odd;
+
+    SplitEvenOdd(TupleTag<Integer> even, TupleTag<String> odd) {
+      this.even = even;
+      this.odd = odd;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c) {
+      if (c.element() % 2 == 0) {
+        c.output(even, c.element());
+      } else {
+        c.output(odd, String.valueOf(c.element()));
+      }
+    }
+  }
+
+  @Test
+  public void reshuffleKeepsEveryElementAndItsTimestamp() {
+    Pipeline p = pipeline();
+    PCollection<Long> out =
+        p.apply(Create.of(fromStream(LongStream.range(0, 500))))
+            .apply(WithTimestamps.of((Long x) -> new Instant(x * 1000)))
+            .apply(Reshuffle.viaRandomKey())
+            .apply(ParDo.of(new CheckTimestamp()));
+    PAssert.that(out).containsInAnyOrder(LongStream.range(0, 500).boxed().toList());
+    p.run();
+  }
+
+  private static final class LongStream {
+    static java.util.stream.LongStream range(long a, long b) {
+      return java.util.stream.LongStream.range(a, b);
+    }
+  }
+
+  private static Iterable<Long> fromStream(java.util.stream.LongStream s) {
+    return s.boxed().toList();
+  }
+
+  private static final class CheckTimestamp extends DoFn<Long, Long> {
+    @ProcessElement
+    public void process(ProcessContext c) {
+      if (!c.timestamp().equals(new Instant(c.element() * 1000))) {
+        throw new IllegalStateException("timestamp lost for " + c.element() + ": " + c.timestamp());
+      }
+      c.output(c.element());
+    }
+  }
+
+  @Test
+  public void combineGloballyOfNothingIsTheDefault() {
+    Pipeline p = pipeline();
+    PCollection<Long> sum =
+        p.apply(Create.empty(VarLongCoder.of())).apply(Combine.globally(Sum.ofLongs()));
+    PAssert.thatSingleton(sum).isEqualTo(0L);
+    p.run();
+  }
+
+  @Test
+  public void aFailingDoFnFailsTheRunWithItsOwnException() {
+    Pipeline p = pipeline();
+    p.apply(Create.of(1, 2, 3)).apply(ParDo.of(new FailOn(2)));
+    Pipeline.PipelineExecutionException e =
+        assertThrows(Pipeline.PipelineExecutionException.class, p::run);
+    assertThat(e.getCause(), instanceOf(IllegalArgumentException.class));
+    assertEquals("bad element 2", e.getCause().getMessage());
+  }
+
+  private static final class FailOn extends DoFn<Integer, Integer> {
+    private final int bad;
+
+    FailOn(int bad) {
+      this.bad = bad;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c) {
+      if (c.element() == bad) {
+        throw new IllegalArgumentException("bad element " + bad);
+      }
+      c.output(c.element());
+    }
+  }
+
+  @Test
+  public void countersAreReportedInMetrics() {
+    Pipeline p = pipeline();
+    p.apply(Create.of(IntStream.range(0, 123).boxed().toList())).apply("Counting", ParDo.of(new CountIt()));
+    PipelineResult result = p.run();
+    assertThat(result.getState(), is(PipelineResult.State.DONE));
+    long total = 0;
+    for (MetricResult<Long> counter :
+        result.metrics()
+            .queryMetrics(MetricsFilter.builder().addNameFilter(MetricNameFilter.named("test", "seen")).build())
+            .getCounters()) {
+      total += counter.getAttempted();
+    }
+    assertEquals(123L, total);
+  }
+
+  private static final class CountIt extends DoFn<Integer, Integer> {
+    private final org.apache.beam.sdk.metrics.Counter seen = Metrics.counter("test", "seen");
+
+    @ProcessElement
+    public void process(ProcessContext c) {
+      seen.inc();
+    }
+  }
+}

@@ -1,0 +1,184 @@
+package org.beamsamza.translation;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
+
+import java.util.Arrays;
+import java.util.List;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.state.StateSpec;
+import org.apache.beam.sdk.state.StateSpecs;
+import org.apache.beam.sdk.state.ValueState;
+import org.apache.beam.sdk.transforms.Count;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.FlatMapElements;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Sum;
+import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.transforms.windowing.AfterPane;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
+import org.apache.beam.sdk.transforms.windowing.Repeatedly;
+import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.beamsamza.translation.plan.ExecutionPlan;
+import org.beamsamza.translation.plan.NodeSpec;
+import org.beamsamza.translation.plan.StagePlan;
+import org.junit.Test;
+
+public class PipelineTranslatorTest {
+  private static final int PARALLELISM = 3;
+
+  private static ExecutionPlan translate(Pipeline p) {
+    PipelineTranslator.prepare(p);
+    return PipelineTranslator.translate(p, p.getOptions(), PARALLELISM);
+  }
+
+  private static Pipeline pipeline() {
+    PipelineOptions options = PipelineOptionsFactory.create();
+    options.setJobName("test");
+    options.setRunner(org.apache.beam.sdk.testing.CrashingRunner.class);
+    return Pipeline.create(options);
+  }
+
+  private static List<String> steps(StagePlan stage) {
+    return stage.nodes().stream().map(NodeSpec::stepName).toList();
+  }
+
+  private static PCollection<KV<String, Long>> wordCount(Pipeline p) {
+    return p.apply(Create.of("a b", "b c c"))
+        .apply("Split", FlatMapElements.into(TypeDescriptors.strings()).via(l -> Arrays.asList(l.split(" "))))
+        .apply(Count.perElement());
+  }
+
+  @Test
+  public void wordCountIsTwoStagesJoinedByOneRepartitionStream() {
+    Pipeline p = pipeline();
+    wordCount(p).apply("Format", MapElements.into(TypeDescriptors.strings()).via(kv -> kv.getKey() + ":" + kv.getValue()));
+    ExecutionPlan plan = translate(p);
+
+    assertThat(plan.describe(), plan.stages(), hasSize(2));
+    assertThat(plan.streams(), hasSize(1));
+    StagePlan first = plan.stages().get(0);
+    StagePlan second = plan.stages().get(1);
+    String stream = plan.streams().get(0).name();
+    assertThat(first.sourceInputs(), hasSize(1));
+    assertEquals(stream, first.sinks().get(0).stream());
+    assertThat(first.sinks().get(0).isKeyed(), is(true));
+    assertEquals(PARALLELISM, first.sinks().get(0).partitionCount());
+    assertThat(second.keyedInputs(), hasSize(1));
+    assertEquals(stream, second.keyedInputs().get(0).stream());
+    assertThat(second.sourceInputs(), empty());
+    assertThat(second.sinks(), empty());
+    assertEquals(PARALLELISM, second.taskCount());
+    // The upstream task count is the producer stage's, for end-of-stream accounting.
+    assertEquals(first.taskCount(), second.keyedInputs().get(0).upstreamTaskCount());
+  }
+
+  @Test
+  public void combinePerKeyIsLiftedIntoAPartialCombineBeforeTheExchange() {
+    Pipeline p = pipeline();
+    wordCount(p);
+    ExecutionPlan plan = translate(p);
+
+    List<String> before = steps(plan.stages().get(0));
+    List<String> after = steps(plan.stages().get(1));
+    assertThat(before, hasItem(containsString("Combine.perKey(Count)/PartialCombine")));
+    assertThat(after, hasItem(containsString("Combine.perKey(Count)/MergeAccumulators")));
+    for (StagePlan stage : plan.stages()) {
+      assertThat(steps(stage), not(hasItem(containsString("GroupByKey"))));
+    }
+  }
+
+  @Test
+  public void combineWithACountTriggerIsNotLifted() {
+    Pipeline p = pipeline();
+    p.apply(Create.of(KV.of("a", 1L), KV.of("a", 2L)))
+        .apply(
+            Window.<KV<String, Long>>into(new GlobalWindows())
+                .triggering(Repeatedly.forever(AfterPane.elementCountAtLeast(2)))
+                .discardingFiredPanes())
+        .apply(Sum.longsPerKey());
+    ExecutionPlan plan = translate(p);
+
+    String all = plan.describe();
+    assertThat(all, not(containsString("PartialCombine")));
+    assertThat(all, containsString("GroupByKey"));
+  }
+
+  @Test
+  public void aChainOfParDosFusesIntoOneStageWithoutStreams() {
+    Pipeline p = pipeline();
+    p.apply(Create.of(1, 2, 3))
+        .apply("Double", MapElements.into(TypeDescriptors.integers()).via(x -> x * 2))
+        .apply("Inc", MapElements.into(TypeDescriptors.integers()).via(x -> x + 1))
+        .apply("Str", MapElements.into(TypeDescriptors.strings()).via(String::valueOf));
+    ExecutionPlan plan = translate(p);
+
+    assertThat(plan.stages(), hasSize(1));
+    assertThat(plan.streams(), empty());
+    assertThat(steps(plan.stages().get(0)), hasSize(3));
+  }
+
+  @Test
+  public void aSideInputArrivesOnABroadcastStream() {
+    Pipeline p = pipeline();
+    PCollectionView<List<Integer>> view = p.apply("Side", Create.of(1, 2)).apply(View.asList());
+    p.apply("Main", Create.of("x"))
+        .apply("UseSide", ParDo.of(new AppendSide(view)).withSideInputs(view));
+    ExecutionPlan plan = translate(p);
+
+    assertThat(plan.streams().stream().filter(s -> s.broadcast()).toList(), hasSize(1));
+    StagePlan consumer =
+        plan.stages().stream().filter(s -> !s.broadcastInputs().isEmpty()).findFirst().orElseThrow();
+    assertThat(steps(consumer), hasItem(containsString("UseSide")));
+    assertEquals(1, plan.streams().stream().filter(s -> s.broadcast()).findFirst().orElseThrow().partitionCount());
+  }
+
+  private static final class AppendSide extends DoFn<String, String> {
+    private final PCollectionView<List<Integer>> view;
+
+    AppendSide(PCollectionView<List<Integer>> view) {
+      this.view = view;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c) {
+      c.output(c.element() + c.sideInput(view));
+    }
+  }
+
+  @Test
+  public void unsupportedTransformsFailNamingTheStep() {
+    Pipeline p = pipeline();
+    p.apply(Create.of(KV.of("k", 1)))
+        .apply(
+            "MyStatefulStep",
+            ParDo.of(
+                new DoFn<KV<String, Integer>, Integer>() {
+                  @StateId("count")
+                  private final StateSpec<ValueState<Integer>> count = StateSpecs.value();
+
+                  @ProcessElement
+                  public void process(ProcessContext c, @StateId("count") ValueState<Integer> count) {
+                    c.output(c.element().getValue());
+                  }
+                }));
+    UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, () -> translate(p));
+    assertThat(e.getMessage(), containsString("MyStatefulStep"));
+    assertThat(e.getMessage(), containsString("stateful ParDo"));
+  }
+}
