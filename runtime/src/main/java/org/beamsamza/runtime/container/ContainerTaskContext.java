@@ -1,0 +1,47 @@
+package org.beamsamza.runtime.container;
+
+import org.beamsamza.runtime.config.Config;
+import org.beamsamza.runtime.job.TaskModel;
+import org.beamsamza.runtime.system.SystemAdmin;
+import org.beamsamza.runtime.task.TaskContext;
+import org.beamsamza.runtime.task.TaskName;
+
+/** What a task sees of its container at init. */
+final class ContainerTaskContext implements TaskContext {
+  private final TaskModel model;
+  private final Config config;
+  private final String containerId;
+  private final ContainerSystems systems;
+
+  ContainerTaskContext(TaskModel model, Config config, String containerId, ContainerSystems systems) {
+    this.model = model;
+    this.config = config;
+    this.containerId = containerId;
+    this.systems = systems;
+  }
+
+  @Override
+  public TaskName getTaskName() {
+    return model.getTaskName();
+  }
+
+  @Override
+  public TaskModel getTaskModel() {
+    return model;
+  }
+
+  @Override
+  public Config getConfig() {
+    return config;
+  }
+
+  @Override
+  public String getContainerId() {
+    return containerId;
+  }
+
+  @Override
+  public SystemAdmin getSystemAdmin(String systemName) {
+    return systems.admin(systemName);
+  }
+}

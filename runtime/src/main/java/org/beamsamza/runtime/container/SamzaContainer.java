@@ -1,0 +1,248 @@
+package org.beamsamza.runtime.container;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.beamsamza.runtime.checkpoint.Checkpoint;
+import org.beamsamza.runtime.checkpoint.CheckpointManager;
+import org.beamsamza.runtime.config.Config;
+import org.beamsamza.runtime.job.ContainerModel;
+import org.beamsamza.runtime.job.TaskModel;
+import org.beamsamza.runtime.system.SystemAdmin;
+import org.beamsamza.runtime.system.SystemFactory;
+import org.beamsamza.runtime.system.SystemStreamPartition;
+import org.beamsamza.runtime.task.StreamTask;
+import org.beamsamza.runtime.task.StreamTaskFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the tasks of one {@link ContainerModel} on the calling thread, with at-least-once delivery:
+ * a task's checkpoint is written only after its {@code prepareCommit} and a flush of every
+ * producer, and a restarted container resumes each task after its last checkpoint.
+ *
+ * <p>Lifecycle of {@link #run()}: create the tasks, init them, read their checkpoints, register
+ * every input partition once with its system's consumer (a partition several tasks read, e.g. a
+ * broadcast input, is registered at the earliest offset any of them needs and each task skips
+ * what it already processed), then loop. The loop window()s every {@code task.window.ms} and
+ * commits every {@code task.commit.ms} or when a task asks.
+ *
+ * <p>End of stream: when every input partition of a task has ended, the task gets
+ * {@code onEndOfStream} if it is an {@code EndOfStreamListenerTask} and then decides when to call
+ * {@code shutdown} (it keeps getting window() calls until then); any other task is finished at
+ * once, since nothing can reach it any more.
+ *
+ * <p>Stopping: when every task has finished, the container commits one last time, closes the
+ * tasks, stops its systems and returns. {@link #shutdown()} from another thread stops it soon
+ * without that commit, so work since the last commit is replayed on restart. A failure anywhere
+ * stops the loop, still closes tasks and stops systems, and is thrown from run() as a
+ * {@link ContainerException} whose cause is the original failure.
+ *
+ * <p>Trimming: after a commit the container deletes committed messages of the partitions it was
+ * told are trimmable (see {@link org.beamsamza.runtime.job.JobModelPlanner#singleReaderPartitions}):
+ * it cannot see the rest of the job, so it cannot know on its own whether another container still
+ * reads a partition. The system decides which streams may really be trimmed (intermediate ones).
+ *
+ * <p>Tasks must use their collector and coordinator on the run-loop thread (inside the calls the
+ * container makes), which is what lets the loop keep them free of locks.
+ *
+ * <p>The checkpoint manager is not started or stopped here: local containers share one, so its
+ * owner manages it.
+ */
+public final class SamzaContainer {
+  private static final Logger LOG = LoggerFactory.getLogger(SamzaContainer.class);
+  public static final long DEFAULT_WINDOW_MS = 1000;
+  public static final long DEFAULT_COMMIT_MS = 10_000;
+
+  private final String containerId;
+  private final ContainerModel model;
+  private final Config config;
+  private final Map<String, SystemFactory> systemFactories;
+  private final StreamTaskFactory taskFactory;
+  private final CheckpointManager checkpointManager;
+  private final Set<SystemStreamPartition> trimmablePartitions;
+  private final MessageChooser chooser;
+  private final ContainerMetrics metrics = new ContainerMetrics();
+  private final AtomicBoolean ran = new AtomicBoolean();
+  private volatile boolean shutdownRequested;
+  private volatile RunLoop loop;
+
+  /** A container that never deletes messages and chooses round robin. */
+  public SamzaContainer(
+      String containerId,
+      ContainerModel model,
+      Config config,
+      Map<String, SystemFactory> systems,
+      StreamTaskFactory taskFactory,
+      CheckpointManager checkpointManager) {
+    this(containerId, model, config, systems, taskFactory, checkpointManager, Set.of(), new RoundRobinChooser());
+  }
+
+  /**
+   * @param trimmablePartitions input partitions no task outside this container reads, whose
+   *     committed messages may be deleted after each commit
+   * @param chooser this container's own chooser (not shared with another container)
+   */
+  public SamzaContainer(
+      String containerId,
+      ContainerModel model,
+      Config config,
+      Map<String, SystemFactory> systems,
+      StreamTaskFactory taskFactory,
+      CheckpointManager checkpointManager,
+      Set<SystemStreamPartition> trimmablePartitions,
+      MessageChooser chooser) {
+    this.containerId = Objects.requireNonNull(containerId, "containerId");
+    this.model = Objects.requireNonNull(model, "model");
+    this.config = Objects.requireNonNull(config, "config");
+    this.systemFactories = Map.copyOf(systems);
+    this.taskFactory = Objects.requireNonNull(taskFactory, "taskFactory");
+    this.checkpointManager = Objects.requireNonNull(checkpointManager, "checkpointManager");
+    this.trimmablePartitions = Set.copyOf(trimmablePartitions);
+    this.chooser = Objects.requireNonNull(chooser, "chooser");
+  }
+
+  public String getContainerId() {
+    return containerId;
+  }
+
+  public ContainerMetrics getMetrics() {
+    return metrics;
+  }
+
+  /**
+   * Runs the container on the calling thread until all its tasks finish, {@link #shutdown()} is
+   * called or the thread is interrupted (these return normally), or something fails (throws
+   * {@link ContainerException}). A container runs once; restart with a new instance.
+   */
+  public void run() {
+    if (!ran.compareAndSet(false, true)) {
+      throw new IllegalStateException("Container " + containerId + " already ran; restart it as a new instance");
+    }
+    LOG.info("Container {} starting tasks {}", containerId, model.getTasks().keySet());
+    ContainerSystems systems = new ContainerSystems(containerId, config, systemFactories, metrics);
+    List<TaskInstance> tasks = new ArrayList<>();
+    Throwable failure = null;
+    boolean interrupted = false;
+    String outcome = "stopped on request";
+    try {
+      for (TaskModel m : model.getTasks().values()) {
+        tasks.add(createTask(m));
+      }
+      RunLoop runLoop = new RunLoop(containerId, tasks, restoreInputs(tasks, systems), trimmablePartitions,
+          chooser, systems, checkpointManager,
+          config.getLong(Config.TASK_WINDOW_MS, DEFAULT_WINDOW_MS),
+          config.getLong(Config.TASK_COMMIT_MS, DEFAULT_COMMIT_MS), metrics);
+      initTasks(tasks, systems);
+      systems.startConsumers();
+      loop = runLoop;
+      if (shutdownRequested) {
+        runLoop.requestStop();
+      }
+      runLoop.start();
+      if (runLoop.run()) {
+        runLoop.commit();
+        outcome = "finished";
+      }
+    } catch (InterruptedException e) {
+      interrupted = true;
+      outcome = "interrupted";
+    } catch (Throwable t) {
+      failure = t;
+    }
+    failure = closeTasks(tasks, failure);
+    failure = systems.stop(failure);
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    if (failure != null) {
+      LOG.error("Container {} failed", containerId, failure);
+      throw failure instanceof ContainerException ce
+          ? ce
+          : new ContainerException(containerId, null, "Container " + containerId + " failed: " + failure, failure);
+    }
+    LOG.info("Container {} {}: {}", containerId, outcome, metrics);
+  }
+
+  /** Asks a running container to stop soon, without a final commit. Callable from any thread. */
+  public void shutdown() {
+    shutdownRequested = true;
+    RunLoop l = loop;
+    if (l != null) {
+      l.requestStop();
+    }
+  }
+
+  private TaskInstance createTask(TaskModel m) {
+    StreamTask task;
+    try {
+      task = taskFactory.createTask(m);
+    } catch (Throwable e) {
+      throw new ContainerException(containerId, m.getTaskName(),
+          "Creating task " + m.getTaskName() + " in container " + containerId + " failed: " + e, e);
+    }
+    if (task == null) {
+      throw new ContainerException(containerId, m.getTaskName(),
+          "The task factory returned null for task " + m.getTaskName(), null);
+    }
+    return new TaskInstance(m, task);
+  }
+
+  private void initTasks(List<TaskInstance> tasks, ContainerSystems systems) {
+    for (TaskInstance t : tasks) {
+      if (t.initable == null) {
+        continue;
+      }
+      try {
+        t.initable.init(new ContainerTaskContext(t.model, config, containerId, systems));
+      } catch (Throwable e) {
+        throw new ContainerException(containerId, t.name,
+            "Task " + t.name + " failed in init() in container " + containerId + ": " + e, e);
+      }
+    }
+  }
+
+  /** Reads each task's checkpoint and registers every input partition once with its consumer. */
+  private Map<SystemStreamPartition, InputPartition> restoreInputs(
+      List<TaskInstance> tasks, ContainerSystems systems) {
+    Map<SystemStreamPartition, InputPartition> inputs = new LinkedHashMap<>();
+    for (TaskInstance t : tasks) {
+      Checkpoint cp = checkpointManager.readLastCheckpoint(t.name);
+      for (SystemStreamPartition ssp : t.model.getInputs()) {
+        SystemAdmin admin = systems.admin(ssp.getSystem());
+        String last = cp == null ? null : cp.getOffsets().get(ssp);
+        String start = last == null ? null : admin.getOffsetAfter(ssp, last);
+        inputs.computeIfAbsent(ssp, s -> new InputPartition(s, admin.offsetComparator()))
+            .addReader(t, last, start);
+      }
+    }
+    for (InputPartition p : inputs.values()) {
+      systems.consumer(p.ssp.getSystem()).register(p.ssp, p.registrationOffset());
+    }
+    return inputs;
+  }
+
+  private Throwable closeTasks(List<TaskInstance> tasks, Throwable failure) {
+    for (TaskInstance t : tasks) {
+      if (t.closable == null) {
+        continue;
+      }
+      try {
+        t.closable.close();
+      } catch (Throwable e) {
+        ContainerException ce = new ContainerException(containerId, t.name,
+            "Task " + t.name + " failed in close() in container " + containerId + ": " + e, e);
+        if (failure == null) {
+          failure = ce;
+        } else {
+          failure.addSuppressed(ce);
+        }
+      }
+    }
+    return failure;
+  }
+}
