@@ -45,6 +45,8 @@ public class SamzaPipelineResult implements PipelineResult {
   @Override
   public State cancel() throws IOException {
     job.kill();
+    // kill() only asks the containers to stop; report the state they stopped in.
+    job.waitForFinish(java.time.Duration.ofSeconds(30));
     return getState();
   }
 

@@ -1,0 +1,75 @@
+package org.beamsamza.runner;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.Assert.assertThrows;
+
+import java.util.stream.IntStream;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.joda.time.Duration;
+import org.junit.Test;
+
+/** The PipelineResult contract: waiting with a timeout, cancelling, and bad options. */
+public class PipelineResultTest {
+  private static SamzaPipelineOptions options() {
+    SamzaPipelineOptions options = PipelineOptionsFactory.as(SamzaPipelineOptions.class);
+    options.setRunner(SamzaRunner.class);
+    options.setParallelism(1);
+    return options;
+  }
+
+  /** Sleeps per element so that the job runs for a long time (~50 s) unless cancelled. */
+  static final class Slow extends DoFn<Integer, Integer> {
+    @ProcessElement
+    public void process(ProcessContext c) throws InterruptedException {
+      Thread.sleep(50);
+      c.output(c.element());
+    }
+  }
+
+  @Test
+  public void waitWithTimeoutReturnsNullWhileRunningAndCancelStopsTheJob() throws Exception {
+    Pipeline p = Pipeline.create(options());
+    p.apply(Create.of(IntStream.range(0, 1000).boxed().toList())).apply(ParDo.of(new Slow()));
+    PipelineResult result = p.run();
+
+    assertThat(result.waitUntilFinish(Duration.millis(300)), nullValue());
+    assertThat(result.getState(), is(PipelineResult.State.RUNNING));
+    assertThat(result.cancel(), is(PipelineResult.State.CANCELLED));
+    assertThat(result.waitUntilFinish(Duration.standardSeconds(10)), is(PipelineResult.State.CANCELLED));
+  }
+
+  @Test
+  public void waitUntilFinishReturnsDoneForAFinishedJob() {
+    Pipeline p = Pipeline.create(options());
+    p.apply(Create.of(1, 2, 3));
+    PipelineResult result = p.run();
+    assertThat(result.waitUntilFinish(), is(PipelineResult.State.DONE));
+    assertThat(result.getState(), is(PipelineResult.State.DONE));
+  }
+
+  @Test
+  public void badOptionsFailAtRunNamingTheOption() {
+    SamzaPipelineOptions options = options();
+    options.setParallelism(0);
+    Pipeline p = Pipeline.create(options);
+    p.apply(Create.of(1));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, p::run);
+    assertThat(e.getMessage(), containsString("--parallelism"));
+  }
+
+  @Test
+  public void theRunnerResolvesByItsShortName() {
+    SamzaPipelineOptions options =
+        PipelineOptionsFactory.fromArgs("--runner=SamzaRunner", "--parallelism=3").as(SamzaPipelineOptions.class);
+    assertThat(options.getRunner().getName(), is(SamzaRunner.class.getName()));
+    assertThat(options.getParallelism(), is(3));
+  }
+}
