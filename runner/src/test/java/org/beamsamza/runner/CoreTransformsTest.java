@@ -187,6 +187,56 @@ public class CoreTransformsTest implements java.io.Serializable {
   }
 
   @Test
+  public void anEmptyFlattenAsSideInputIsEmpty() {
+    Pipeline p = pipeline();
+    PCollectionView<Iterable<String>> view =
+        PCollectionList.<String>empty(p)
+            .apply(Flatten.pCollections())
+            .setCoder(StringUtf8Coder.of())
+            .apply(View.asIterable());
+    PCollection<String> out =
+        p.apply(Create.of("main")).apply(ParDo.of(new AppendAll(view)).withSideInputs(view));
+    PAssert.that(out).containsInAnyOrder("main");
+    PCollection<String> none =
+        p.apply("Void", Create.of((Void) null).withCoder(org.apache.beam.sdk.coders.VoidCoder.of()))
+            .apply(ParDo.of(new EmitSide(view)).withSideInputs(view));
+    PAssert.that(none).empty();
+    p.run();
+  }
+
+  private static final class EmitSide extends DoFn<Void, String> {
+    private final PCollectionView<Iterable<String>> view;
+
+    EmitSide(PCollectionView<Iterable<String>> view) {
+      this.view = view;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c) {
+      for (String s : c.sideInput(view)) {
+        c.output(s);
+      }
+    }
+  }
+
+  private static final class AppendAll extends DoFn<String, String> {
+    private final PCollectionView<Iterable<String>> view;
+
+    AppendAll(PCollectionView<Iterable<String>> view) {
+      this.view = view;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c) {
+      StringBuilder sb = new StringBuilder(c.element());
+      for (String s : c.sideInput(view)) {
+        sb.append(s);
+      }
+      c.output(sb.toString());
+    }
+  }
+
+  @Test
   public void multipleOutputsGoToTheirOwnPCollections() {
     Pipeline p = pipeline();
     TupleTag<Integer> even = new TupleTag<>() {};

@@ -59,6 +59,7 @@ public final class DoFnOperator implements Operator {
   private List<WindowedValue<Object>> pushedBack = new ArrayList<>();
   private Instant pushedBackHold = BoundedWindow.TIMESTAMP_MAX_VALUE;
   private Instant inputWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
+  private boolean inBundle;
 
   DoFnOperator(Spec spec) {
     this.spec = spec;
@@ -100,6 +101,7 @@ public final class DoFnOperator implements Operator {
 
   @Override
   public void startBundle() {
+    inBundle = true;
     if (pushbackRunner != null) {
       pushbackRunner.startBundle();
     } else {
@@ -109,6 +111,7 @@ public final class DoFnOperator implements Operator {
 
   @Override
   public void finishBundle() {
+    inBundle = false;
     if (pushbackRunner != null) {
       pushbackRunner.finishBundle();
     } else {
@@ -158,7 +161,14 @@ public final class DoFnOperator implements Operator {
     if (pushedBack.isEmpty()) {
       return;
     }
-    context.ensureBundleStarted();
+    // The pushback runner remembers for the rest of a bundle which windows were not ready, so the
+    // retry needs a bundle of its own.
+    if (inBundle) {
+      finishBundle();
+      startBundle();
+    } else {
+      context.ensureBundleStarted();
+    }
     List<WindowedValue<Object>> retry = pushedBack;
     pushedBack = new ArrayList<>();
     pushedBackHold = BoundedWindow.TIMESTAMP_MAX_VALUE;

@@ -34,6 +34,7 @@ final class OperatorNode implements OperatorContext {
   private boolean inBundle;
   private Instant inputWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
   private Instant deferredWatermark;
+  private Instant outputWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
 
   OperatorNode(String stepName, Operator operator, StageTask task, MetricsContainer metrics) {
     this.stepName = stepName;
@@ -172,6 +173,10 @@ final class OperatorNode implements OperatorContext {
     return inputWatermark;
   }
 
+  Instant outputWatermark() {
+    return outputWatermark;
+  }
+
   // --- OperatorContext ---
 
   @Override
@@ -219,6 +224,9 @@ final class OperatorNode implements OperatorContext {
   }
 
   private void forwardWatermark(Instant watermark) {
+    if (watermark.isAfter(outputWatermark)) {
+      outputWatermark = watermark;
+    }
     try {
       for (PCollectionChannel channel : outputs.values()) {
         channel.advanceWatermark(watermark);

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.beamsamza.runtime.system.IncomingMessageEnvelope;
 import org.beamsamza.runtime.system.SystemStream;
 import org.beamsamza.runtime.system.SystemStreamPartition;
@@ -216,6 +217,15 @@ public final class StageTask
     }
     finishBundles();
     runCallbacks();
+    for (OperatorNode node : nodes) {
+      // Every input has ended, so every step must have released its output. A step that still
+      // holds its watermark would leave downstream tasks waiting forever: fail loudly instead.
+      if (node.outputWatermark().isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE)) {
+        throw new IllegalStateException(
+            "Task " + taskName + ": every input has ended but step '" + node.stepName()
+                + "' holds its output watermark at " + node.outputWatermark());
+      }
+    }
     finished = true;
     coordinator.shutdown(TaskCoordinator.RequestScope.CURRENT_TASK);
   }
