@@ -97,7 +97,12 @@ public final class KeyedTimers {
 
   private void set(ByteKey key, TimerData timer) {
     TimerId id = idOf(key, timer);
-    KeyedTimer previous = index.remove(id);
+    KeyedTimer previous = index.get(id);
+    if (previous != null && previous.timer().equals(timer)) {
+      // Triggers set the same end-of-window timer for every element: nothing to move.
+      return;
+    }
+    index.remove(id);
     if (previous != null) {
       queueFor(previous.timer().getDomain()).remove(previous);
     }

@@ -47,5 +47,11 @@ public interface Operator {
 
   default void finishBundle() throws Exception {}
 
+  /**
+   * Called before the task commits: emit anything held back across bundles (the commit that
+   * follows checkpoints input offsets, so nothing derived from them may stay buffered).
+   */
+  default void prepareCommit() throws Exception {}
+
   default void close() throws Exception {}
 }

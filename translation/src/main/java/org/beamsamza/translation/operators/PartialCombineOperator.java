@@ -17,8 +17,9 @@ import org.joda.time.Instant;
 /**
  * The first half of a lifted Combine.perKey: folds the inputs of each (key, window) seen in a bundle
  * into one accumulator before the repartition stream, so that a key's many small values cross the
- * exchange as one record per bundle. Accumulators are emitted at the end of every bundle (and so
- * before any watermark passes them) or when the table reaches its size bound.
+ * exchange as few times as possible. Accumulators live across bundles (an operator-internal detail
+ * no user code can observe) and are emitted before any watermark passes them, before every commit,
+ * and when the table reaches its size bound.
  *
  * <p>Only used for non-merging windows and the default trigger (see the translator): with those,
  * pre-combining cannot change what the downstream ReduceFnRunner outputs.
@@ -91,7 +92,7 @@ public final class PartialCombineOperator<K, InputT, AccumT> implements Operator
   }
 
   @Override
-  public void finishBundle() {
+  public void prepareCommit() {
     flush();
   }
 

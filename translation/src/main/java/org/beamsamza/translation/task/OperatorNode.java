@@ -165,6 +165,16 @@ final class OperatorNode implements OperatorContext {
     }
   }
 
+  void prepareCommit() throws Exception {
+    MetricsContainer previous = MetricsEnvironment.setCurrentContainer(metrics);
+    try {
+      operator.prepareCommit();
+    } finally {
+      MetricsEnvironment.setCurrentContainer(previous);
+    }
+    finishBundle();
+  }
+
   void close() throws Exception {
     operator.close();
   }

@@ -183,7 +183,12 @@ public final class StageTask
   @Override
   public void prepareCommit(MessageCollector collector, TaskCoordinator coordinator) throws Exception {
     startIfNeeded(collector, coordinator);
-    finishBundles();
+    // Upstream first: what a node flushes lands in nodes later in the order, which flush next.
+    elementsInBundle = 0;
+    for (OperatorNode node : nodes) {
+      node.prepareCommit();
+    }
+    runCallbacks();
   }
 
   private void runCallbacks() throws Exception {
