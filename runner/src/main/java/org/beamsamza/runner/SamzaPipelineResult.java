@@ -1,6 +1,5 @@
 package org.beamsamza.runner;
 
-import java.io.IOException;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -43,7 +42,7 @@ public class SamzaPipelineResult implements PipelineResult {
   }
 
   @Override
-  public State cancel() throws IOException {
+  public State cancel() {
     job.kill();
     // kill() only asks the containers to stop; report the state they stopped in.
     job.waitForFinish(java.time.Duration.ofSeconds(30));

@@ -3,6 +3,8 @@ package org.beamsamza.runner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineRunner;
 import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.testing.TestPipelineOptions;
+import org.joda.time.Duration;
 
 /**
  * SamzaRunner for tests (TestPipeline, ValidatesRunner): runs the pipeline to completion and
@@ -10,9 +12,11 @@ import org.apache.beam.sdk.options.PipelineOptions;
  */
 public class TestSamzaRunner extends PipelineRunner<SamzaPipelineResult> {
   private final SamzaRunner delegate;
+  private final Long timeoutSeconds;
 
   private TestSamzaRunner(SamzaPipelineOptions options) {
     this.delegate = SamzaRunner.fromOptions(options);
+    this.timeoutSeconds = options.as(TestPipelineOptions.class).getTestTimeoutSeconds();
   }
 
   public static TestSamzaRunner fromOptions(PipelineOptions options) {
@@ -23,7 +27,14 @@ public class TestSamzaRunner extends PipelineRunner<SamzaPipelineResult> {
   public SamzaPipelineResult run(Pipeline pipeline) {
     SamzaPipelineResult result = delegate.run(pipeline);
     try {
-      result.waitUntilFinish();
+      if (timeoutSeconds == null || timeoutSeconds <= 0) {
+        result.waitUntilFinish();
+      } else if (result.waitUntilFinish(Duration.standardSeconds(timeoutSeconds)) == null) {
+        // A stuck pipeline fails its own test rather than the whole test class's time budget.
+        result.cancel();
+        throw new AssertionError(
+            "Pipeline did not finish within --testTimeoutSeconds=" + timeoutSeconds + "; cancelled");
+      }
     } catch (Pipeline.PipelineExecutionException e) {
       for (Throwable t = e; t != null; t = t.getCause()) {
         if (t instanceof AssertionError assertion) {
