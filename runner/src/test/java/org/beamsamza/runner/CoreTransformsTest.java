@@ -351,6 +351,27 @@ public class CoreTransformsTest implements java.io.Serializable {
     assertEquals(123L, total);
   }
 
+  @Test
+  public void sourceMetricsAreReportedUnderTheReadStep() {
+    Pipeline p = pipeline();
+    p.apply("Numbers", org.apache.beam.sdk.io.GenerateSequence.from(0).to(1000));
+    PipelineResult result = p.run();
+    long read = 0;
+    for (MetricResult<Long> counter :
+        result.metrics()
+            .queryMetrics(
+                MetricsFilter.builder()
+                    .addNameFilter(MetricNameFilter.named("source", "elements_read"))
+                    .build())
+            .getCounters()) {
+      assertThat(counter.getKey().stepName(), org.hamcrest.Matchers.startsWith("Numbers"));
+      read += counter.getAttempted();
+    }
+    // CountingSource counts every element after the first of each split.
+    assertThat(read, org.hamcrest.Matchers.greaterThanOrEqualTo(1000L - parallelism));
+    assertThat(read, org.hamcrest.Matchers.lessThanOrEqualTo(1000L));
+  }
+
   private static final class CountIt extends DoFn<Integer, Integer> {
     private final org.apache.beam.sdk.metrics.Counter seen = Metrics.counter("test", "seen");
 

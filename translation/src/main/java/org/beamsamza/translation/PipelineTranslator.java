@@ -12,6 +12,7 @@ import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.util.construction.PTransformTranslation;
 import org.apache.beam.sdk.util.construction.SplittableParDo;
 import org.beamsamza.translation.plan.ExecutionPlan;
+import org.beamsamza.translation.plan.SourceSpec;
 import org.beamsamza.translation.translators.CombinePerKeyTranslator;
 import org.beamsamza.translation.translators.CreateViewTranslator;
 import org.beamsamza.translation.translators.FlattenTranslator;
@@ -68,10 +69,10 @@ public final class PipelineTranslator {
               + String.join("\n  ", context.unsupportedTransforms()));
     }
     StagePlanner.Result stages = new StagePlanner(context, jobName).plan();
-    Map<String, List<List<org.apache.beam.sdk.io.BoundedSource<?>>>> sources = new HashMap<>();
+    Map<String, SourceSpec> sources = new HashMap<>();
     for (Object unit : context.units()) {
       if (unit instanceof TranslationContext.SourceUnit source) {
-        sources.put(source.stream(), source.partitions());
+        sources.put(source.stream(), new SourceSpec(source.stepName(), source.partitions()));
       }
     }
     return new ExecutionPlan(

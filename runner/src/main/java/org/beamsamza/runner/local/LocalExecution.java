@@ -45,9 +45,10 @@ public final class LocalExecution {
       streams.createStream(
           StreamSpec.intermediate(new SystemStream(STREAM_SYSTEM, stream.name()), stream.partitionCount()));
     }
+    MetricsContainerStepMap metrics = new MetricsContainerStepMap();
     Map<String, SystemFactory> systems = new HashMap<>();
     systems.put(STREAM_SYSTEM, new InMemorySystemFactory(streams));
-    systems.put(SOURCE_SYSTEM, new BoundedSourceSystem(plan.sourcePartitions(), plan.options().get()));
+    systems.put(SOURCE_SYSTEM, new BoundedSourceSystem(plan.sources(), plan.options().get(), metrics::getContainer));
 
     JobModel jobModel = JobModelPlanner.plan(stageSpecs(plan), options.getContainers());
     Config config =
@@ -55,7 +56,6 @@ public final class LocalExecution {
             Map.of(
                 Config.TASK_WINDOW_MS, Long.toString(options.getWindowMs()),
                 Config.TASK_COMMIT_MS, Long.toString(options.getCommitMs())));
-    MetricsContainerStepMap metrics = new MetricsContainerStepMap();
     StageTaskFactory tasks =
         new StageTaskFactory(
             serializedPlan, metrics, new StageTask.Systems(SOURCE_SYSTEM, STREAM_SYSTEM), options.getBundleSize());

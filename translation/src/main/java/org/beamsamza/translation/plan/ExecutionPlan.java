@@ -3,12 +3,11 @@ package org.beamsamza.translation.plan;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
-import org.apache.beam.sdk.io.BoundedSource;
 import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
 
 /**
  * The whole translated pipeline as data: stages, the intermediate streams between them, and the
- * bounded source splits each source stream's partitions read. It is serialized once by the client
+ * bounded source splits each source stream's partitions read (by stream name). It is serialized once by the client
  * and deserialized by every task, which gives each task its own instances of user code.
  */
 public record ExecutionPlan(
@@ -16,7 +15,7 @@ public record ExecutionPlan(
     SerializablePipelineOptions options,
     List<StagePlan> stages,
     List<StreamDef> streams,
-    Map<String, List<List<BoundedSource<?>>>> sourcePartitions)
+    Map<String, SourceSpec> sources)
     implements Serializable {
 
   public StagePlan stage(String id) {

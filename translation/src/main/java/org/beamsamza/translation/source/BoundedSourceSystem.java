@@ -8,7 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.apache.beam.sdk.io.BoundedSource;
+import org.apache.beam.sdk.metrics.MetricsContainer;
+import org.apache.beam.sdk.metrics.MetricsEnvironment;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.values.WindowedValues;
 import org.beamsamza.runtime.config.Config;
@@ -20,6 +23,7 @@ import org.beamsamza.runtime.system.SystemFactory;
 import org.beamsamza.runtime.system.SystemProducer;
 import org.beamsamza.runtime.system.SystemStream;
 import org.beamsamza.runtime.system.SystemStreamPartition;
+import org.beamsamza.translation.plan.SourceSpec;
 import org.beamsamza.translation.streams.ControlMessage;
 
 /**
@@ -33,13 +37,27 @@ import org.beamsamza.translation.streams.ControlMessage;
 public final class BoundedSourceSystem implements SystemFactory {
   private static final int MAX_BATCH = 1024;
 
-  private final Map<String, List<List<BoundedSource<?>>>> partitionsByStream;
+  private final Map<String, SourceSpec> sources;
   private final PipelineOptions options;
+  private final Function<String, MetricsContainer> metricsForStep;
 
+  /**
+   * @param metricsForStep the metrics container of a Read step: readers report metrics (e.g. bytes
+   *     or records read) while the run loop reads them, outside any operator's call
+   */
   public BoundedSourceSystem(
-      Map<String, List<List<BoundedSource<?>>>> partitionsByStream, PipelineOptions options) {
-    this.partitionsByStream = partitionsByStream;
+      Map<String, SourceSpec> sources, PipelineOptions options, Function<String, MetricsContainer> metricsForStep) {
+    this.sources = sources;
     this.options = options;
+    this.metricsForStep = metricsForStep;
+  }
+
+  private SourceSpec source(SystemStream stream) {
+    SourceSpec source = sources.get(stream.getStream());
+    if (source == null) {
+      throw new IllegalArgumentException("No bounded source stream " + stream);
+    }
+    return source;
   }
 
   @Override
@@ -62,11 +80,7 @@ public final class BoundedSourceSystem implements SystemFactory {
 
       @Override
       public int getPartitionCount(SystemStream stream) {
-        List<List<BoundedSource<?>>> partitions = partitionsByStream.get(stream.getStream());
-        if (partitions == null) {
-          throw new IllegalArgumentException("No bounded source stream " + stream);
-        }
-        return partitions.size();
+        return source(stream).partitions().size();
       }
 
       @Override
@@ -85,6 +99,7 @@ public final class BoundedSourceSystem implements SystemFactory {
   private final class PartitionReader {
     private final SystemStreamPartition ssp;
     private final List<BoundedSource<?>> splits;
+    private final MetricsContainer metrics;
     private final long skip;
     private int splitIndex;
     private BoundedSource.BoundedReader<?> reader;
@@ -92,9 +107,11 @@ public final class BoundedSourceSystem implements SystemFactory {
     private long nextOffset;
     private boolean ended;
 
-    PartitionReader(SystemStreamPartition ssp, List<BoundedSource<?>> splits, long skip) {
+    PartitionReader(
+        SystemStreamPartition ssp, List<BoundedSource<?>> splits, long skip, MetricsContainer metrics) {
       this.ssp = ssp;
       this.splits = splits;
+      this.metrics = metrics;
       this.skip = skip;
     }
 
@@ -158,12 +175,15 @@ public final class BoundedSourceSystem implements SystemFactory {
 
     @Override
     public void register(SystemStreamPartition ssp, String startingOffset) {
-      List<List<BoundedSource<?>>> partitions = partitionsByStream.get(ssp.getStream());
-      if (partitions == null || ssp.getPartition() >= partitions.size()) {
+      SourceSpec source = source(ssp.getSystemStream());
+      if (ssp.getPartition() >= source.partitions().size()) {
         throw new IllegalArgumentException("No bounded source partition " + ssp);
       }
       long skip = startingOffset == null ? 0 : Long.parseLong(startingOffset);
-      readers.put(ssp, new PartitionReader(ssp, partitions.get(ssp.getPartition()), skip));
+      readers.put(
+          ssp,
+          new PartitionReader(
+              ssp, source.partitions().get(ssp.getPartition()), skip, metricsForStep.apply(source.stepName())));
     }
 
     @Override
@@ -179,10 +199,13 @@ public final class BoundedSourceSystem implements SystemFactory {
           continue;
         }
         List<IncomingMessageEnvelope> batch = new ArrayList<>(Math.min(MAX_BATCH, 64));
+        MetricsContainer previous = MetricsEnvironment.setCurrentContainer(reader.metrics);
         try {
           reader.read(batch, MAX_BATCH);
         } catch (IOException e) {
           throw new SourceReadException("Reading " + ssp + " failed", e);
+        } finally {
+          MetricsEnvironment.setCurrentContainer(previous);
         }
         if (!batch.isEmpty()) {
           result.put(ssp, batch);
