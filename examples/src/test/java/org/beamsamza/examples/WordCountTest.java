@@ -27,13 +27,13 @@ import org.junit.runners.JUnit4;
  * Runs {@link WordCount} end to end on a generated file and compares its output with counts
  * computed here independently (plain Java split, not the pipeline code).
  *
- * <p>The runner is {@code -Dwordcount.runner=...} (default DirectRunner), e.g. {@code mvn test -pl
- * examples -Dwordcount.runner=SamzaRunner}.
+ * <p>The runner is {@code -Dwordcount.runner=...} (default SamzaRunner), e.g. {@code mvn test -pl
+ * examples -Dwordcount.runner=DirectRunner}.
  */
 @RunWith(JUnit4.class)
 public class WordCountTest {
 
-  static final String RUNNER = System.getProperty("wordcount.runner", "DirectRunner");
+  static final String RUNNER = System.getProperty("wordcount.runner", "SamzaRunner");
 
   // Deliberately not WordCount.TOKENIZER_PATTERN: the expectation must not share code with the pipeline.
   private static final String LETTER_RUNS_SEPARATOR = "[^\\p{L}]+";
