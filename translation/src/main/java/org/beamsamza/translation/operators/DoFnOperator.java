@@ -1,7 +1,6 @@
 package org.beamsamza.translation.operators;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.runners.core.DoFnRunner;
@@ -222,9 +221,5 @@ public final class DoFnOperator implements Operator {
     public String getErrorContext() {
       return context.stepName() + "/Setup";
     }
-  }
-
-  static List<PCollectionView<?>> none() {
-    return Collections.emptyList();
   }
 }
