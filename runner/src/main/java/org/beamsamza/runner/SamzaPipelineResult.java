@@ -8,6 +8,7 @@ import org.apache.beam.sdk.util.UserCodeException;
 import org.beamsamza.runtime.container.ContainerException;
 import org.beamsamza.runtime.local.JobHandle;
 import org.beamsamza.runtime.local.JobStatus;
+import org.beamsamza.translation.source.BoundedSourceSystem;
 import org.joda.time.Duration;
 
 /** The running or finished job: its state, its attempted metrics, waiting and cancelling. */
@@ -76,14 +77,16 @@ public class SamzaPipelineResult implements PipelineResult {
   }
 
   /**
-   * The user's own exception: strips the runtime's container wrapper and Beam's UserCodeException,
-   * so that a pipeline failing in a DoFn fails with what that DoFn threw.
+   * The user's own exception: strips the runtime's container wrapper, the source system's read
+   * wrapper and Beam's UserCodeException, so that a pipeline failing in a DoFn or a source fails
+   * with what that DoFn or source threw.
    */
   static Throwable rootCause(Throwable failure) {
     Throwable t = failure;
     while (t != null && t.getCause() != null
         && (t instanceof ContainerException
             || t instanceof UserCodeException
+            || t instanceof BoundedSourceSystem.SourceReadException
             || (t.getClass() == RuntimeException.class && t.getMessage() != null
                 && t.getMessage().equals(t.getCause().toString())))) {
       t = t.getCause();

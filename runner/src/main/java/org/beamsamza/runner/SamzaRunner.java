@@ -1,5 +1,6 @@
 package org.beamsamza.runner;
 
+import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineRunner;
 import org.apache.beam.sdk.metrics.MetricsEnvironment;
@@ -33,10 +34,12 @@ public class SamzaRunner extends PipelineRunner<SamzaPipelineResult> {
   public SamzaPipelineResult run(Pipeline pipeline) {
     validate(options);
     MetricsEnvironment.setMetricsSupported(true);
-    ExecutionPlan plan = translate(pipeline, options);
+    MetricsContainerStepMap metrics = new MetricsContainerStepMap();
+    PipelineTranslator.prepare(pipeline);
+    ExecutionPlan plan = PipelineTranslator.translate(pipeline, options, options.getParallelism(), metrics);
     LOG.info("Running {}", plan.describe());
     byte[] serialized = PlanSerialization.serialize(plan);
-    return LocalExecution.start(plan, serialized, options);
+    return LocalExecution.start(plan, serialized, options, metrics);
   }
 
   /** Translates without running: for tests and tools that inspect the plan. */

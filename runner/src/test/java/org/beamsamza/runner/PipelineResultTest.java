@@ -56,6 +56,46 @@ public class PipelineResultTest {
   }
 
   @Test
+  public void anEmptyPipelineFinishesAtOnce() {
+    PipelineResult result = Pipeline.create(options()).run();
+    assertThat(result.waitUntilFinish(Duration.standardSeconds(10)), is(PipelineResult.State.DONE));
+  }
+
+  /** A source whose reader fails: the run fails with the reader's own exception. */
+  static final class FailingSource extends org.apache.beam.sdk.io.BoundedSource<Integer> {
+    @Override
+    public java.util.List<FailingSource> split(long size, org.apache.beam.sdk.options.PipelineOptions o) {
+      return java.util.List.of(this);
+    }
+
+    @Override
+    public long getEstimatedSizeBytes(org.apache.beam.sdk.options.PipelineOptions o) {
+      return 1;
+    }
+
+    @Override
+    public org.apache.beam.sdk.coders.Coder<Integer> getOutputCoder() {
+      return org.apache.beam.sdk.coders.VarIntCoder.of();
+    }
+
+    @Override
+    public BoundedReader<Integer> createReader(org.apache.beam.sdk.options.PipelineOptions o)
+        throws java.io.IOException {
+      throw new java.io.IOException("corrupt block 7");
+    }
+  }
+
+  @Test
+  public void aFailingSourceFailsTheRunWithItsOwnException() {
+    Pipeline p = Pipeline.create(options());
+    p.apply(org.apache.beam.sdk.io.Read.from(new FailingSource()));
+    Pipeline.PipelineExecutionException e =
+        assertThrows(Pipeline.PipelineExecutionException.class, () -> p.run().waitUntilFinish());
+    assertThat(e.getCause(), org.hamcrest.Matchers.instanceOf(java.io.IOException.class));
+    assertThat(e.getCause().getMessage(), is("corrupt block 7"));
+  }
+
+  @Test
   public void badOptionsFailAtRunNamingTheOption() {
     SamzaPipelineOptions options = options();
     options.setParallelism(0);

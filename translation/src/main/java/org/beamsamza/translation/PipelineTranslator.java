@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
+import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.runners.TransformHierarchy;
@@ -60,8 +61,17 @@ public final class PipelineTranslator {
   }
 
   public static ExecutionPlan translate(Pipeline pipeline, PipelineOptions options, int parallelism) {
+    return translate(pipeline, options, parallelism, new MetricsContainerStepMap());
+  }
+
+  /**
+   * @param metrics where work done on the client for a step (splitting a source) reports its
+   *     metrics; the runner passes the job's own map so that they appear in the job's results
+   */
+  public static ExecutionPlan translate(
+      Pipeline pipeline, PipelineOptions options, int parallelism, MetricsContainerStepMap metrics) {
     String jobName = sanitize(options.getJobName());
-    TranslationContext context = new TranslationContext(pipeline, options, parallelism);
+    TranslationContext context = new TranslationContext(pipeline, options, parallelism, metrics);
     pipeline.traverseTopologically(new Visitor(context));
     if (!context.unsupportedTransforms().isEmpty()) {
       throw new UnsupportedOperationException(

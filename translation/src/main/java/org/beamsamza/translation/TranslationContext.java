@@ -5,7 +5,9 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.metrics.MetricsContainer;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.io.BoundedSource;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -53,10 +55,19 @@ public final class TranslationContext {
   private TransformHierarchy.Node currentNode;
   private int nextInternalId;
 
-  TranslationContext(Pipeline pipeline, PipelineOptions options, int parallelism) {
+  private final MetricsContainerStepMap metrics;
+
+  TranslationContext(
+      Pipeline pipeline, PipelineOptions options, int parallelism, MetricsContainerStepMap metrics) {
     this.pipeline = pipeline;
     this.options = options;
     this.parallelism = parallelism;
+    this.metrics = metrics;
+  }
+
+  /** The metrics container of the step being translated, for work done on its behalf now. */
+  public MetricsContainer currentStepMetrics() {
+    return metrics.getContainer(currentStepName());
   }
 
   public PipelineOptions options() {

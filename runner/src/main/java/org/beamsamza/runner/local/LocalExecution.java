@@ -39,18 +39,22 @@ public final class LocalExecution {
 
   private LocalExecution() {}
 
-  public static SamzaPipelineResult start(ExecutionPlan plan, byte[] serializedPlan, SamzaPipelineOptions options) {
+  public static SamzaPipelineResult start(
+      ExecutionPlan plan, byte[] serializedPlan, SamzaPipelineOptions options, MetricsContainerStepMap metrics) {
     InMemoryStreams streams = new InMemoryStreams();
     for (StreamDef stream : plan.streams()) {
       streams.createStream(
           StreamSpec.intermediate(new SystemStream(STREAM_SYSTEM, stream.name()), stream.partitionCount()));
     }
-    MetricsContainerStepMap metrics = new MetricsContainerStepMap();
     Map<String, SystemFactory> systems = new HashMap<>();
     systems.put(STREAM_SYSTEM, new InMemorySystemFactory(streams));
     systems.put(SOURCE_SYSTEM, new BoundedSourceSystem(plan.sources(), plan.options().get(), metrics::getContainer));
 
-    JobModel jobModel = JobModelPlanner.plan(stageSpecs(plan), options.getContainers());
+    // A pipeline with no transform has no stage: a job of no containers, finished at once.
+    JobModel jobModel =
+        plan.stages().isEmpty()
+            ? new JobModel(Map.of())
+            : JobModelPlanner.plan(stageSpecs(plan), options.getContainers());
     Config config =
         new Config(
             Map.of(

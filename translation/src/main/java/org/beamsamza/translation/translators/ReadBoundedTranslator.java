@@ -3,6 +3,8 @@ package org.beamsamza.translation.translators;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.io.BoundedSource;
+import org.apache.beam.sdk.metrics.MetricsContainer;
+import org.apache.beam.sdk.metrics.MetricsEnvironment;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.util.construction.SplittableParDo;
 import org.apache.beam.sdk.values.PCollection;
@@ -24,6 +26,8 @@ public final class ReadBoundedTranslator implements TransformTranslator<PTransfo
   static List<List<BoundedSource<?>>> partitions(BoundedSource<?> source, TranslationContext context) {
     int parallelism = context.parallelism();
     List<? extends BoundedSource<?>> splits;
+    // Sources may report metrics while they estimate and split (on the client, now).
+    MetricsContainer previous = MetricsEnvironment.setCurrentContainer(context.currentStepMetrics());
     try {
       long size = source.getEstimatedSizeBytes(context.options());
       long desired = Math.max(1, size / parallelism);
@@ -31,6 +35,8 @@ public final class ReadBoundedTranslator implements TransformTranslator<PTransfo
     } catch (Exception e) {
       throw new IllegalStateException(
           "Could not split the source of " + context.currentStepName() + ": " + e.getMessage(), e);
+    } finally {
+      MetricsEnvironment.setCurrentContainer(previous);
     }
     if (splits.isEmpty()) {
       splits = List.of(source);
