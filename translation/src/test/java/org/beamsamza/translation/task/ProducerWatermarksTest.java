@@ -1,0 +1,62 @@
+package org.beamsamza.translation.task;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.junit.Assert.assertThrows;
+
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.beamsamza.translation.streams.ControlMessage;
+import org.joda.time.Instant;
+import org.junit.Test;
+
+public class ProducerWatermarksTest {
+  @Test
+  public void theWatermarkIsTheMinimumOverProducers() {
+    ProducerWatermarks w = new ProducerWatermarks("s", 3);
+    assertThat(w.update(new ControlMessage.Watermark(0, 100)), is(false));
+    assertThat(w.update(new ControlMessage.Watermark(1, 50)), is(false));
+    assertThat(w.watermark(), is(BoundedWindow.TIMESTAMP_MIN_VALUE));
+    assertThat(w.update(new ControlMessage.Watermark(2, 70)), is(true));
+    assertThat(w.watermark(), is(new Instant(50)));
+    assertThat(w.update(new ControlMessage.Watermark(1, 200)), is(true));
+    assertThat(w.watermark(), is(new Instant(70)));
+  }
+
+  @Test
+  public void aWatermarkNeverGoesBack() {
+    ProducerWatermarks w = new ProducerWatermarks("s", 1);
+    w.update(new ControlMessage.Watermark(0, 100));
+    assertThat(w.update(new ControlMessage.Watermark(0, 40)), is(false));
+    assertThat(w.watermark(), is(new Instant(100)));
+  }
+
+  @Test
+  public void theInputEndsWhenEveryProducerHasEnded() {
+    ProducerWatermarks w = new ProducerWatermarks("s", 2);
+    w.update(new ControlMessage.EndOfStream(0));
+    assertThat(w.isEnded(), is(false));
+    w.update(new ControlMessage.EndOfStream(0)); // a repeated end counts once
+    assertThat(w.isEnded(), is(false));
+    w.update(new ControlMessage.Watermark(1, 10));
+    assertThat(w.watermark(), is(new Instant(10)));
+    w.update(new ControlMessage.EndOfStream(1));
+    assertThat(w.isEnded(), is(true));
+    assertThat(w.watermark(), is(BoundedWindow.TIMESTAMP_MAX_VALUE));
+  }
+
+  @Test
+  public void anInputThisTaskDoesNotReadHasEndedFromTheStart() {
+    ProducerWatermarks w = ProducerWatermarks.ended("s");
+    assertThat(w.isEnded(), is(true));
+    assertThat(w.watermark(), is(BoundedWindow.TIMESTAMP_MAX_VALUE));
+  }
+
+  @Test
+  public void aControlMessageFromAnUnknownProducerFailsNamingTheStream() {
+    ProducerWatermarks w = new ProducerWatermarks("orders-repartition", 2);
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> w.update(new ControlMessage.Watermark(5, 1)));
+    assertThat(e.getMessage(), containsString("orders-repartition"));
+  }
+}
