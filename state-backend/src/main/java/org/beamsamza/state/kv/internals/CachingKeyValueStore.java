@@ -1,0 +1,230 @@
+package org.beamsamza.state.kv.internals;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.beamsamza.state.kv.Entry;
+import org.beamsamza.state.kv.KeyValueIterator;
+import org.beamsamza.state.kv.KeyValueStore;
+import org.beamsamza.state.beam.ByteKey;
+
+/**
+ * A write-back LRU cache of hot keys in front of a slower store (RocksDB, through the changelog
+ * logger). Beam state code reads and rewrites the same few keys per element (a combining
+ * accumulator, a bag's index), so absorbing repeated writes here saves both RocksDB writes and
+ * changelog records (DESIGN decision 5: metered -> caching -> logging -> RocksDB).
+ *
+ * <p>The cache holds at most {@code maxEntries} keys. Writes and deletes (as tombstones) are kept
+ * dirty in the cache; all dirty entries go to the inner store in one {@code putAll} (and one
+ * {@code deleteAll}) when a dirty entry is evicted or on {@link #flush()}. Reads check the cache
+ * first, and a value read from the inner store is cached clean. Iterators first write all dirty
+ * entries down and then iterate the inner store, which is simple and always sees cached writes.
+ * Not thread-safe: one task thread.
+ */
+public final class CachingKeyValueStore implements KeyValueStore {
+
+  /** A cached value; {@code value == null} is a cached delete (or a known-absent key). */
+  private static final class Slot {
+    byte[] value;
+    boolean dirty;
+
+    Slot(byte[] value, boolean dirty) {
+      this.value = value;
+      this.dirty = dirty;
+    }
+  }
+
+  private final KeyValueStore inner;
+  private final int maxEntries;
+  private final LinkedHashMap<ByteKey, Slot> cache = new LinkedHashMap<>(16, 0.75f, true);
+  private int dirtyCount;
+  private long hits;
+  private long misses;
+  private boolean closed;
+
+  public CachingKeyValueStore(KeyValueStore inner, int maxEntries) {
+    if (maxEntries < 1) {
+      throw new IllegalArgumentException("maxEntries must be >= 1: " + maxEntries);
+    }
+    this.inner = Objects.requireNonNull(inner, "inner");
+    this.maxEntries = maxEntries;
+  }
+
+  @Override
+  public byte[] get(byte[] key) {
+    checkOpen();
+    Slot slot = cache.get(new ByteKey(key));
+    if (slot != null) {
+      hits++;
+      return slot.value;
+    }
+    misses++;
+    byte[] value = inner.get(key);
+    if (value != null) {
+      insert(new ByteKey(key.clone()), new Slot(value, false));
+    }
+    return value;
+  }
+
+  @Override
+  public List<byte[]> getAll(List<byte[]> keys) {
+    List<byte[]> out = new ArrayList<>(keys.size());
+    for (byte[] k : keys) {
+      out.add(get(k));
+    }
+    return out;
+  }
+
+  @Override
+  public void put(byte[] key, byte[] value) {
+    checkOpen();
+    Objects.requireNonNull(value, "value");
+    write(key, value.clone());
+  }
+
+  @Override
+  public void putAll(List<Entry> entries) {
+    for (Entry e : entries) {
+      put(e.key(), e.value());
+    }
+  }
+
+  @Override
+  public void delete(byte[] key) {
+    checkOpen();
+    write(key, null);
+  }
+
+  @Override
+  public void deleteAll(List<byte[]> keys) {
+    for (byte[] k : keys) {
+      delete(k);
+    }
+  }
+
+  @Override
+  public KeyValueIterator range(byte[] from, byte[] to) {
+    checkOpen();
+    flushDirty();
+    return inner.range(from, to);
+  }
+
+  @Override
+  public KeyValueIterator prefix(byte[] prefix) {
+    checkOpen();
+    flushDirty();
+    return inner.prefix(prefix);
+  }
+
+  @Override
+  public KeyValueIterator all() {
+    checkOpen();
+    flushDirty();
+    return inner.all();
+  }
+
+  @Override
+  public void flush() {
+    checkOpen();
+    flushDirty();
+    inner.flush();
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    try {
+      flushDirty();
+    } finally {
+      closed = true;
+      cache.clear();
+      inner.close();
+    }
+  }
+
+  /** Number of keys currently cached. */
+  public int size() {
+    return cache.size();
+  }
+
+  /** Number of cached writes not yet in the inner store. */
+  public int dirtyCount() {
+    return dirtyCount;
+  }
+
+  public long hits() {
+    return hits;
+  }
+
+  public long misses() {
+    return misses;
+  }
+
+  private void write(byte[] key, byte[] value) {
+    ByteKey k = new ByteKey(key);
+    Slot slot = cache.get(k);
+    if (slot != null) {
+      slot.value = value;
+      if (!slot.dirty) {
+        slot.dirty = true;
+        dirtyCount++;
+      }
+    } else {
+      dirtyCount++;
+      insert(new ByteKey(key.clone()), new Slot(value, true));
+    }
+  }
+
+  private void insert(ByteKey key, Slot slot) {
+    cache.put(key, slot);
+    while (cache.size() > maxEntries) {
+      Iterator<Map.Entry<ByteKey, Slot>> eldest = cache.entrySet().iterator();
+      Map.Entry<ByteKey, Slot> e = eldest.next();
+      if (e.getValue().dirty) {
+        flushDirty();
+      }
+      eldest.remove();
+    }
+  }
+
+  /** Writes every dirty entry to the inner store in one batch per kind and marks them clean. */
+  private void flushDirty() {
+    if (dirtyCount == 0) {
+      return;
+    }
+    List<Entry> puts = new ArrayList<>();
+    List<byte[]> deletes = new ArrayList<>();
+    for (Map.Entry<ByteKey, Slot> e : cache.entrySet()) {
+      Slot s = e.getValue();
+      if (s.dirty) {
+        if (s.value == null) {
+          deletes.add(e.getKey().bytes());
+        } else {
+          puts.add(new Entry(e.getKey().bytes(), s.value));
+        }
+      }
+    }
+    // Keys are distinct, so the order of the two batches does not matter.
+    if (!puts.isEmpty()) {
+      inner.putAll(puts);
+    }
+    if (!deletes.isEmpty()) {
+      inner.deleteAll(deletes);
+    }
+    for (Slot s : cache.values()) {
+      s.dirty = false;
+    }
+    dirtyCount = 0;
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("store is closed");
+    }
+  }
+}

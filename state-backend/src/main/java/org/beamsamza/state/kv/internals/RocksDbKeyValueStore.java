@@ -1,0 +1,283 @@
+package org.beamsamza.state.kv.internals;
+
+import java.io.File;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import org.beamsamza.state.kv.Bytes;
+import org.beamsamza.state.kv.Entry;
+import org.beamsamza.state.kv.KeyValueIterator;
+import org.beamsamza.state.kv.KeyValueStore;
+import org.beamsamza.state.kv.RocksDbStoreConfig;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.FlushOptions;
+import org.rocksdb.LRUCache;
+import org.rocksdb.Options;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * The on-disk {@link KeyValueStore}: one RocksDB database per task in its own directory (DESIGN
+ * decision 4). RocksDB's default bytewise comparator is the unsigned order the interface asks for.
+ *
+ * <p>Batches ({@link #putAll}, {@link #deleteAll}) go through one {@link WriteBatch} each. Range
+ * and prefix iterators set an iterate upper bound so that RocksDB stops at the bound instead of
+ * reading past it. The WAL is disabled unless {@link RocksDbStoreConfig#walDisabled()} says
+ * otherwise, because the changelog is the durability; {@link #close()} therefore flushes the
+ * memtable first so that a clean close loses nothing. Every native handle (options, cache,
+ * database, open iterators) is freed on close. Not thread-safe: one task thread.
+ */
+public final class RocksDbKeyValueStore implements KeyValueStore {
+
+  static {
+    RocksDB.loadLibrary();
+  }
+
+  private final File dir;
+  private final LRUCache blockCache;
+  private final Options options;
+  private final WriteOptions writeOptions;
+  private final RocksDB db;
+  private final Set<RocksIteratorAdapter> openIterators =
+      Collections.newSetFromMap(new IdentityHashMap<>());
+  private boolean closed;
+
+  /** Opens (creating if missing) the database in {@code dir}. */
+  public RocksDbKeyValueStore(File dir, RocksDbStoreConfig config) {
+    this.dir = dir;
+    if (!dir.isDirectory() && !dir.mkdirs()) {
+      throw new IllegalStateException("cannot create " + dir);
+    }
+    blockCache = new LRUCache(config.blockCacheSizeBytes());
+    options = new Options()
+        .setCreateIfMissing(true)
+        .setWriteBufferSize(config.writeBufferSizeBytes())
+        .setCompressionType(config.compressionType())
+        .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(blockCache));
+    writeOptions = new WriteOptions().setDisableWAL(config.walDisabled());
+    RocksDB opened;
+    try {
+      opened = RocksDB.open(options, dir.getAbsolutePath());
+    } catch (RocksDBException e) {
+      writeOptions.close();
+      options.close();
+      blockCache.close();
+      throw new StoreException("cannot open RocksDB in " + dir, e);
+    }
+    db = opened;
+  }
+
+  public File directory() {
+    return dir;
+  }
+
+  @Override
+  public byte[] get(byte[] key) {
+    checkOpen();
+    try {
+      return db.get(key);
+    } catch (RocksDBException e) {
+      throw new StoreException("get failed", e);
+    }
+  }
+
+  @Override
+  public List<byte[]> getAll(List<byte[]> keys) {
+    checkOpen();
+    try {
+      return db.multiGetAsList(keys);
+    } catch (RocksDBException e) {
+      throw new StoreException("multiGet failed", e);
+    }
+  }
+
+  @Override
+  public void put(byte[] key, byte[] value) {
+    checkOpen();
+    try {
+      db.put(writeOptions, key, value);
+    } catch (RocksDBException e) {
+      throw new StoreException("put failed", e);
+    }
+  }
+
+  @Override
+  public void putAll(List<Entry> entries) {
+    checkOpen();
+    try (WriteBatch batch = new WriteBatch()) {
+      for (Entry e : entries) {
+        batch.put(e.key(), e.value());
+      }
+      db.write(writeOptions, batch);
+    } catch (RocksDBException e) {
+      throw new StoreException("putAll failed", e);
+    }
+  }
+
+  @Override
+  public void delete(byte[] key) {
+    checkOpen();
+    try {
+      db.delete(writeOptions, key);
+    } catch (RocksDBException e) {
+      throw new StoreException("delete failed", e);
+    }
+  }
+
+  @Override
+  public void deleteAll(List<byte[]> keys) {
+    checkOpen();
+    try (WriteBatch batch = new WriteBatch()) {
+      for (byte[] k : keys) {
+        batch.delete(k);
+      }
+      db.write(writeOptions, batch);
+    } catch (RocksDBException e) {
+      throw new StoreException("deleteAll failed", e);
+    }
+  }
+
+  @Override
+  public KeyValueIterator range(byte[] from, byte[] to) {
+    checkOpen();
+    if (from != null && to != null && Arrays.compareUnsigned(from, to) >= 0) {
+      return EmptyIterator.INSTANCE;
+    }
+    RocksIteratorAdapter it = new RocksIteratorAdapter(from, to);
+    openIterators.add(it);
+    return it;
+  }
+
+  @Override
+  public KeyValueIterator prefix(byte[] prefix) {
+    return range(prefix, Bytes.prefixUpperBound(prefix));
+  }
+
+  @Override
+  public KeyValueIterator all() {
+    return range(null, null);
+  }
+
+  @Override
+  public void flush() {
+    checkOpen();
+    try (FlushOptions fo = new FlushOptions().setWaitForFlush(true)) {
+      db.flush(fo);
+    } catch (RocksDBException e) {
+      throw new StoreException("flush failed", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    try {
+      flush();
+    } finally {
+      closed = true;
+      // Iterators must be freed before the database, or RocksDB asserts/crashes.
+      for (RocksIteratorAdapter it : List.copyOf(openIterators)) {
+        it.close();
+      }
+      db.close();
+      writeOptions.close();
+      options.close();
+      blockCache.close();
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("store is closed: " + dir);
+    }
+  }
+
+  /** A RocksDB iterator with its read options and bound slice, freed together. */
+  private final class RocksIteratorAdapter implements KeyValueIterator {
+    private final Slice upperBound;
+    private final ReadOptions readOptions;
+    private final RocksIterator it;
+    private boolean itClosed;
+
+    RocksIteratorAdapter(byte[] from, byte[] to) {
+      upperBound = to == null ? null : new Slice(to);
+      readOptions = new ReadOptions();
+      if (upperBound != null) {
+        readOptions.setIterateUpperBound(upperBound);
+      }
+      it = db.newIterator(readOptions);
+      if (from == null) {
+        it.seekToFirst();
+      } else {
+        it.seek(from);
+      }
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (itClosed) {
+        return false;
+      }
+      if (it.isValid()) {
+        return true;
+      }
+      try {
+        it.status();
+      } catch (RocksDBException e) {
+        throw new StoreException("iteration failed", e);
+      }
+      return false;
+    }
+
+    @Override
+    public Entry next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      Entry e = new Entry(it.key(), it.value());
+      it.next();
+      return e;
+    }
+
+    @Override
+    public void close() {
+      if (itClosed) {
+        return;
+      }
+      itClosed = true;
+      it.close();
+      readOptions.close();
+      if (upperBound != null) {
+        upperBound.close();
+      }
+      openIterators.remove(this);
+    }
+  }
+
+  private static final class EmptyIterator implements KeyValueIterator {
+    static final EmptyIterator INSTANCE = new EmptyIterator();
+
+    @Override
+    public boolean hasNext() {
+      return false;
+    }
+
+    @Override
+    public Entry next() {
+      throw new NoSuchElementException();
+    }
+
+    @Override
+    public void close() {}
+  }
+}
