@@ -9,7 +9,6 @@ import java.util.Objects;
 import org.beamsamza.state.kv.Entry;
 import org.beamsamza.state.kv.KeyValueIterator;
 import org.beamsamza.state.kv.KeyValueStore;
-import org.beamsamza.state.beam.ByteKey;
 
 /**
  * A write-back LRU cache of hot keys in front of a slower store (RocksDB, through the changelog
@@ -39,7 +38,7 @@ public final class CachingKeyValueStore implements KeyValueStore {
 
   private final KeyValueStore inner;
   private final int maxEntries;
-  private final LinkedHashMap<ByteKey, Slot> cache = new LinkedHashMap<>(16, 0.75f, true);
+  private final LinkedHashMap<CacheKey, Slot> cache = new LinkedHashMap<>(16, 0.75f, true);
   private int dirtyCount;
   private long hits;
   private long misses;
@@ -56,7 +55,7 @@ public final class CachingKeyValueStore implements KeyValueStore {
   @Override
   public byte[] get(byte[] key) {
     checkOpen();
-    Slot slot = cache.get(new ByteKey(key));
+    Slot slot = cache.get(new CacheKey(key));
     if (slot != null) {
       hits++;
       return slot.value;
@@ -64,7 +63,7 @@ public final class CachingKeyValueStore implements KeyValueStore {
     misses++;
     byte[] value = inner.get(key);
     if (value != null) {
-      insert(new ByteKey(key.clone()), new Slot(value, false));
+      insert(new CacheKey(key.clone()), new Slot(value, false));
     }
     return value;
   }
@@ -166,7 +165,7 @@ public final class CachingKeyValueStore implements KeyValueStore {
   }
 
   private void write(byte[] key, byte[] value) {
-    ByteKey k = new ByteKey(key);
+    CacheKey k = new CacheKey(key);
     Slot slot = cache.get(k);
     if (slot != null) {
       slot.value = value;
@@ -176,15 +175,15 @@ public final class CachingKeyValueStore implements KeyValueStore {
       }
     } else {
       dirtyCount++;
-      insert(new ByteKey(key.clone()), new Slot(value, true));
+      insert(new CacheKey(key.clone()), new Slot(value, true));
     }
   }
 
-  private void insert(ByteKey key, Slot slot) {
+  private void insert(CacheKey key, Slot slot) {
     cache.put(key, slot);
     while (cache.size() > maxEntries) {
-      Iterator<Map.Entry<ByteKey, Slot>> eldest = cache.entrySet().iterator();
-      Map.Entry<ByteKey, Slot> e = eldest.next();
+      Iterator<Map.Entry<CacheKey, Slot>> eldest = cache.entrySet().iterator();
+      Map.Entry<CacheKey, Slot> e = eldest.next();
       if (e.getValue().dirty) {
         flushDirty();
       }
@@ -199,13 +198,13 @@ public final class CachingKeyValueStore implements KeyValueStore {
     }
     List<Entry> puts = new ArrayList<>();
     List<byte[]> deletes = new ArrayList<>();
-    for (Map.Entry<ByteKey, Slot> e : cache.entrySet()) {
+    for (Map.Entry<CacheKey, Slot> e : cache.entrySet()) {
       Slot s = e.getValue();
       if (s.dirty) {
         if (s.value == null) {
-          deletes.add(e.getKey().bytes());
+          deletes.add(e.getKey().bytes);
         } else {
-          puts.add(new Entry(e.getKey().bytes(), s.value));
+          puts.add(new Entry(e.getKey().bytes, s.value));
         }
       }
     }
