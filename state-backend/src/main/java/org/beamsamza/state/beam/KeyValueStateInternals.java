@@ -64,8 +64,9 @@ import org.joda.time.Instant;
  *
  * <p>{@code readLater()} methods are no-ops returning {@code this}: there is nothing to prefetch
  * from a local store. Element-keyed states (set elements, map keys, multimap keys) require
- * deterministic coders, since the encoded element is part of the store key. Not thread-safe: one
- * task thread, like the store.
+ * deterministic coders, since the encoded element is part of the store key. {@code
+ * ValueState.write(null)} clears the cell (a later read returns null either way). Not thread-safe:
+ * one task thread, like the store.
  */
 public final class KeyValueStateInternals implements StateInternals {
 

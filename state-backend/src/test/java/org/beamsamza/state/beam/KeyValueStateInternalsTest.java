@@ -39,10 +39,15 @@ import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TimestampedValue;
+import org.beamsamza.state.kv.ChangelogRestorer;
+import org.beamsamza.state.kv.ChangelogWriter;
+import org.beamsamza.state.kv.Entry;
 import org.beamsamza.state.kv.KeyValueIterator;
 import org.beamsamza.state.kv.KeyValueStore;
 import org.beamsamza.state.kv.RocksDbStoreConfig;
+import org.beamsamza.state.kv.internals.CachingKeyValueStore;
 import org.beamsamza.state.kv.internals.InMemoryKeyValueStore;
+import org.beamsamza.state.kv.internals.LoggedKeyValueStore;
 import org.beamsamza.state.kv.internals.RocksDbKeyValueStore;
 import org.joda.time.Instant;
 import org.junit.Rule;
@@ -164,6 +169,44 @@ public class KeyValueStateInternalsTest {
       // The bag's sequence counter persisted too: a new element goes after the old ones.
       s.state(NS1, BAG).add("b3");
       assertThat(s.state(NS1, BAG).read(), contains("b1", "b2", "b3"));
+    }
+  }
+
+  @Test
+  public void stateSurvivesChangelogRestoreIntoAFreshRocksDb() throws Exception {
+    List<Entry> changelog = new ArrayList<>();
+    ChangelogWriter writer = new ChangelogWriter() {
+      @Override
+      public void write(byte[] key, byte[] valueOrNullForTombstone) {
+        changelog.add(new Entry(key, valueOrNullForTombstone));
+      }
+
+      @Override
+      public void flush() {}
+    };
+    try (KeyValueStore store = new CachingKeyValueStore(new LoggedKeyValueStore(
+        new RocksDbKeyValueStore(tmp.newFolder("before"), RocksDbStoreConfig.defaults()), writer), 2)) {
+      StateInternals s = internals(store, "step", "key");
+      s.state(NS1, BAG).add("b1");
+      s.state(NS1, BAG).add("b2");
+      s.state(NS1, BAG).add("b3");
+      s.state(NS1, MAP).put("gone", 1);
+      s.state(NS1, MAP).put("kept", 2);
+      s.state(NS1, MAP).remove("gone");
+      s.state(NS2, VALUE).write("cleared");
+      s.state(NS2, VALUE).clear();
+      s.state(NS1, SUM).add(4);
+      s.state(NS1, SUM).add(6);
+      store.flush();
+    }
+    try (RocksDbKeyValueStore fresh =
+        new RocksDbKeyValueStore(tmp.newFolder("after"), RocksDbStoreConfig.defaults())) {
+      new ChangelogRestorer(3).restore(changelog.iterator(), fresh);
+      StateInternals s = internals(fresh, "step", "key");
+      assertThat(s.state(NS1, BAG).read(), contains("b1", "b2", "b3"));
+      assertThat(s.state(NS1, MAP).keys().read(), contains("kept"));
+      assertThat(s.state(NS2, VALUE).read(), nullValue());
+      assertThat(s.state(NS1, SUM).read(), equalTo(10));
     }
   }
 
