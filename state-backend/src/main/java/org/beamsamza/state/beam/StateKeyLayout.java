@@ -29,6 +29,21 @@ public final class StateKeyLayout {
   /** Record family of Beam state cells. */
   public static final byte KIND_STATE = 0x01;
 
+  /** Timers in firing order (see {@link KeyValueTimers}). */
+  public static final byte KIND_TIMER_BY_TIME = 0x02;
+
+  /** Timers by identity, pointing at their firing-order entry (see {@link KeyValueTimers}). */
+  public static final byte KIND_TIMER_BY_ID = 0x03;
+
+  /** Watermark holds in time order (see {@link KeyValueWatermarkHolds}). */
+  public static final byte KIND_HOLD_BY_TIME = 0x04;
+
+  /** Watermark holds by identity, holding the current hold (see {@link KeyValueWatermarkHolds}). */
+  public static final byte KIND_HOLD_BY_ID = 0x05;
+
+  /** Event-time timers in output-timestamp order (see {@link KeyValueTimers}). */
+  public static final byte KIND_TIMER_BY_OUTPUT = 0x06;
+
   /** Suffix byte of a cell's single entry (value, accumulator, hold, or sequence counter). */
   public static final byte META = 0x00;
 
@@ -43,6 +58,12 @@ public final class StateKeyLayout {
     ByteBuffer b = ByteBuffer.allocate(1 + 4 + step.length + 4 + key.length);
     b.put(kind).putInt(step.length).put(step).putInt(key.length).put(key);
     return b.array();
+  }
+
+  /** {@code [kind][len stepId][stepId]}: everything of one record family of one step. */
+  public static byte[] stepPrefix(byte kind, String stepId) {
+    byte[] step = stepId.getBytes(StandardCharsets.UTF_8);
+    return ByteBuffer.allocate(1 + 4 + step.length).put(kind).putInt(step.length).put(step).array();
   }
 
   /** The prefix of one cell: {@code keyPrefix} followed by the namespace and state id. */
