@@ -1,0 +1,186 @@
+package org.beamsamza.state.beam;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNull;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.runners.core.StateNamespace;
+import org.apache.beam.runners.core.StateNamespaces;
+import org.apache.beam.runners.core.TimerInternals.TimerData;
+import org.apache.beam.sdk.state.TimeDomain;
+import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
+import org.beamsamza.state.beam.KeyedTimers.KeyedTimer;
+import org.beamsamza.state.kv.Entry;
+import org.beamsamza.state.kv.KeyValueIterator;
+import org.beamsamza.state.kv.KeyValueStore;
+import org.beamsamza.state.kv.RocksDbStoreConfig;
+import org.beamsamza.state.kv.internals.InMemoryKeyValueStore;
+import org.beamsamza.state.kv.internals.RocksDbKeyValueStore;
+import org.joda.time.Instant;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/** Properties of {@link KeyValueTimers} that the heap {@link KeyedTimers} does not have. */
+public class KeyValueTimersTest {
+  @Rule public TemporaryFolder tmp = new TemporaryFolder();
+
+  private static final StateNamespace NS1 =
+      StateNamespaces.window(
+          IntervalWindow.getCoder(), new IntervalWindow(new Instant(0), new Instant(100)));
+  private static final StateNamespace NS2 =
+      StateNamespaces.window(
+          IntervalWindow.getCoder(), new IntervalWindow(new Instant(100), new Instant(200)));
+  private static final ByteKey A = new ByteKey("a".getBytes(StandardCharsets.UTF_8));
+  private static final ByteKey B = new ByteKey("b".getBytes(StandardCharsets.UTF_8));
+
+  private static KeyValueTimers timers(KeyValueStore store, String step) {
+    return new KeyValueTimers(store, step, IntervalWindow.getCoder());
+  }
+
+  private static void set(
+      KeyValueTimers t, ByteKey key, StateNamespace ns, String id, long at, long output) {
+    t.forKey(key).setTimer(ns, id, "", new Instant(at), new Instant(output), TimeDomain.EVENT_TIME);
+  }
+
+  private static List<Entry> contents(KeyValueStore store) {
+    List<Entry> out = new ArrayList<>();
+    try (KeyValueIterator it = store.all()) {
+      it.forEachRemaining(out::add);
+    }
+    return out;
+  }
+
+  @Test
+  public void timersSurviveClosingAndReopeningRocksDb() throws Exception {
+    File dir = tmp.newFolder("task-0");
+    TimerData t1 =
+        TimerData.of("t1", "", NS1, new Instant(30), new Instant(25), TimeDomain.EVENT_TIME);
+    TimerData t2 =
+        TimerData.of("t2", "fam", NS2, new Instant(-5), new Instant(-5), TimeDomain.EVENT_TIME);
+    TimerData p =
+        TimerData.of("p", "", NS1, new Instant(7), new Instant(7), TimeDomain.PROCESSING_TIME);
+    try (RocksDbKeyValueStore store = new RocksDbKeyValueStore(dir, RocksDbStoreConfig.defaults())) {
+      KeyValueTimers t = timers(store, "step");
+      t.forKey(A).setTimer(t1);
+      t.forKey(B).setTimer(t2);
+      t.forKey(A).setTimer(p);
+      set(t, B, NS1, "deleted", 1, 1);
+      t.forKey(B).deleteTimer(NS1, "deleted", "");
+    }
+    try (RocksDbKeyValueStore store = new RocksDbKeyValueStore(dir, RocksDbStoreConfig.defaults())) {
+      KeyValueTimers t = timers(store, "step");
+      assertEquals(3, t.size());
+      assertEquals(new Instant(-5), t.earliestOutputTimestamp());
+      t.setInputWatermark(new Instant(100));
+      KeyedTimer first = t.pollDueEventTimer();
+      assertEquals(B, first.key());
+      assertEquals(t2, first.timer());
+      KeyedTimer second = t.pollDueEventTimer();
+      assertEquals(A, second.key());
+      assertEquals(t1, second.timer());
+      assertNull(t.pollDueEventTimer());
+      KeyedTimer proc = t.pollDueProcessingTimer(new Instant(7));
+      assertEquals(A, proc.key());
+      assertEquals(p, proc.timer());
+      assertEquals(0, t.size());
+      assertEquals(List.of(), contents(store));
+    }
+  }
+
+  @Test
+  public void earliestOutputTimestampFollowsSetReplaceDeleteAndFiring() {
+    KeyValueTimers t = timers(new InMemoryKeyValueStore(), "step");
+    assertNull(t.earliestOutputTimestamp());
+    set(t, A, NS1, "t", 50, 40);
+    set(t, B, NS1, "t", 60, 10);
+    assertEquals(new Instant(10), t.earliestOutputTimestamp());
+    // Replacing only the output timestamp moves the hold.
+    set(t, B, NS1, "t", 60, 45);
+    assertEquals(new Instant(40), t.earliestOutputTimestamp());
+    assertEquals(2, t.size());
+    t.forKey(A).deleteTimer(NS1, "t", "");
+    assertEquals(new Instant(45), t.earliestOutputTimestamp());
+    // Processing-time timers hold nothing here.
+    t.forKey(A)
+        .setTimer(NS2, "p", "", new Instant(1), new Instant(1), TimeDomain.PROCESSING_TIME);
+    assertEquals(new Instant(45), t.earliestOutputTimestamp());
+    set(t, A, NS2, "neg", 70, -20);
+    assertEquals(new Instant(-20), t.earliestOutputTimestamp());
+    t.setInputWatermark(new Instant(100));
+    assertEquals("b", new String(t.pollDueEventTimer().key().bytes(), StandardCharsets.UTF_8));
+    assertEquals(new Instant(-20), t.earliestOutputTimestamp());
+    t.pollDueEventTimer();
+    assertNull(t.earliestOutputTimestamp());
+  }
+
+  @Test
+  public void eventTimerMovedToProcessingTimeLeavesNoOutputHold() {
+    KeyValueTimers t = timers(new InMemoryKeyValueStore(), "step");
+    set(t, A, NS1, "t", 50, 40);
+    t.forKey(A)
+        .setTimer(NS1, "t", "", new Instant(5), new Instant(5), TimeDomain.PROCESSING_TIME);
+    assertNull(t.earliestOutputTimestamp());
+    t.setInputWatermark(new Instant(1000));
+    assertNull(t.pollDueEventTimer());
+    assertEquals(new Instant(5), t.pollDueProcessingTimer(new Instant(5)).timer().getTimestamp());
+  }
+
+  @Test
+  public void stepsSharingAStoreAreSeparate() {
+    InMemoryKeyValueStore store = new InMemoryKeyValueStore();
+    KeyValueTimers s1 = timers(store, "s1");
+    KeyValueTimers s2 = timers(store, "s2");
+    set(s1, A, NS1, "t", 10, 10);
+    set(s2, A, NS1, "t", 20, 5);
+    assertEquals(1, s1.size());
+    assertEquals(new Instant(10), s1.earliestOutputTimestamp());
+    assertEquals(new Instant(5), s2.earliestOutputTimestamp());
+    s1.setInputWatermark(new Instant(100));
+    assertEquals(new Instant(10), s1.pollDueEventTimer().timer().getTimestamp());
+    assertNull(s1.pollDueEventTimer());
+    s2.setInputWatermark(new Instant(100));
+    assertEquals(new Instant(20), s2.pollDueEventTimer().timer().getTimestamp());
+    // A step id that extends another's ("s1" vs "s10") must not see its timers.
+    KeyValueTimers s10 = timers(store, "s10");
+    set(s10, A, NS1, "t", 1, 1);
+    assertNull(s1.pollDueEventTimer());
+    assertNull(s1.earliestOutputTimestamp());
+  }
+
+  @Test
+  public void identicalResetWritesNothing() {
+    InMemoryKeyValueStore store = new InMemoryKeyValueStore();
+    KeyValueTimers t = timers(store, "step");
+    set(t, A, NS1, "eow", 99, 99);
+    List<Entry> before = contents(store);
+    assertEquals(3, before.size());
+    set(t, A, NS1, "eow", 99, 99);
+    assertEquals(before, contents(store));
+  }
+
+  @Test
+  public void deleteAndReplaceLeaveNoStaleEntries() {
+    InMemoryKeyValueStore store = new InMemoryKeyValueStore();
+    KeyValueTimers t = timers(store, "step");
+    set(t, A, NS1, "t", 10, 10);
+    set(t, A, NS1, "t", 20, 15);
+    set(t, A, NS1, "t", 30, 30);
+    assertEquals(3, contents(store).size());
+    t.forKey(A).deleteTimer(NS1, "t", "");
+    assertEquals(List.of(), contents(store));
+    assertFalse(t.size() != 0);
+  }
+
+  @Test
+  public void maxTimestampWatermarkFiresEverything() {
+    KeyValueTimers t = timers(new InMemoryKeyValueStore(), "step");
+    set(t, A, NS1, "t", Long.MAX_VALUE, Long.MAX_VALUE);
+    t.setInputWatermark(new Instant(Long.MAX_VALUE));
+    assertEquals(new Instant(Long.MAX_VALUE), t.pollDueEventTimer().timer().getTimestamp());
+  }
+}
