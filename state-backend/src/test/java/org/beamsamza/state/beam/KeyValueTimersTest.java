@@ -14,11 +14,15 @@ import org.apache.beam.runners.core.TimerInternals.TimerData;
 import org.apache.beam.sdk.state.TimeDomain;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
 import org.beamsamza.state.beam.KeyedTimers.KeyedTimer;
+import org.beamsamza.state.kv.ChangelogRestorer;
+import org.beamsamza.state.kv.ChangelogWriter;
 import org.beamsamza.state.kv.Entry;
 import org.beamsamza.state.kv.KeyValueIterator;
 import org.beamsamza.state.kv.KeyValueStore;
 import org.beamsamza.state.kv.RocksDbStoreConfig;
+import org.beamsamza.state.kv.internals.CachingKeyValueStore;
 import org.beamsamza.state.kv.internals.InMemoryKeyValueStore;
+import org.beamsamza.state.kv.internals.LoggedKeyValueStore;
 import org.beamsamza.state.kv.internals.RocksDbKeyValueStore;
 import org.joda.time.Instant;
 import org.junit.Rule;
@@ -182,5 +186,54 @@ public class KeyValueTimersTest {
     set(t, A, NS1, "t", Long.MAX_VALUE, Long.MAX_VALUE);
     t.setInputWatermark(new Instant(Long.MAX_VALUE));
     assertEquals(new Instant(Long.MAX_VALUE), t.pollDueEventTimer().timer().getTimestamp());
+  }
+
+  @Test
+  public void timersAndHoldsSurviveChangelogRestoreIntoAFreshRocksDb() throws Exception {
+    List<Entry> changelog = new ArrayList<>();
+    ChangelogWriter writer =
+        new ChangelogWriter() {
+          @Override
+          public void write(byte[] key, byte[] valueOrNullForTombstone) {
+            changelog.add(new Entry(key, valueOrNullForTombstone));
+          }
+
+          @Override
+          public void flush() {}
+        };
+    try (KeyValueStore stack =
+        new CachingKeyValueStore(
+            new LoggedKeyValueStore(
+                new RocksDbKeyValueStore(tmp.newFolder("a"), RocksDbStoreConfig.defaults()),
+                writer),
+            2)) {
+      KeyValueTimers t = timers(stack, "step");
+      set(t, A, NS1, "t", 30, 20);
+      set(t, B, NS1, "t", 10, 10);
+      set(t, B, NS1, "t", 40, 35);
+      set(t, A, NS2, "gone", 5, 5);
+      t.forKey(A).deleteTimer(NS2, "gone", "");
+      KeyValueWatermarkHolds holds = new KeyValueWatermarkHolds(stack, "step");
+      holds.set(A, NS1.stringKey(), "hold", new Instant(3));
+      holds.set(B, NS1.stringKey(), "hold", new Instant(8));
+      holds.set(A, NS1.stringKey(), "hold", null);
+      stack.flush();
+    }
+    try (RocksDbKeyValueStore fresh =
+        new RocksDbKeyValueStore(tmp.newFolder("b"), RocksDbStoreConfig.defaults())) {
+      new ChangelogRestorer(3).restore(changelog.iterator(), fresh);
+      KeyValueTimers t = timers(fresh, "step");
+      assertEquals(2, t.size());
+      assertEquals(new Instant(20), t.earliestOutputTimestamp());
+      assertEquals(new Instant(8), new KeyValueWatermarkHolds(fresh, "step").earliest());
+      t.setInputWatermark(new Instant(100));
+      KeyedTimer first = t.pollDueEventTimer();
+      assertEquals(A, first.key());
+      assertEquals(
+          TimerData.of("t", "", NS1, new Instant(30), new Instant(20), TimeDomain.EVENT_TIME),
+          first.timer());
+      assertEquals(new Instant(40), t.pollDueEventTimer().timer().getTimestamp());
+      assertNull(t.pollDueEventTimer());
+    }
   }
 }
