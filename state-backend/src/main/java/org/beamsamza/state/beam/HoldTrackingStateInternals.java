@@ -12,14 +12,14 @@ import org.joda.time.Instant;
 
 /**
  * Decorates one key's {@link StateInternals} so that every watermark hold it writes is mirrored in
- * the task-wide {@link WatermarkHolds} index.
+ * the step's {@link HoldIndex}.
  */
-final class HoldTrackingStateInternals implements StateInternals {
+public final class HoldTrackingStateInternals implements StateInternals {
   private final StateInternals delegate;
   private final ByteKey key;
-  private final WatermarkHolds holds;
+  private final HoldIndex holds;
 
-  HoldTrackingStateInternals(StateInternals delegate, ByteKey key, WatermarkHolds holds) {
+  public HoldTrackingStateInternals(StateInternals delegate, ByteKey key, HoldIndex holds) {
     this.delegate = delegate;
     this.key = key;
     this.holds = holds;
@@ -35,31 +35,32 @@ final class HoldTrackingStateInternals implements StateInternals {
   public <T extends State> T state(StateNamespace namespace, StateTag<T> address, StateContext<?> c) {
     T state = delegate.state(namespace, address, c);
     if (state instanceof WatermarkHoldState hold) {
-      return (T)
-          new TrackedHold(hold, new WatermarkHolds.HoldId(key, namespace.stringKey(), address.getId()));
+      return (T) new TrackedHold(hold, namespace.stringKey(), address.getId());
     }
     return state;
   }
 
   private final class TrackedHold implements WatermarkHoldState {
     private final WatermarkHoldState hold;
-    private final WatermarkHolds.HoldId id;
+    private final String namespace;
+    private final String stateId;
 
-    TrackedHold(WatermarkHoldState hold, WatermarkHolds.HoldId id) {
+    TrackedHold(WatermarkHoldState hold, String namespace, String stateId) {
       this.hold = hold;
-      this.id = id;
+      this.namespace = namespace;
+      this.stateId = stateId;
     }
 
     @Override
     public void add(Instant value) {
       hold.add(value);
-      holds.set(id, hold.read());
+      holds.set(key, namespace, stateId, hold.read());
     }
 
     @Override
     public void clear() {
       hold.clear();
-      holds.set(id, null);
+      holds.set(key, namespace, stateId, null);
     }
 
     @Override

@@ -27,7 +27,7 @@ import org.joda.time.Instant;
  * The by-id record finds the old time-order entry when a hold moves or is cleared. Not
  * thread-safe, like the store.
  */
-public final class KeyValueWatermarkHolds {
+public final class KeyValueWatermarkHolds implements HoldIndex {
   private static final byte[] EMPTY = new byte[0];
 
   private final KeyValueStore store;
@@ -45,6 +45,7 @@ public final class KeyValueWatermarkHolds {
    * Sets the hold of one cell (key, state namespace string key, state id) to {@code hold}, or
    * removes it when {@code hold} is null.
    */
+  @Override
   public void set(ByteKey key, String namespace, String stateId, Instant hold) {
     byte[] identity =
         concat(
@@ -69,6 +70,7 @@ public final class KeyValueWatermarkHolds {
   }
 
   /** The earliest hold of the step over all keys, or null if none is held. */
+  @Override
   public Instant earliest() {
     try (KeyValueIterator it = store.prefix(byTimePrefix)) {
       if (!it.hasNext()) {

@@ -11,12 +11,17 @@ import org.joda.time.Instant;
  * scanning every key: the operator's output watermark may not pass it (Beam's rule that a pane's
  * output timestamp is never behind the downstream watermark).
  */
-public final class WatermarkHolds {
+public final class WatermarkHolds implements HoldIndex {
   /** Identifies one hold cell: key, state namespace and state id. */
   record HoldId(ByteKey key, String namespace, String stateId) {}
 
   private final Map<HoldId, Instant> current = new HashMap<>();
   private final TreeMap<Instant, Integer> counts = new TreeMap<>();
+
+  @Override
+  public void set(ByteKey key, String namespace, String stateId, Instant hold) {
+    set(new HoldId(key, namespace, stateId), hold);
+  }
 
   void set(HoldId id, Instant hold) {
     Instant previous = hold == null ? current.remove(id) : current.put(id, hold);
@@ -31,7 +36,7 @@ public final class WatermarkHolds {
     }
   }
 
-  /** The earliest hold, or null if none is held. */
+  @Override
   public Instant earliest() {
     return counts.isEmpty() ? null : counts.firstKey();
   }
