@@ -57,6 +57,30 @@ import org.joda.time.Instant;
  * from the store at construction and then maintained in memory. Not thread-safe, like the store.
  */
 public final class KeyValueTimers {
+  /** This step's timers as its per-key views reach them. */
+  private final KeyTimerInternals.StepTimers stepTimers =
+      new KeyTimerInternals.StepTimers() {
+        @Override
+        public void set(ByteKey key, TimerInternals.TimerData timer) {
+          KeyValueTimers.this.set(key, timer);
+        }
+
+        @Override
+        public void delete(ByteKey key, StateNamespace namespace, String timerId, String familyId) {
+          KeyValueTimers.this.delete(key, namespace, timerId, familyId);
+        }
+
+        @Override
+        public Instant inputWatermark() {
+          return inputWatermark;
+        }
+
+        @Override
+        public Instant outputWatermark() {
+          return outputWatermark;
+        }
+      };
+
   private static final byte EVENT = 0;
   private static final byte PROCESSING = 1;
   private static final byte[] EMPTY = new byte[0];
@@ -117,7 +141,7 @@ public final class KeyValueTimers {
 
   /** The view of one key that runners-core code (ReduceFnRunner, DoFnRunner) sets timers through. */
   public TimerInternals forKey(ByteKey key) {
-    return new KeyView(key);
+    return new KeyTimerInternals(key, stepTimers);
   }
 
   /**
@@ -289,66 +313,5 @@ public final class KeyValueTimers {
     }
     removeEntries(oldFiringKey, store.get(oldFiringKey), identity, true);
     size--;
-  }
-
-  private final class KeyView implements TimerInternals {
-    private final ByteKey key;
-
-    KeyView(ByteKey key) {
-      this.key = key;
-    }
-
-    @Override
-    public void setTimer(
-        StateNamespace namespace,
-        String timerId,
-        String timerFamilyId,
-        Instant target,
-        Instant outputTimestamp,
-        TimeDomain timeDomain) {
-      set(key, TimerData.of(timerId, timerFamilyId, namespace, target, outputTimestamp, timeDomain));
-    }
-
-    @Override
-    @SuppressWarnings("deprecation")
-    public void setTimer(TimerData timerData) {
-      set(key, timerData);
-    }
-
-    @Override
-    public void deleteTimer(StateNamespace namespace, String timerId, String timerFamilyId) {
-      delete(key, namespace, timerId, timerFamilyId);
-    }
-
-    @Override
-    public void deleteTimer(
-        StateNamespace namespace, String timerId, String timerFamilyId, TimeDomain timeDomain) {
-      delete(key, namespace, timerId, timerFamilyId);
-    }
-
-    @Override
-    public void deleteTimer(TimerData timerKey) {
-      delete(key, timerKey.getNamespace(), timerKey.getTimerId(), timerKey.getTimerFamilyId());
-    }
-
-    @Override
-    public Instant currentProcessingTime() {
-      return Instant.now();
-    }
-
-    @Override
-    public Instant currentSynchronizedProcessingTime() {
-      return Instant.now();
-    }
-
-    @Override
-    public Instant currentInputWatermarkTime() {
-      return inputWatermark;
-    }
-
-    @Override
-    public Instant currentOutputWatermarkTime() {
-      return outputWatermark;
-    }
   }
 }

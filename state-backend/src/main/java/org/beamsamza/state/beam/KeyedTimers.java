@@ -17,6 +17,30 @@ import org.joda.time.Instant;
  * stores the same two orders on disk.
  */
 public final class KeyedTimers {
+  /** This step's timers as its per-key views reach them. */
+  private final KeyTimerInternals.StepTimers stepTimers =
+      new KeyTimerInternals.StepTimers() {
+        @Override
+        public void set(ByteKey key, TimerInternals.TimerData timer) {
+          KeyedTimers.this.set(key, timer);
+        }
+
+        @Override
+        public void delete(ByteKey key, StateNamespace namespace, String timerId, String familyId) {
+          KeyedTimers.this.delete(key, namespace, timerId, familyId);
+        }
+
+        @Override
+        public Instant inputWatermark() {
+          return inputWatermark;
+        }
+
+        @Override
+        public Instant outputWatermark() {
+          return outputWatermark;
+        }
+      };
+
   /** A timer of one key. */
   public record KeyedTimer(ByteKey key, TimerData timer, long seq) {}
 
@@ -52,7 +76,7 @@ public final class KeyedTimers {
 
   /** The view of one key that runners-core code (ReduceFnRunner, DoFnRunner) sets timers through. */
   public TimerInternals forKey(ByteKey key) {
-    return new KeyView(key);
+    return new KeyTimerInternals(key, stepTimers);
   }
 
   /** Removes and returns the earliest event-time timer due at the input watermark, or null. */
@@ -115,67 +139,6 @@ public final class KeyedTimers {
     KeyedTimer previous = index.remove(new TimerId(key, namespace, timerId, familyId));
     if (previous != null) {
       queueFor(previous.timer().getDomain()).remove(previous);
-    }
-  }
-
-  private final class KeyView implements TimerInternals {
-    private final ByteKey key;
-
-    KeyView(ByteKey key) {
-      this.key = key;
-    }
-
-    @Override
-    public void setTimer(
-        StateNamespace namespace,
-        String timerId,
-        String timerFamilyId,
-        Instant target,
-        Instant outputTimestamp,
-        TimeDomain timeDomain) {
-      set(key, TimerData.of(timerId, timerFamilyId, namespace, target, outputTimestamp, timeDomain));
-    }
-
-    @Override
-    @SuppressWarnings("deprecation")
-    public void setTimer(TimerData timerData) {
-      set(key, timerData);
-    }
-
-    @Override
-    public void deleteTimer(StateNamespace namespace, String timerId, String timerFamilyId) {
-      delete(key, namespace, timerId, timerFamilyId);
-    }
-
-    @Override
-    public void deleteTimer(
-        StateNamespace namespace, String timerId, String timerFamilyId, TimeDomain timeDomain) {
-      delete(key, namespace, timerId, timerFamilyId);
-    }
-
-    @Override
-    public void deleteTimer(TimerData timerKey) {
-      delete(key, timerKey.getNamespace(), timerKey.getTimerId(), timerKey.getTimerFamilyId());
-    }
-
-    @Override
-    public Instant currentProcessingTime() {
-      return Instant.now();
-    }
-
-    @Override
-    public Instant currentSynchronizedProcessingTime() {
-      return Instant.now();
-    }
-
-    @Override
-    public Instant currentInputWatermarkTime() {
-      return inputWatermark;
-    }
-
-    @Override
-    public Instant currentOutputWatermarkTime() {
-      return outputWatermark;
     }
   }
 }
