@@ -10,9 +10,9 @@ import org.joda.time.Instant;
  * it, over the timers of a whole step ({@link KeyedTimers} on the heap, {@link KeyValueTimers} in a
  * store): every call is forwarded with the key added.
  */
-final class KeyTimerInternals implements TimerInternals {
+public final class KeyTimerInternals implements TimerInternals {
   /** What a step's timer collection must offer for its per-key views. */
-  interface StepTimers {
+  public interface StepTimers {
     void set(ByteKey key, TimerData timer);
 
     void delete(ByteKey key, StateNamespace namespace, String timerId, String familyId);

@@ -56,30 +56,7 @@ import org.joda.time.Instant;
  * <p>One instance must own its step's timers in its store: {@link #size()} is a counter counted once
  * from the store at construction and then maintained in memory. Not thread-safe, like the store.
  */
-public final class KeyValueTimers {
-  /** This step's timers as its per-key views reach them. */
-  private final KeyTimerInternals.StepTimers stepTimers =
-      new KeyTimerInternals.StepTimers() {
-        @Override
-        public void set(ByteKey key, TimerInternals.TimerData timer) {
-          KeyValueTimers.this.set(key, timer);
-        }
-
-        @Override
-        public void delete(ByteKey key, StateNamespace namespace, String timerId, String familyId) {
-          KeyValueTimers.this.delete(key, namespace, timerId, familyId);
-        }
-
-        @Override
-        public Instant inputWatermark() {
-          return inputWatermark;
-        }
-
-        @Override
-        public Instant outputWatermark() {
-          return outputWatermark;
-        }
-      };
+public final class KeyValueTimers implements KeyTimerInternals.StepTimers {
 
   private static final byte EVENT = 0;
   private static final byte PROCESSING = 1;
@@ -131,17 +108,19 @@ public final class KeyValueTimers {
     this.outputWatermark = watermark;
   }
 
+  @Override
   public Instant inputWatermark() {
     return inputWatermark;
   }
 
+  @Override
   public Instant outputWatermark() {
     return outputWatermark;
   }
 
   /** The view of one key that runners-core code (ReduceFnRunner, DoFnRunner) sets timers through. */
   public TimerInternals forKey(ByteKey key) {
-    return new KeyTimerInternals(key, stepTimers);
+    return new KeyTimerInternals(key, this);
   }
 
   /**
@@ -258,7 +237,8 @@ public final class KeyValueTimers {
     return new KeyedTimer(new ByteKey(keyOfIdentity(identity)), timer, 0L);
   }
 
-  private void set(ByteKey key, TimerData timer) {
+  @Override
+  public void set(ByteKey key, TimerData timer) {
     byte[] identity =
         identity(
             key.bytes(),
@@ -305,7 +285,8 @@ public final class KeyValueTimers {
     store.deleteAll(deletes);
   }
 
-  private void delete(ByteKey key, StateNamespace namespace, String timerId, String familyId) {
+  @Override
+  public void delete(ByteKey key, StateNamespace namespace, String timerId, String familyId) {
     byte[] identity = identity(key.bytes(), namespace.stringKey(), timerId, familyId);
     byte[] oldFiringKey = store.get(concat(byIdPrefix, identity));
     if (oldFiringKey == null) {

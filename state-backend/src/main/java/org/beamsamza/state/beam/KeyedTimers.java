@@ -16,30 +16,7 @@ import org.joda.time.Instant;
  * setting a timer again replaces it and deleting it is cheap. Held on the heap; the RocksDB backend
  * stores the same two orders on disk.
  */
-public final class KeyedTimers {
-  /** This step's timers as its per-key views reach them. */
-  private final KeyTimerInternals.StepTimers stepTimers =
-      new KeyTimerInternals.StepTimers() {
-        @Override
-        public void set(ByteKey key, TimerInternals.TimerData timer) {
-          KeyedTimers.this.set(key, timer);
-        }
-
-        @Override
-        public void delete(ByteKey key, StateNamespace namespace, String timerId, String familyId) {
-          KeyedTimers.this.delete(key, namespace, timerId, familyId);
-        }
-
-        @Override
-        public Instant inputWatermark() {
-          return inputWatermark;
-        }
-
-        @Override
-        public Instant outputWatermark() {
-          return outputWatermark;
-        }
-      };
+public final class KeyedTimers implements KeyTimerInternals.StepTimers {
 
   /** A timer of one key. */
   public record KeyedTimer(ByteKey key, TimerData timer, long seq) {}
@@ -66,17 +43,19 @@ public final class KeyedTimers {
     this.outputWatermark = watermark;
   }
 
+  @Override
   public Instant inputWatermark() {
     return inputWatermark;
   }
 
+  @Override
   public Instant outputWatermark() {
     return outputWatermark;
   }
 
   /** The view of one key that runners-core code (ReduceFnRunner, DoFnRunner) sets timers through. */
   public TimerInternals forKey(ByteKey key) {
-    return new KeyTimerInternals(key, stepTimers);
+    return new KeyTimerInternals(key, this);
   }
 
   /** Removes and returns the earliest event-time timer due at the input watermark, or null. */
@@ -119,7 +98,8 @@ public final class KeyedTimers {
     return domain == TimeDomain.EVENT_TIME ? eventTime : processingTime;
   }
 
-  private void set(ByteKey key, TimerData timer) {
+  @Override
+  public void set(ByteKey key, TimerData timer) {
     TimerId id = idOf(key, timer);
     KeyedTimer previous = index.get(id);
     if (previous != null && previous.timer().equals(timer)) {
@@ -135,7 +115,8 @@ public final class KeyedTimers {
     queueFor(timer.getDomain()).add(entry);
   }
 
-  private void delete(ByteKey key, StateNamespace namespace, String timerId, String familyId) {
+  @Override
+  public void delete(ByteKey key, StateNamespace namespace, String timerId, String familyId) {
     KeyedTimer previous = index.remove(new TimerId(key, namespace, timerId, familyId));
     if (previous != null) {
       queueFor(previous.timer().getDomain()).remove(previous);
