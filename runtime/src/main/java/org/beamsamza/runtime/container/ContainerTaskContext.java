@@ -2,6 +2,7 @@ package org.beamsamza.runtime.container;
 
 import org.beamsamza.runtime.config.Config;
 import org.beamsamza.runtime.job.TaskModel;
+import org.beamsamza.runtime.storage.TaskStorageManager;
 import org.beamsamza.runtime.system.SystemAdmin;
 import org.beamsamza.runtime.task.TaskContext;
 import org.beamsamza.runtime.task.TaskName;
@@ -12,8 +13,11 @@ final class ContainerTaskContext implements TaskContext {
   private final Config config;
   private final String containerId;
   private final ContainerSystems systems;
+  private final TaskStorageManager stores;
 
-  ContainerTaskContext(TaskModel model, Config config, String containerId, ContainerSystems systems) {
+  ContainerTaskContext(TaskModel model, Config config, String containerId, ContainerSystems systems,
+      TaskStorageManager stores) {
+    this.stores = stores;
     this.model = model;
     this.config = config;
     this.containerId = containerId;
@@ -43,5 +47,10 @@ final class ContainerTaskContext implements TaskContext {
   @Override
   public SystemAdmin getSystemAdmin(String systemName) {
     return systems.admin(systemName);
+  }
+
+  @Override
+  public Object getStore(String name) {
+    return stores.getStore(name);
   }
 }

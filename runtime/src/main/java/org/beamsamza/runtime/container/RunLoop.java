@@ -357,7 +357,8 @@ final class RunLoop {
 
   /**
    * Commits every task: prepareCommit (all tasks, finished ones too, so output a task buffered
-   * before it asked to stop is still emitted), flush producers, write checkpoints of tasks whose
+   * before it asked to stop is still emitted), flush stores (their changelog records go to the
+   * producers), flush producers, write checkpoints of tasks whose
    * offsets moved, then trim single-reader partitions up to what was committed.
    */
   void commit() {
@@ -371,6 +372,14 @@ final class RunLoop {
       }
     }
     commitRequested = false; // requests made while preparing are covered by this commit
+    for (TaskInstance t : tasks) {
+      try {
+        t.stores.flush(); // state changes reach the changelog producers before they are flushed
+      } catch (Throwable e) {
+        throw new ContainerException(containerId, t.name,
+            "Container " + containerId + ": flushing the stores of task " + t.name + " failed: " + e, e);
+      }
+    }
     try {
       systems.flush();
     } catch (Throwable e) {

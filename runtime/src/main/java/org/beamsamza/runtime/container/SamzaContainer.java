@@ -12,6 +12,7 @@ import org.beamsamza.runtime.checkpoint.CheckpointManager;
 import org.beamsamza.runtime.config.Config;
 import org.beamsamza.runtime.job.ContainerModel;
 import org.beamsamza.runtime.job.TaskModel;
+import org.beamsamza.runtime.storage.TaskStorageManager;
 import org.beamsamza.runtime.system.SystemAdmin;
 import org.beamsamza.runtime.system.SystemFactory;
 import org.beamsamza.runtime.system.SystemStreamPartition;
@@ -189,7 +190,7 @@ public final class SamzaContainer {
       throw new ContainerException(containerId, m.getTaskName(),
           "The task factory returned null for task " + m.getTaskName(), null);
     }
-    return new TaskInstance(m, task);
+    return new TaskInstance(m, task, new TaskStorageManager(m.getTaskName(), config));
   }
 
   private void initTasks(List<TaskInstance> tasks, ContainerSystems systems) {
@@ -198,7 +199,7 @@ public final class SamzaContainer {
         continue;
       }
       try {
-        t.initable.init(new ContainerTaskContext(t.model, config, containerId, systems));
+        t.initable.init(new ContainerTaskContext(t.model, config, containerId, systems, t.stores));
       } catch (Throwable e) {
         throw new ContainerException(containerId, t.name,
             "Task " + t.name + " failed in init() in container " + containerId + ": " + e, e);
@@ -226,23 +227,31 @@ public final class SamzaContainer {
     return inputs;
   }
 
+  /** Closes every task and then its stores, collecting failures instead of stopping at one. */
   private Throwable closeTasks(List<TaskInstance> tasks, Throwable failure) {
     for (TaskInstance t : tasks) {
-      if (t.closable == null) {
-        continue;
-      }
-      try {
-        t.closable.close();
-      } catch (Throwable e) {
-        ContainerException ce = new ContainerException(containerId, t.name,
-            "Task " + t.name + " failed in close() in container " + containerId + ": " + e, e);
-        if (failure == null) {
-          failure = ce;
-        } else {
-          failure.addSuppressed(ce);
+      if (t.closable != null) {
+        try {
+          t.closable.close();
+        } catch (Throwable e) {
+          failure = addFailure(failure, new ContainerException(containerId, t.name,
+              "Task " + t.name + " failed in close() in container " + containerId + ": " + e, e));
         }
       }
+      Throwable storeFailure = t.stores.stop();
+      if (storeFailure != null) {
+        failure = addFailure(failure, new ContainerException(containerId, t.name,
+            "Task " + t.name + ": " + storeFailure.getMessage(), storeFailure));
+      }
     }
+    return failure;
+  }
+
+  private static Throwable addFailure(Throwable failure, Throwable next) {
+    if (failure == null) {
+      return next;
+    }
+    failure.addSuppressed(next);
     return failure;
   }
 }

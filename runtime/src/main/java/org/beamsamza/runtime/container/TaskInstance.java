@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.beamsamza.runtime.checkpoint.Checkpoint;
 import org.beamsamza.runtime.job.TaskModel;
+import org.beamsamza.runtime.storage.TaskStorageManager;
 import org.beamsamza.runtime.system.SystemStreamPartition;
 import org.beamsamza.runtime.task.ClosableTask;
 import org.beamsamza.runtime.task.EndOfStreamListenerTask;
@@ -34,14 +35,18 @@ final class TaskInstance implements TaskCoordinator {
   /** One per input partition of this task. */
   final List<InputPartition.Reader> readers = new ArrayList<>();
 
+  /** The task's stores, opened when the task first asks for one. */
+  final TaskStorageManager stores;
+
   RunLoop loop;
   boolean finished;
   int endedInputs;
   /** Some offset moved since the last checkpoint write. */
   boolean offsetsChanged;
 
-  TaskInstance(TaskModel model, StreamTask task) {
+  TaskInstance(TaskModel model, StreamTask task, TaskStorageManager stores) {
     this.name = model.getTaskName();
+    this.stores = stores;
     this.model = model;
     this.task = task;
     this.initable = task instanceof InitableTask t ? t : null;

@@ -23,4 +23,11 @@ public interface TaskContext {
 
   /** The admin of a named system, e.g. to learn a stream's partition count. */
   SystemAdmin getSystemAdmin(String systemName);
+
+  /**
+   * This task's store named {@code name} (configured by {@code stores.<name>.*}), opened and
+   * restored from its changelog on the first call. The container flushes it at every commit and
+   * stops it when the task closes; the task must not close it.
+   */
+  Object getStore(String name);
 }

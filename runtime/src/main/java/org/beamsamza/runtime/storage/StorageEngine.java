@@ -1,0 +1,35 @@
+package org.beamsamza.runtime.storage;
+
+import java.util.Iterator;
+import org.beamsamza.runtime.system.IncomingMessageEnvelope;
+
+/**
+ * One task's local store as the container sees it (Samza's {@code StorageEngine}): the container
+ * opens it on the task's first {@link org.beamsamza.runtime.task.TaskContext#getStore} call,
+ * replays its changelog partition into it, flushes it at every commit (after the task's
+ * {@code prepareCommit}, before producers are flushed and the checkpoint is written, so that a
+ * checkpoint never covers input whose state changes are not yet in the changelog) and stops it when
+ * the task closes. What the task reads and writes is {@link #getStore()}; the container never
+ * looks inside.
+ */
+public interface StorageEngine {
+
+  /** What the task gets from {@code TaskContext.getStore(name)}, e.g. a key-value store. */
+  Object getStore();
+
+  /**
+   * Applies changelog records read at start-up, oldest first, before the task sees the store. Each
+   * record's key and message are byte arrays as the store wrote them; a {@code null} message is a
+   * tombstone (a delete).
+   */
+  void restore(Iterator<IncomingMessageEnvelope> changelogRecords);
+
+  /**
+   * Makes every write so far durable in the store and hands pending changelog records to the
+   * changelog collector. Called on the run-loop thread at commit.
+   */
+  void flush();
+
+  /** Flushes and releases the store. Called once, at task close (clean or after a failure). */
+  void stop();
+}

@@ -1,0 +1,48 @@
+package org.beamsamza.state.engine;
+
+import java.util.Locale;
+import org.beamsamza.runtime.config.Config;
+import org.beamsamza.runtime.storage.StorageEngine;
+import org.beamsamza.runtime.storage.StorageEngineFactory;
+import org.beamsamza.runtime.storage.StoreContext;
+import org.beamsamza.state.kv.KeyValueStore;
+import org.beamsamza.state.kv.RocksDbStoreConfig;
+import org.beamsamza.state.kv.internals.CachingKeyValueStore;
+import org.beamsamza.state.kv.internals.InMemoryKeyValueStore;
+import org.beamsamza.state.kv.internals.MeteredKeyValueStore;
+import org.beamsamza.state.kv.internals.RocksDbKeyValueStore;
+
+/**
+ * Opens a task's {@link KeyValueStore} as the decorator stack metered -> caching -> (logged) ->
+ * RocksDB or in-memory (DESIGN decision 5). Store config (keys under {@code stores.<name>.}):
+ * {@code backend} = {@code rocksdb} (default) or {@code memory}; {@code cache.entries} (default
+ * {@value #DEFAULT_CACHE_ENTRIES}); {@code rocksdb.block.cache.bytes},
+ * {@code rocksdb.write.buffer.bytes}.
+ */
+public final class KeyValueStorageEngineFactory implements StorageEngineFactory {
+  public static final String BACKEND = "backend";
+  public static final String CACHE_ENTRIES = "cache.entries";
+  public static final int DEFAULT_CACHE_ENTRIES = 100_000;
+
+  @Override
+  public StorageEngine getStorageEngine(StoreContext context) {
+    Config c = context.storeConfig();
+    String backend = c.get(BACKEND, "rocksdb").trim().toLowerCase(Locale.ROOT);
+    KeyValueStore bottom;
+    switch (backend) {
+      case "rocksdb" -> {
+        RocksDbStoreConfig rc = RocksDbStoreConfig.defaults();
+        rc = rc.withBlockCacheSizeBytes(c.getLong("rocksdb.block.cache.bytes", rc.blockCacheSizeBytes()));
+        rc = rc.withWriteBufferSizeBytes(c.getLong("rocksdb.write.buffer.bytes", rc.writeBufferSizeBytes()));
+        bottom = new RocksDbKeyValueStore(context.storeDir(), rc);
+      }
+      case "memory" -> bottom = new InMemoryKeyValueStore();
+      default -> throw new IllegalArgumentException("Store " + context.storeName() + ": backend '" + backend
+          + "' is not one of rocksdb, memory");
+    }
+    int cacheEntries = c.getInt(CACHE_ENTRIES, DEFAULT_CACHE_ENTRIES);
+    KeyValueStore stack = new MeteredKeyValueStore(
+        cacheEntries > 0 ? new CachingKeyValueStore(bottom, cacheEntries) : bottom);
+    return new KeyValueStorageEngine(stack);
+  }
+}
