@@ -45,6 +45,37 @@ public interface SamzaPipelineOptions extends PipelineOptions {
 
   void setCommitMs(long value);
 
+  /** Where keyed state and timers live. */
+  enum StateBackend {
+    /** RocksDB on local disk under --storeBaseDir: state may be far larger than the heap. */
+    ROCKSDB,
+    /** A sorted map on the heap: no native library or disk, for small state and tests. */
+    MEMORY
+  }
+
+  @Description(
+      "Store of keyed state and timers (GroupByKey, stateful ParDo): ROCKSDB (default; on disk, may be"
+          + " larger than the heap) or MEMORY (on the heap, for small jobs).")
+  @Default.Enum("ROCKSDB")
+  StateBackend getStateBackend();
+
+  void setStateBackend(StateBackend value);
+
+  @Description(
+      "Directory the tasks' RocksDB stores live in. Default: a new temporary directory per run,"
+          + " deleted when the job ends; when set, the stores are kept there.")
+  String getStoreBaseDir();
+
+  void setStoreBaseDir(String value);
+
+  @Description(
+      "Entries of the write-back cache in front of each task's state store (0 disables it): hot"
+          + " state cells are read and rewritten there instead of in RocksDB.")
+  @Default.Integer(100_000)
+  int getStateCacheEntries();
+
+  void setStateCacheEntries(int value);
+
   /** Default parallelism: the processors of this machine. */
   class AvailableProcessors implements DefaultValueFactory<Integer> {
     @Override

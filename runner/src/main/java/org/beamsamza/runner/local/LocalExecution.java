@@ -55,15 +55,17 @@ public final class LocalExecution {
         plan.stages().isEmpty()
             ? new JobModel(Map.of())
             : JobModelPlanner.plan(stageSpecs(plan), options.getContainers());
-    Config config =
-        new Config(
-            Map.of(
-                Config.TASK_WINDOW_MS, Long.toString(options.getWindowMs()),
-                Config.TASK_COMMIT_MS, Long.toString(options.getCommitMs())));
+    StoreDirectory storeDir = StoreDirectory.of(options.getStoreBaseDir());
+    Map<String, String> values = new HashMap<>();
+    values.put(Config.TASK_WINDOW_MS, Long.toString(options.getWindowMs()));
+    values.put(Config.TASK_COMMIT_MS, Long.toString(options.getCommitMs()));
+    values.putAll(StateStoreConfig.forOptions(options, storeDir.path()));
+    Config config = new Config(values);
     StageTaskFactory tasks =
         new StageTaskFactory(
             serializedPlan, metrics, new StageTask.Systems(SOURCE_SYSTEM, STREAM_SYSTEM), options.getBundleSize());
     JobHandle job = LocalJobRunner.start(jobModel, config, systems, tasks, new InMemoryCheckpointManager());
+    storeDir.deleteWhenFinished(job);
     return new SamzaPipelineResult(job, metrics);
   }
 

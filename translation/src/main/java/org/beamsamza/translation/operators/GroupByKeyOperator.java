@@ -21,7 +21,8 @@ import org.apache.beam.sdk.values.WindowedValue;
 import org.apache.beam.sdk.values.WindowedValues;
 import org.apache.beam.sdk.values.WindowingStrategy;
 import org.beamsamza.state.beam.ByteKey;
-import org.beamsamza.state.beam.InMemoryKeyedStateInternals;
+import org.beamsamza.state.beam.StepState;
+import org.beamsamza.state.beam.KeyValueTimers;
 import org.beamsamza.state.beam.KeyedTimers;
 import org.beamsamza.translation.streams.StreamRecords;
 import org.joda.time.Instant;
@@ -31,7 +32,9 @@ import org.joda.time.Instant;
  * {@link GroupAlsoByWindowViaWindowSetNewDoFn} (ReduceFnRunner) does windowing, merging, triggers,
  * lateness, accumulation modes and timestamp combiners; this class only feeds it one key at a
  * time and fires its timers as the watermark and the clock advance. The output watermark is the
- * input watermark held back by the earliest watermark hold of any key.
+ * input watermark held back by the earliest watermark hold of any key. State, timers and holds
+ * live in the task's store ({@link StepState}), so they survive restarts and need not fit on the
+ * heap.
  */
 public final class GroupByKeyOperator<K, InputT, OutputT> implements Operator {
   /** Creates the reduce function (buffering or combining) for one task. */
@@ -54,8 +57,9 @@ public final class GroupByKeyOperator<K, InputT, OutputT> implements Operator {
 
   private final Spec<K, InputT, OutputT> spec;
   private OperatorContext context;
-  private final InMemoryKeyedStateInternals state = new InMemoryKeyedStateInternals();
-  private final KeyedTimers timers = new KeyedTimers();
+  /** Per-key state, timers and holds of this step, in the task's store. */
+  private StepState state;
+  private KeyValueTimers timers;
   private DoFnRunner<KeyedWorkItem<K, InputT>, KV<K, OutputT>> runner;
   /** The key being processed: the state and timer factories below answer for it. */
   private ByteKey currentKey;
@@ -68,6 +72,9 @@ public final class GroupByKeyOperator<K, InputT, OutputT> implements Operator {
   @Override
   public void open(OperatorContext context) {
     this.context = context;
+    state = new StepState(context.stateStore(), context.stepName(),
+        spec.windowingStrategy().getWindowFn().windowCoder());
+    timers = state.timers();
     TupleTagEmitter emitter = new TupleTagEmitter(context);
     DoFn<KeyedWorkItem<K, InputT>, KV<K, OutputT>> gabw =
         GroupAlsoByWindowViaWindowSetNewDoFn.create(

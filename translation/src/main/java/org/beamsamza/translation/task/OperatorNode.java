@@ -13,6 +13,7 @@ import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.WindowedValue;
 import org.beamsamza.translation.operators.Operator;
+import org.beamsamza.state.kv.KeyValueStore;
 import org.beamsamza.translation.operators.OperatorContext;
 import org.joda.time.Instant;
 
@@ -188,6 +189,11 @@ final class OperatorNode implements OperatorContext {
   }
 
   // --- OperatorContext ---
+
+  @Override
+  public KeyValueStore stateStore() {
+    return task.stateStore();
+  }
 
   @Override
   public String stepName() {

@@ -1,5 +1,6 @@
 package org.beamsamza.translation.task;
 
+import org.beamsamza.state.kv.KeyValueStore;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -67,8 +68,15 @@ public final class StageTask
     this.bundleSize = bundleSize;
   }
 
+  /** The name of the task store Beam state lives in (config keys {@code stores.beam-state.*}). */
+  public static final String STATE_STORE = "beam-state";
+
+  private TaskContext taskContext;
+  private KeyValueStore stateStore;
+
   @Override
   public void init(TaskContext context) throws Exception {
+    taskContext = context;
     taskName = context.getTaskName().getName();
     int taskIndex = context.getTaskModel().getTaskIndex();
     Set<SystemStream> owned = new java.util.HashSet<>();
@@ -254,6 +262,19 @@ public final class StageTask
 
   void requestCallback(OperatorNode node) {
     callbacks.add(node);
+  }
+
+  /** The task's state store, opened on first use (stateless stages never open one). */
+  KeyValueStore stateStore() {
+    if (stateStore == null) {
+      Object store = taskContext.getStore(STATE_STORE);
+      if (!(store instanceof KeyValueStore kv)) {
+        throw new IllegalStateException("Task " + taskName + ": store " + STATE_STORE
+            + " is not a KeyValueStore but " + (store == null ? "null" : store.getClass().getName()));
+      }
+      stateStore = kv;
+    }
+    return stateStore;
   }
 
   MessageCollector collector() {

@@ -1,0 +1,23 @@
+package org.beamsamza.runner.local;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import org.beamsamza.runner.SamzaPipelineOptions;
+import org.beamsamza.runtime.storage.TaskStorageManager;
+import org.beamsamza.state.engine.KeyValueStorageEngineFactory;
+import org.beamsamza.translation.task.StageTask;
+
+/** The container config of the tasks' Beam state store, from the pipeline options. */
+final class StateStoreConfig {
+  private StateStoreConfig() {}
+
+  static Map<String, String> forOptions(SamzaPipelineOptions options, Path baseDir) {
+    String prefix = TaskStorageManager.STORES_PREFIX + StageTask.STATE_STORE + ".";
+    return Map.of(
+        TaskStorageManager.STORE_BASE_DIR, baseDir.toString(),
+        prefix + "factory", KeyValueStorageEngineFactory.class.getName(),
+        prefix + KeyValueStorageEngineFactory.BACKEND, options.getStateBackend().name().toLowerCase(Locale.ROOT),
+        prefix + KeyValueStorageEngineFactory.CACHE_ENTRIES, Integer.toString(options.getStateCacheEntries()));
+  }
+}

@@ -1,0 +1,46 @@
+package org.beamsamza.state.beam;
+
+import java.util.Objects;
+import org.apache.beam.runners.core.StateInternals;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.coders.Coder;
+import org.beamsamza.state.kv.KeyValueStore;
+import org.joda.time.Instant;
+
+/**
+ * Everything keyed that one step keeps in its task's store: per-key Beam state (with every
+ * watermark hold indexed), the step's timers and its holds index. Composes the store-backed pieces
+ * so that an operator (GroupByKey, stateful ParDo) needs one object; all of it lives under the
+ * step's id in the store, so several steps of one task share the store without seeing each other.
+ */
+public final class StepState {
+  private final KeyValueStore store;
+  private final String stepId;
+  private final KeyValueWatermarkHolds holds;
+  private final KeyValueTimers timers;
+
+  /**
+   * @param windowCoder the coder of the step's windows, needed to decode timers' namespaces
+   */
+  public StepState(KeyValueStore store, String stepId, Coder<? extends BoundedWindow> windowCoder) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.stepId = Objects.requireNonNull(stepId, "stepId");
+    this.holds = new KeyValueWatermarkHolds(store, stepId);
+    this.timers = new KeyValueTimers(store, stepId, windowCoder);
+  }
+
+  /** The state of one key; {@code key} is the decoded key {@link StateInternals#getKey} returns. */
+  public StateInternals forKey(ByteKey keyBytes, Object key) {
+    return new HoldTrackingStateInternals(
+        new KeyValueStateInternals(store, stepId, keyBytes.bytes(), key), keyBytes, holds);
+  }
+
+  public KeyValueTimers timers() {
+    return timers;
+  }
+
+  /** The earliest watermark hold of any key of this step, or null. */
+  public Instant earliestHold() {
+    return holds.earliest();
+  }
+}
