@@ -116,6 +116,16 @@ public final class TranslationContext {
       List<String> mainInputs,
       Map<TupleTag<?>, String> outputs,
       List<PCollectionView<?>> sideInputs) {
+    units.add(new NodeUnit(currentStepName(), factory, mainInputs, null, outputs, resolve(sideInputs)));
+  }
+
+  /** A keyed operator of the current step that also reads side inputs (e.g. a stateful ParDo). */
+  public void addKeyedNode(
+      OperatorFactory factory, KeyedInput input, Map<TupleTag<?>, String> outputs, List<PCollectionView<?>> sideInputs) {
+    units.add(new NodeUnit(currentStepName(), factory, List.of(), input, outputs, resolve(sideInputs)));
+  }
+
+  private List<SideInput> resolve(List<PCollectionView<?>> sideInputs) {
     List<SideInput> resolved = new ArrayList<>();
     for (PCollectionView<?> view : sideInputs) {
       PCollection<?> pc = view.getPCollection();
@@ -126,7 +136,7 @@ public final class TranslationContext {
               org.apache.beam.sdk.values.WindowedValues.getFullCoder(
                   pc.getCoder(), pc.getWindowingStrategy().getWindowFn().windowCoder())));
     }
-    units.add(new NodeUnit(currentStepName(), factory, mainInputs, null, outputs, resolved));
+    return resolved;
   }
 
   public void addKeyedNode(

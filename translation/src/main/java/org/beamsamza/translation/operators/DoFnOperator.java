@@ -204,7 +204,7 @@ public final class DoFnOperator implements Operator {
     }
   }
 
-  private static final class SetupArguments<InputT, OutputT>
+  static final class SetupArguments<InputT, OutputT>
       extends DoFnInvoker.BaseArgumentProvider<InputT, OutputT> {
     private final OperatorContext context;
 

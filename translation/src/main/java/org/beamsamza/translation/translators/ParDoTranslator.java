@@ -17,29 +17,23 @@ import org.apache.beam.sdk.values.PValue;
 import org.apache.beam.sdk.values.TupleTag;
 import org.beamsamza.translation.TransformTranslator;
 import org.beamsamza.translation.TranslationContext;
+import org.apache.beam.sdk.coders.KvCoder;
 import org.beamsamza.translation.operators.DoFnOperator;
+import org.beamsamza.translation.operators.StatefulDoFnOperator;
 
 /**
- * ParDo (with any number of outputs and side inputs), fused into the stage of its main input.
- * Stateful, splittable and bundle-finalizing DoFns are not supported yet and are reported at
- * {@code run()} by name.
+ * ParDo (with any number of outputs and side inputs), fused into the stage of its main input; a
+ * DoFn with state, timers or {@code @RequiresTimeSortedInput} reads its input through a repartition
+ * stream by key instead ({@link StatefulDoFnOperator}). Splittable and bundle-finalizing DoFns are
+ * not supported yet and are reported at {@code run()} by name.
  */
 public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOutput<?, ?>> {
   @Override
   public void translate(ParDo.MultiOutput<?, ?> transform, TranslationContext context) {
     DoFn<?, ?> doFn = transform.getFn();
     DoFnSignature signature = DoFnSignatures.getSignature(doFn.getClass());
-    if (signature.usesState() || signature.usesTimers()) {
-      context.unsupported("stateful ParDo (state or timers in " + doFn.getClass().getName()
-          + ") is not supported yet by SamzaRunner");
-      return;
-    }
     if (DoFnSignatures.isSplittable(doFn)) {
       context.unsupported("splittable DoFn " + doFn.getClass().getName() + " is not supported yet by SamzaRunner");
-      return;
-    }
-    if (signature.processElement().requiresTimeSortedInput()) {
-      context.unsupported("@RequiresTimeSortedInput is not supported yet by SamzaRunner");
       return;
     }
     if (signature.processElement().extraParameters().stream()
@@ -60,6 +54,10 @@ public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOut
       outputCoders.put(output.getKey(), ((PCollection<?>) output.getValue()).getCoder());
     }
     List<PCollectionView<?>> sideInputs = new ArrayList<>(transform.getSideInputs().values());
+    if (signature.usesState() || signature.usesTimers() || signature.processElement().requiresTimeSortedInput()) {
+      translateStateful(transform, context, mainInput, outputs, outputCoders, sideInputs);
+      return;
+    }
     DoFnOperator.Spec spec =
         new DoFnOperator.Spec(
             doFn,
@@ -72,5 +70,37 @@ public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOut
             transform.getSideInputs(),
             sideInputs);
     context.addNode(spec, List.of(context.idOf(mainInput)), outputs, sideInputs);
+  }
+
+  /**
+   * A DoFn with state or timers sees all elements of a key in one task: its input goes through a
+   * repartition stream by key, as a GroupByKey's does.
+   */
+  private static void translateStateful(
+      ParDo.MultiOutput<?, ?> transform,
+      TranslationContext context,
+      PCollection<?> mainInput,
+      Map<TupleTag<?>, String> outputs,
+      Map<TupleTag<?>, Coder<?>> outputCoders,
+      List<PCollectionView<?>> sideInputs) {
+    if (!(mainInput.getCoder() instanceof KvCoder<?, ?> kvCoder)) {
+      context.unsupported("a stateful DoFn needs a keyed (KV) input with a KvCoder, but its input "
+          + mainInput.getName() + " has coder " + mainInput.getCoder());
+      return;
+    }
+    DoFn<?, ?> doFn = transform.getFn();
+    StatefulDoFnOperator.Spec spec =
+        new StatefulDoFnOperator.Spec(
+            doFn,
+            transform.getMainOutputTag(),
+            new ArrayList<>(transform.getAdditionalOutputTags().getAll()),
+            kvCoder.getKeyCoder(),
+            mainInput.getCoder(),
+            outputCoders,
+            mainInput.getWindowingStrategy(),
+            ParDo.getDoFnSchemaInformation(doFn, mainInput),
+            transform.getSideInputs(),
+            sideInputs);
+    context.addKeyedNode(spec, context.keyedInput(mainInput), outputs, sideInputs);
   }
 }

@@ -1,0 +1,132 @@
+package org.beamsamza.translation.operators;
+
+import org.apache.beam.runners.core.StateInternals;
+import org.apache.beam.runners.core.StateNamespace;
+import org.apache.beam.runners.core.StateTag;
+import org.apache.beam.runners.core.StepContext;
+import org.apache.beam.runners.core.TimerInternals;
+import org.apache.beam.sdk.state.State;
+import org.apache.beam.sdk.state.StateContext;
+import org.apache.beam.sdk.state.TimeDomain;
+import org.beamsamza.state.beam.ByteKey;
+import org.beamsamza.state.beam.StepState;
+import org.joda.time.Instant;
+
+/**
+ * The {@link StepContext} of a keyed step: state and timers of whichever key the operator is
+ * processing now. runners-core's stateful runner keeps the {@link TimerInternals} and {@link
+ * StateInternals} it is given for its whole life (its cleanup timer and state cleaner), so what this
+ * hands out are views that resolve the current key on every call.
+ */
+final class CurrentKeyStepContext implements StepContext {
+  private final StepState state;
+  private ByteKey keyBytes;
+  private Object key;
+  private StateInternals keyState;
+  private TimerInternals keyTimers;
+
+  private final StateInternals stateView = new StateInternals() {
+    @Override
+    public Object getKey() {
+      return key;
+    }
+
+    @Override
+    public <T extends State> T state(StateNamespace namespace, StateTag<T> address, StateContext<?> c) {
+      return current().state(namespace, address, c);
+    }
+  };
+
+  private final TimerInternals timerView = new TimerInternals() {
+    @Override
+    public void setTimer(StateNamespace namespace, String timerId, String timerFamilyId, Instant target,
+        Instant outputTimestamp, TimeDomain timeDomain) {
+      timers().setTimer(namespace, timerId, timerFamilyId, target, outputTimestamp, timeDomain);
+    }
+
+    @Override
+    public void setTimer(TimerData timerData) {
+      timers().setTimer(timerData);
+    }
+
+    @Override
+    public void deleteTimer(StateNamespace namespace, String timerId, String timerFamilyId, TimeDomain timeDomain) {
+      timers().deleteTimer(namespace, timerId, timerFamilyId, timeDomain);
+    }
+
+    @Override
+    public void deleteTimer(StateNamespace namespace, String timerId, String timerFamilyId) {
+      timers().deleteTimer(namespace, timerId, timerFamilyId);
+    }
+
+    @Override
+    public void deleteTimer(TimerData timerKey) {
+      timers().deleteTimer(timerKey);
+    }
+
+    @Override
+    public Instant currentProcessingTime() {
+      return timers().currentProcessingTime();
+    }
+
+    @Override
+    public Instant currentSynchronizedProcessingTime() {
+      return timers().currentSynchronizedProcessingTime();
+    }
+
+    @Override
+    public Instant currentInputWatermarkTime() {
+      return state.timers().inputWatermark();
+    }
+
+    @Override
+    public Instant currentOutputWatermarkTime() {
+      return state.timers().outputWatermark();
+    }
+  };
+
+  CurrentKeyStepContext(StepState state) {
+    this.state = state;
+  }
+
+  /** Makes {@code key} (encoded as {@code keyBytes}) the key that state and timers address. */
+  void setCurrentKey(ByteKey keyBytes, Object key) {
+    if (!keyBytes.equals(this.keyBytes)) {
+      this.keyBytes = keyBytes;
+      this.keyState = null;
+      this.keyTimers = null;
+    }
+    this.key = key;
+  }
+
+  @Override
+  public StateInternals stateInternals() {
+    return stateView;
+  }
+
+  @Override
+  public TimerInternals timerInternals() {
+    return timerView;
+  }
+
+  private StateInternals current() {
+    if (keyState == null) {
+      keyState = state.forKey(requireKey(), key);
+    }
+    return keyState;
+  }
+
+  private TimerInternals timers() {
+    if (keyTimers == null) {
+      keyTimers = state.timers().forKey(requireKey());
+    }
+    return keyTimers;
+  }
+
+  private ByteKey requireKey() {
+    if (keyBytes == null) {
+      throw new IllegalStateException("keyed state or timer used outside of a keyed element or timer");
+    }
+    return keyBytes;
+  }
+}

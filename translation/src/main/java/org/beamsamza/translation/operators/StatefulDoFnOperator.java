@@ -1,0 +1,301 @@
+package org.beamsamza.translation.operators;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.runners.core.DoFnRunner;
+import org.apache.beam.runners.core.DoFnRunners;
+import org.apache.beam.runners.core.NullSideInputReader;
+import org.apache.beam.runners.core.PushbackSideInputDoFnRunner;
+import org.apache.beam.runners.core.SideInputReader;
+import org.apache.beam.runners.core.SimplePushbackSideInputDoFnRunner;
+import org.apache.beam.runners.core.StateNamespace;
+import org.apache.beam.runners.core.StateNamespaces;
+import org.apache.beam.runners.core.StatefulDoFnRunner;
+import org.apache.beam.runners.core.TimerInternals.TimerData;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.DoFnSchemaInformation;
+import org.apache.beam.sdk.transforms.reflect.DoFnInvoker;
+import org.apache.beam.sdk.transforms.reflect.DoFnInvokers;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.WindowedValue;
+import org.apache.beam.sdk.values.WindowingStrategy;
+import org.beamsamza.state.beam.ByteKey;
+import org.beamsamza.state.beam.KeyValueTimers;
+import org.beamsamza.state.beam.KeyedTimers.KeyedTimer;
+import org.beamsamza.state.beam.StepState;
+import org.beamsamza.translation.streams.StreamRecords;
+import org.joda.time.Instant;
+
+/**
+ * A ParDo with state or timers (or {@code @RequiresTimeSortedInput}), after the repartition
+ * stream that brings every element of a key to one task. runners-core does the Beam semantics:
+ * {@link DoFnRunners#simpleRunner} runs the DoFn, {@link StatefulDoFnRunner} drops late data, sets
+ * a garbage-collection timer per window (which calls {@code @OnWindowExpiration} and clears the
+ * window's state) and sorts input by timestamp when the DoFn requires it; with side inputs a
+ * {@link SimplePushbackSideInputDoFnRunner} holds back elements until their side inputs are ready.
+ *
+ * <p>This class keeps state, timers and holds in the task's store ({@link StepState}), fires
+ * event-time timers in timestamp order as the input watermark passes them and processing-time
+ * timers on the task's window tick, and holds the output watermark at the earliest of the input
+ * watermark, pending timers' output timestamps, watermark holds and pushed-back elements. When the
+ * input has ended (watermark at the end of time) every remaining timer fires, processing-time ones
+ * included, as a bounded pipeline's runner must before it can finish.
+ */
+public final class StatefulDoFnOperator implements Operator {
+  /** What the translator captured; serializable, shared by all tasks until {@link #create}. */
+  public record Spec(
+      DoFn<?, ?> doFn,
+      TupleTag<?> mainOutputTag,
+      List<TupleTag<?>> additionalOutputTags,
+      Coder<?> keyCoder,
+      Coder<?> inputCoder,
+      Map<TupleTag<?>, Coder<?>> outputCoders,
+      WindowingStrategy<?, ?> windowingStrategy,
+      DoFnSchemaInformation schemaInformation,
+      Map<String, PCollectionView<?>> sideInputMapping,
+      List<PCollectionView<?>> sideInputs)
+      implements OperatorFactory {
+    @Override
+    public Operator create() {
+      return new StatefulDoFnOperator(this);
+    }
+  }
+
+  /** A pushed-back element and the key it was read with. */
+  private record Pending(ByteKey key, WindowedValue<Object> element) {}
+
+  private final Spec spec;
+  private OperatorContext context;
+  private DoFnInvoker<Object, Object> invoker;
+  private StepState state;
+  private KeyValueTimers timers;
+  private CurrentKeyStepContext stepContext;
+  private DoFnRunner<Object, Object> runner;
+  private PushbackSideInputDoFnRunner<Object, Object> pushbackRunner;
+  private SideInputBuffer sideInputs;
+  private List<Pending> pushedBack = new ArrayList<>();
+  private Instant pushedBackHold = BoundedWindow.TIMESTAMP_MAX_VALUE;
+  private Instant outputWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
+  private boolean inBundle;
+
+  StatefulDoFnOperator(Spec spec) {
+    this.spec = spec;
+  }
+
+  @Override
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public void open(OperatorContext context) {
+    this.context = context;
+    DoFn<Object, Object> doFn = (DoFn<Object, Object>) spec.doFn();
+    invoker = DoFnInvokers.invokerFor(doFn);
+    invoker.invokeSetup(new DoFnOperator.SetupArguments<>(context));
+
+    Coder<BoundedWindow> windowCoder =
+        (Coder<BoundedWindow>) spec.windowingStrategy().getWindowFn().windowCoder();
+    state = new StepState(context.stateStore(), context.stepName(), windowCoder);
+    timers = state.timers();
+    stepContext = new CurrentKeyStepContext(state);
+
+    SideInputReader reader = NullSideInputReader.empty();
+    if (!spec.sideInputs().isEmpty()) {
+      sideInputs = new SideInputBuffer(spec.sideInputs());
+      reader = sideInputs;
+    }
+    DoFnRunner<Object, Object> simple =
+        DoFnRunners.simpleRunner(
+            context.pipelineOptions(),
+            doFn,
+            reader,
+            new TupleTagEmitter(context),
+            (TupleTag<Object>) spec.mainOutputTag(),
+            spec.additionalOutputTags(),
+            stepContext,
+            (Coder<Object>) spec.inputCoder(),
+            spec.outputCoders(),
+            spec.windowingStrategy(),
+            spec.schemaInformation(),
+            spec.sideInputMapping());
+    runner =
+        DoFnRunners.defaultStatefulDoFnRunner(
+            doFn,
+            (Coder<Object>) spec.inputCoder(),
+            simple,
+            stepContext,
+            spec.windowingStrategy(),
+            new StatefulDoFnRunner.TimeInternalsCleanupTimer<>(stepContext.timerInternals(), spec.windowingStrategy()),
+            new StatefulDoFnRunner.StateInternalsStateCleaner<>(doFn, stepContext.stateInternals(), windowCoder),
+            true);
+    if (sideInputs != null) {
+      pushbackRunner = SimplePushbackSideInputDoFnRunner.create(runner, spec.sideInputs(), sideInputs);
+    }
+  }
+
+  @Override
+  public void startBundle() {
+    inBundle = true;
+    if (pushbackRunner != null) {
+      pushbackRunner.startBundle();
+    } else {
+      runner.startBundle();
+    }
+  }
+
+  @Override
+  public void finishBundle() {
+    inBundle = false;
+    if (pushbackRunner != null) {
+      pushbackRunner.finishBundle();
+    } else {
+      runner.finishBundle();
+    }
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public void processElement(WindowedValue<?> element) {
+    KV<Object, Object> kv = (KV<Object, Object>) element.getValue();
+    processKeyedElement(StreamRecords.encodeKey((Coder<Object>) spec.keyCoder(), kv.getKey()), (WindowedValue) element);
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public void processKeyedElement(byte[] keyBytes, WindowedValue<? extends KV<?, ?>> element) {
+    process(new ByteKey(keyBytes), (WindowedValue<Object>) (WindowedValue<?>) element);
+  }
+
+  private void process(ByteKey key, WindowedValue<Object> element) {
+    stepContext.setCurrentKey(key, ((KV<?, ?>) element.getValue()).getKey());
+    if (pushbackRunner == null) {
+      runner.processElement(element);
+      return;
+    }
+    for (WindowedValue<Object> notReady : pushbackRunner.processElementInReadyWindows(element)) {
+      pushedBack.add(new Pending(key, notReady));
+      if (notReady.getTimestamp().isBefore(pushedBackHold)) {
+        pushedBackHold = notReady.getTimestamp();
+      }
+    }
+  }
+
+  @Override
+  public void processWatermark(Instant watermark) {
+    timers.setInputWatermark(watermark);
+    fireDueTimers(watermark);
+    emitOutputWatermark();
+  }
+
+  /**
+   * Fires due event-time timers in timestamp order (a timer set while firing, if due, fires before
+   * later ones); at the end of input also every processing-time timer.
+   */
+  private void fireDueTimers(Instant watermark) {
+    boolean ended = !watermark.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE);
+    boolean fired;
+    do {
+      fired = false;
+      KeyedTimer due;
+      while ((due = timers.pollDueEventTimer()) != null) {
+        fire(due);
+        fired = true;
+      }
+      if (ended) {
+        while ((due = timers.pollDueProcessingTimer(BoundedWindow.TIMESTAMP_MAX_VALUE)) != null) {
+          fire(due);
+          fired = true;
+        }
+      }
+    } while (ended && fired);
+  }
+
+  @Override
+  public void processSideInput(PCollectionView<?> view, WindowedValue<?> element) {
+    sideInputs.add(view, element);
+  }
+
+  @Override
+  public void processSideInputWatermark(PCollectionView<?> view, Instant watermark) {
+    if (sideInputs.advanceWatermark(view, watermark) && !pushedBack.isEmpty()) {
+      context.requestProcessingTimeCallback();
+    }
+    emitOutputWatermark();
+  }
+
+  @Override
+  public void processProcessingTime(Instant now) {
+    retryPushedBack();
+    KeyedTimer due;
+    boolean fired = false;
+    while ((due = timers.pollDueProcessingTimer(now)) != null) {
+      fire(due);
+      fired = true;
+    }
+    if (fired) {
+      emitOutputWatermark();
+    }
+  }
+
+  private void retryPushedBack() {
+    if (pushedBack.isEmpty()) {
+      return;
+    }
+    // The pushback runner remembers for the rest of a bundle which windows were not ready, so the
+    // retry needs a bundle of its own.
+    if (inBundle) {
+      finishBundle();
+      startBundle();
+    } else {
+      context.ensureBundleStarted();
+    }
+    List<Pending> retry = pushedBack;
+    pushedBack = new ArrayList<>();
+    pushedBackHold = BoundedWindow.TIMESTAMP_MAX_VALUE;
+    for (Pending p : retry) {
+      process(p.key(), p.element());
+    }
+    emitOutputWatermark();
+  }
+
+  private void fire(KeyedTimer due) {
+    context.ensureBundleStarted();
+    TimerData timer = due.timer();
+    Object key = StreamRecords.decodeKey(spec.keyCoder(), due.key().bytes());
+    stepContext.setCurrentKey(due.key(), key);
+    StateNamespace namespace = timer.getNamespace();
+    BoundedWindow window = namespace instanceof StateNamespaces.WindowNamespace<?> w
+        ? w.getWindow()
+        : org.apache.beam.sdk.transforms.windowing.GlobalWindow.INSTANCE;
+    runner.onTimer(timer.getTimerId(), timer.getTimerFamilyId(), key, window, timer.getTimestamp(),
+        timer.getOutputTimestamp(), timer.getDomain());
+  }
+
+  private void emitOutputWatermark() {
+    Instant in = timers.inputWatermark();
+    Instant out = in;
+    if (in.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE) || !pushedBack.isEmpty()) {
+      out = earliest(out, pushedBackHold);
+      out = earliest(out, timers.earliestOutputTimestamp());
+      out = earliest(out, state.earliestHold());
+    }
+    if (out.isAfter(outputWatermark)) {
+      outputWatermark = out;
+      timers.setOutputWatermark(out);
+      context.emitWatermark(out);
+    }
+  }
+
+  private static Instant earliest(Instant a, Instant b) {
+    return b != null && b.isBefore(a) ? b : a;
+  }
+
+  @Override
+  public void close() {
+    if (invoker != null) {
+      invoker.invokeTeardown();
+    }
+  }
+}
