@@ -15,9 +15,6 @@ import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.apache.beam.sdk.state.StateSpec;
-import org.apache.beam.sdk.state.StateSpecs;
-import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -166,19 +163,16 @@ public class PipelineTranslatorTest {
     Pipeline p = pipeline();
     p.apply(Create.of(KV.of("k", 1)))
         .apply(
-            "MyStatefulStep",
+            "MyFinalizingStep",
             ParDo.of(
                 new DoFn<KV<String, Integer>, Integer>() {
-                  @StateId("count")
-                  private final StateSpec<ValueState<Integer>> count = StateSpecs.value();
-
                   @ProcessElement
-                  public void process(ProcessContext c, @StateId("count") ValueState<Integer> count) {
+                  public void process(ProcessContext c, BundleFinalizer finalizer) {
                     c.output(c.element().getValue());
                   }
                 }));
     UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, () -> translate(p));
-    assertThat(e.getMessage(), containsString("MyStatefulStep"));
-    assertThat(e.getMessage(), containsString("stateful ParDo"));
+    assertThat(e.getMessage(), containsString("MyFinalizingStep"));
+    assertThat(e.getMessage(), containsString("BundleFinalizer"));
   }
 }
