@@ -76,6 +76,14 @@ public interface SamzaPipelineOptions extends PipelineOptions {
 
   void setStateCacheEntries(int value);
 
+  @Description(
+      "Bytes (keys plus values, approximately) the write-back cache of each task's state store may"
+          + " hold on the heap.")
+  @Default.Long(16L << 20)
+  long getStateCacheBytes();
+
+  void setStateCacheBytes(long value);
+
   /** Default parallelism: the processors of this machine. */
   class AvailableProcessors implements DefaultValueFactory<Integer> {
     @Override

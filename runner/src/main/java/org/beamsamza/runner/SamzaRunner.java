@@ -55,6 +55,7 @@ public class SamzaRunner extends PipelineRunner<SamzaPipelineResult> {
     requirePositive("bundleSize", options.getBundleSize());
     requirePositive("windowMs", options.getWindowMs());
     requirePositive("commitMs", options.getCommitMs());
+    requirePositive("stateCacheBytes", options.getStateCacheBytes());
     if (options.getStateCacheEntries() < 0) {
       throw new IllegalArgumentException(
           "--stateCacheEntries must be 0 (no cache) or more, was " + options.getStateCacheEntries());

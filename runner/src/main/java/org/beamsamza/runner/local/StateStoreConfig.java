@@ -18,6 +18,7 @@ final class StateStoreConfig {
         TaskStorageManager.STORE_BASE_DIR, baseDir.toString(),
         prefix + "factory", KeyValueStorageEngineFactory.class.getName(),
         prefix + KeyValueStorageEngineFactory.BACKEND, options.getStateBackend().name().toLowerCase(Locale.ROOT),
-        prefix + KeyValueStorageEngineFactory.CACHE_ENTRIES, Integer.toString(options.getStateCacheEntries()));
+        prefix + KeyValueStorageEngineFactory.CACHE_ENTRIES, Integer.toString(options.getStateCacheEntries()),
+        prefix + KeyValueStorageEngineFactory.CACHE_BYTES, Long.toString(options.getStateCacheBytes()));
   }
 }

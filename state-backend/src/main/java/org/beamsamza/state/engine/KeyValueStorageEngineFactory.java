@@ -16,13 +16,16 @@ import org.beamsamza.state.kv.internals.RocksDbKeyValueStore;
  * Opens a task's {@link KeyValueStore} as the decorator stack metered -> caching -> (logged) ->
  * RocksDB or in-memory (DESIGN decision 5). Store config (keys under {@code stores.<name>.}):
  * {@code backend} = {@code rocksdb} (default) or {@code memory}; {@code cache.entries} (default
- * {@value #DEFAULT_CACHE_ENTRIES}); {@code rocksdb.block.cache.bytes},
+ * {@value #DEFAULT_CACHE_ENTRIES}) and {@code cache.bytes} (default 16 MiB) bound the write-back
+ * cache; {@code rocksdb.block.cache.bytes},
  * {@code rocksdb.write.buffer.bytes}.
  */
 public final class KeyValueStorageEngineFactory implements StorageEngineFactory {
   public static final String BACKEND = "backend";
   public static final String CACHE_ENTRIES = "cache.entries";
   public static final int DEFAULT_CACHE_ENTRIES = 100_000;
+  public static final String CACHE_BYTES = "cache.bytes";
+  public static final long DEFAULT_CACHE_BYTES = 16L << 20;
 
   @Override
   public StorageEngine getStorageEngine(StoreContext context) {
@@ -42,7 +45,9 @@ public final class KeyValueStorageEngineFactory implements StorageEngineFactory 
     }
     int cacheEntries = c.getInt(CACHE_ENTRIES, DEFAULT_CACHE_ENTRIES);
     KeyValueStore stack = new MeteredKeyValueStore(
-        cacheEntries > 0 ? new CachingKeyValueStore(bottom, cacheEntries) : bottom);
+        cacheEntries > 0
+            ? new CachingKeyValueStore(bottom, cacheEntries, c.getLong(CACHE_BYTES, DEFAULT_CACHE_BYTES))
+            : bottom);
     return new KeyValueStorageEngine(stack);
   }
 }

@@ -16,7 +16,8 @@ import org.beamsamza.state.kv.KeyValueStore;
  * accumulator, a bag's index), so absorbing repeated writes here saves both RocksDB writes and
  * changelog records (DESIGN decision 5: metered -> caching -> logging -> RocksDB).
  *
- * <p>The cache holds at most {@code maxEntries} keys. Writes and deletes (as tombstones) are kept
+ * <p>The cache holds at most {@code maxEntries} keys and about {@code maxBytes} of keys and values
+ * (so that large values cannot fill the heap: state is meant to outgrow it). Writes and deletes (as tombstones) are kept
  * dirty in the cache; all dirty entries go to the inner store in one {@code putAll} (and one
  * {@code deleteAll}) when a dirty entry is evicted or on {@link #flush()}. Reads check the cache
  * first, and a value read from the inner store is cached clean. Iterators first write all dirty
@@ -27,10 +28,12 @@ public final class CachingKeyValueStore implements KeyValueStore {
 
   /** A cached value; {@code value == null} is a cached delete (or a known-absent key). */
   private static final class Slot {
+    final CacheKey key;
     byte[] value;
     boolean dirty;
 
-    Slot(byte[] value, boolean dirty) {
+    Slot(CacheKey key, byte[] value, boolean dirty) {
+      this.key = key;
       this.value = value;
       this.dirty = dirty;
     }
@@ -38,18 +41,45 @@ public final class CachingKeyValueStore implements KeyValueStore {
 
   private final KeyValueStore inner;
   private final int maxEntries;
+  private final long maxBytes;
+  /** Approximate heap held by cached keys and values. */
+  private long bytes;
   private final LinkedHashMap<CacheKey, Slot> cache = new LinkedHashMap<>(16, 0.75f, true);
-  private int dirtyCount;
+  /**
+   * The dirty slots, so that a flush costs the number of dirty entries, not the cache size (an
+   * iterator flushes first, and timers and holds are found by iterating).
+   */
+  private final List<Slot> dirty = new ArrayList<>();
   private long hits;
   private long misses;
   private boolean closed;
 
+  /** Per-entry overhead counted on top of key and value bytes (map node, slot, wrappers). */
+  static final int ENTRY_OVERHEAD_BYTES = 96;
+
   public CachingKeyValueStore(KeyValueStore inner, int maxEntries) {
+    this(inner, maxEntries, Long.MAX_VALUE);
+  }
+
+  public CachingKeyValueStore(KeyValueStore inner, int maxEntries, long maxBytes) {
     if (maxEntries < 1) {
       throw new IllegalArgumentException("maxEntries must be >= 1: " + maxEntries);
     }
+    if (maxBytes < 1) {
+      throw new IllegalArgumentException("maxBytes must be >= 1: " + maxBytes);
+    }
     this.inner = Objects.requireNonNull(inner, "inner");
     this.maxEntries = maxEntries;
+    this.maxBytes = maxBytes;
+  }
+
+  private static long sizeOf(byte[] key, byte[] value) {
+    return ENTRY_OVERHEAD_BYTES + key.length + (value == null ? 0 : value.length);
+  }
+
+  /** Approximate heap bytes held by the cache. */
+  public long sizeInBytes() {
+    return bytes;
   }
 
   @Override
@@ -63,7 +93,8 @@ public final class CachingKeyValueStore implements KeyValueStore {
     misses++;
     byte[] value = inner.get(key);
     if (value != null) {
-      insert(new CacheKey(key.clone()), new Slot(value, false));
+      CacheKey k = new CacheKey(key.clone());
+      insert(k, new Slot(k, value, false));
     }
     return value;
   }
@@ -142,6 +173,7 @@ public final class CachingKeyValueStore implements KeyValueStore {
     } finally {
       closed = true;
       cache.clear();
+      bytes = 0;
       inner.close();
     }
   }
@@ -153,7 +185,7 @@ public final class CachingKeyValueStore implements KeyValueStore {
 
   /** Number of cached writes not yet in the inner store. */
   public int dirtyCount() {
-    return dirtyCount;
+    return dirty.size();
   }
 
   public long hits() {
@@ -168,46 +200,50 @@ public final class CachingKeyValueStore implements KeyValueStore {
     CacheKey k = new CacheKey(key);
     Slot slot = cache.get(k);
     if (slot != null) {
+      bytes += (value == null ? 0 : value.length) - (slot.value == null ? 0 : slot.value.length);
       slot.value = value;
       if (!slot.dirty) {
         slot.dirty = true;
-        dirtyCount++;
+        dirty.add(slot);
       }
     } else {
-      dirtyCount++;
-      insert(new CacheKey(key.clone()), new Slot(value, true));
+      CacheKey copy = new CacheKey(key.clone());
+      Slot fresh = new Slot(copy, value, true);
+      dirty.add(fresh);
+      insert(copy, fresh);
     }
   }
 
   private void insert(CacheKey key, Slot slot) {
     cache.put(key, slot);
-    while (cache.size() > maxEntries) {
+    bytes += sizeOf(key.bytes, slot.value);
+    while (cache.size() > maxEntries || (bytes > maxBytes && cache.size() > 1)) {
       Iterator<Map.Entry<CacheKey, Slot>> eldest = cache.entrySet().iterator();
       Map.Entry<CacheKey, Slot> e = eldest.next();
       if (e.getValue().dirty) {
         flushDirty();
       }
+      bytes -= sizeOf(e.getKey().bytes, e.getValue().value);
       eldest.remove();
     }
   }
 
   /** Writes every dirty entry to the inner store in one batch per kind and marks them clean. */
   private void flushDirty() {
-    if (dirtyCount == 0) {
+    if (dirty.isEmpty()) {
       return;
     }
-    List<Entry> puts = new ArrayList<>();
+    List<Entry> puts = new ArrayList<>(dirty.size());
     List<byte[]> deletes = new ArrayList<>();
-    for (Map.Entry<CacheKey, Slot> e : cache.entrySet()) {
-      Slot s = e.getValue();
-      if (s.dirty) {
-        if (s.value == null) {
-          deletes.add(e.getKey().bytes);
-        } else {
-          puts.add(new Entry(e.getKey().bytes, s.value));
-        }
+    for (Slot slot : dirty) {
+      if (slot.value == null) {
+        deletes.add(slot.key.bytes);
+      } else {
+        puts.add(new Entry(slot.key.bytes, slot.value));
       }
+      slot.dirty = false;
     }
+    dirty.clear();
     // Keys are distinct, so the order of the two batches does not matter.
     if (!puts.isEmpty()) {
       inner.putAll(puts);
@@ -215,10 +251,6 @@ public final class CachingKeyValueStore implements KeyValueStore {
     if (!deletes.isEmpty()) {
       inner.deleteAll(deletes);
     }
-    for (Slot s : cache.values()) {
-      s.dirty = false;
-    }
-    dirtyCount = 0;
   }
 
   private void checkOpen() {

@@ -119,4 +119,20 @@ public class CachingKeyValueStoreTest {
     assertThat(inner.keysDeleted, is(1));
     assertThat(inner.events, contains("inner.putAll", "inner.deleteAll"));
   }
+
+  @Test
+  public void largeValuesAreBoundedByBytesNotJustEntries() {
+    long maxBytes = 10 * (1024 + CachingKeyValueStore.ENTRY_OVERHEAD_BYTES + 8);
+    CachingKeyValueStore store = new CachingKeyValueStore(inner, 1_000_000, maxBytes);
+    for (int i = 0; i < 1000; i++) {
+      store.put(s("key" + i), new byte[1024]);
+      assertThat(store.sizeInBytes() <= maxBytes, is(true));
+    }
+    assertThat(store.size() <= 10, is(true));
+    // Everything evicted went down to the inner store; nothing was lost.
+    store.flush();
+    for (int i = 0; i < 1000; i++) {
+      assertThat(inner.get(s("key" + i)).length, is(1024));
+    }
+  }
 }
