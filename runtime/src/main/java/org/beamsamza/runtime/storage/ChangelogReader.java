@@ -66,11 +66,12 @@ final class ChangelogReader implements Iterator<IncomingMessageEnvelope>, AutoCl
       return false;
     }
     IncomingMessageEnvelope e = nextFromConsumer();
-    if (e == null || e.isEndOfStream() || order.compare(e.getOffset(), endOffset) > 0) {
+    int vsEnd = e == null || e.isEndOfStream() ? 1 : order.compare(e.getOffset(), endOffset);
+    if (vsEnd > 0) {
       done = true;
       return false;
     }
-    if (order.compare(e.getOffset(), endOffset) == 0) {
+    if (vsEnd == 0) {
       done = true; // the last record to replay; return it, then stop
     }
     next = e;
