@@ -421,6 +421,64 @@ public class StoreRestoreContainerTest {
   }
 
   @Test
+  public void taskFailingAfterTheCommitLeavesNoOffsetFileAndRestartReplaysEverything() throws Exception {
+    int batches = 5;
+    writeInput(batches, false);
+    for (int p = 0; p < TASKS; p++) {
+      streams.append(in.partition(p), null, -1); // after the commit of the last batch: fail
+    }
+    streams.seal(in);
+    SamzaContainer first = new SamzaContainer("0", containerModel, config("rocksdb", false), systems, m -> {
+      StateTask inner = new StateTask(false, batches);
+      return new FailingTask(inner);
+    }, checkpoints);
+    try {
+      first.run();
+      fail("the task threw, so run() must throw");
+    } catch (RuntimeException expected) {
+      // the container failed: not a clean stop
+    }
+    assertTrue(checkpointedAll(batches));
+    long[] retained = new long[TASKS];
+    for (int t = 0; t < TASKS; t++) {
+      assertTrue(storeDir(t).isDirectory());
+      assertFalse(new File(storeDir(t), TaskStorageManager.OFFSET_FILE).exists());
+      retained[t] = streams.readAll(changelog.partition(t)).size();
+    }
+    // The restarted tasks would read the -1 messages again (they are after the checkpoint), but a
+    // verifying task ignores input.
+    SamzaContainer second = container("rocksdb", true, batches);
+    second.run();
+    assertAllEqual();
+    for (int t = 0; t < TASKS; t++) {
+      assertEquals(StoreRestoreStats.Mode.FULL, statsOf(second, t).mode());
+      assertEquals(retained[t], statsOf(second, t).records());
+    }
+  }
+
+  /** Delegates to a writing StateTask and throws on message -1. */
+  private static final class FailingTask implements InitableTask, StreamTask {
+    final StateTask inner;
+
+    FailingTask(StateTask inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public void init(TaskContext context) {
+      inner.init(context);
+    }
+
+    @Override
+    public void process(IncomingMessageEnvelope e, MessageCollector c, TaskCoordinator co) {
+      if ((Integer) e.getMessage() == -1) {
+        throw new IllegalStateException("task fails after its commit");
+      }
+      inner.process(e, c, co);
+    }
+  }
+
+  @Test
   public void cleanFinishKeepsLocalStateAndRestartReplaysNothing() throws Exception {
     int batches = 10;
     writeInput(batches, true);
