@@ -16,7 +16,7 @@
 #
 # Environment: RUNNERS (SamzaRunner,DirectRunner) ROUNDS (1) TEXT_MB (10) GBK_N (1000000)
 #   GBK_KEYS (100000) WC_HEAP (-Xmx2g) GBK_HEAP (-Xmx1g) WORK_DIR (/tmp/beamsamza-bench)
-#   ONLY (wordcount | gbk: run one benchmark) MAVEN_FLAGS (e.g. -o) SKIP_BUILD=1 (reuse the last build)
+#   ONLY (wordcount | gbk: run one benchmark; restore: RestoreBenchmark only, args in $RESTORE_ARGS) MAVEN_FLAGS (e.g. -o) SKIP_BUILD=1 (reuse the last build)
 #   LOG_LEVEL (warn; info shows the runners' plans)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -57,5 +57,9 @@ fi
 if [[ "$ONLY" == all || "$ONLY" == gbk ]]; then
   run $GBK_HEAP -cp "$CP" org.beamsamza.benchmarks.GroupByKeyBenchmark \
     --n="$GBK_N" --keys="$GBK_KEYS" --runners="$RUNNERS" --rounds="$ROUNDS" --workDir="$WORK_DIR" "$@" || status=1
+fi
+if [[ "$ONLY" == restore ]]; then
+  # Changelog restore throughput (see docs/benchmarks.md); not part of "all".
+  run -Xmx4g -cp "$CP" org.beamsamza.benchmarks.RestoreBenchmark ${RESTORE_ARGS:-} || status=1
 fi
 exit $status

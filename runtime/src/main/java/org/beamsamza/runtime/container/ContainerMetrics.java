@@ -1,6 +1,9 @@
 package org.beamsamza.runtime.container;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import org.beamsamza.runtime.storage.StoreRestoreStats;
 
 /**
  * Counters of one container, readable from any thread while it runs. The run loop publishes them
@@ -11,6 +14,7 @@ public final class ContainerMetrics {
   private final AtomicLong messagesSent = new AtomicLong();
   private final AtomicLong commits = new AtomicLong();
   private final AtomicLong windowCalls = new AtomicLong();
+  private final List<StoreRestoreStats> storeRestores = new CopyOnWriteArrayList<>();
 
   /** Calls to {@code process}, i.e. envelopes times the tasks they were delivered to. */
   public long getMessagesProcessed() {
@@ -29,6 +33,15 @@ public final class ContainerMetrics {
   /** Calls to {@code window}, counted per task. */
   public long getWindowCalls() {
     return windowCalls.get();
+  }
+
+  /** One entry per logged store opened by this container, in opening order. */
+  public List<StoreRestoreStats> getStoreRestores() {
+    return List.copyOf(storeRestores);
+  }
+
+  void addStoreRestore(StoreRestoreStats stats) {
+    storeRestores.add(stats);
   }
 
   void setMessagesProcessed(long n) {

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.beamsamza.runtime.config.Config;
+import org.beamsamza.runtime.storage.StoreSystems;
 import org.beamsamza.runtime.system.OutgoingMessageEnvelope;
 import org.beamsamza.runtime.system.SystemAdmin;
 import org.beamsamza.runtime.system.SystemConsumer;
@@ -16,7 +17,7 @@ import org.beamsamza.runtime.task.MessageCollector;
  * and the collector every task sends through (routing by the envelope's system). Keeping a single
  * producer per system is what lets one flush per commit cover all tasks' output.
  */
-final class ContainerSystems implements MessageCollector {
+final class ContainerSystems implements MessageCollector, StoreSystems {
   private final String containerId;
   private final Config config;
   private final Map<String, SystemFactory> factories;
@@ -36,8 +37,21 @@ final class ContainerSystems implements MessageCollector {
     this.metrics = metrics;
   }
 
-  SystemAdmin admin(String system) {
+  @Override
+  public SystemAdmin admin(String system) {
     return admins.computeIfAbsent(system, s -> factory(s).getAdmin(s, config));
+  }
+
+  /** A consumer for one changelog restore, separate from the input consumers. */
+  @Override
+  public SystemConsumer newConsumer(String system) {
+    return factory(system).getConsumer(system, config);
+  }
+
+  /** Sends changelog records to the container's producers without counting them as task output. */
+  @Override
+  public MessageCollector changelogCollector() {
+    return envelope -> producer(envelope.getSystemStream().getSystem()).send(envelope);
   }
 
   SystemConsumer consumer(String system) {

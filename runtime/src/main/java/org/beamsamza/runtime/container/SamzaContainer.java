@@ -130,9 +130,10 @@ public final class SamzaContainer {
     Throwable failure = null;
     boolean interrupted = false;
     String outcome = "stopped on request";
+    boolean clean = false;
     try {
       for (TaskModel m : model.getTasks().values()) {
-        tasks.add(createTask(m));
+        tasks.add(createTask(m, systems));
       }
       RunLoop runLoop = new RunLoop(containerId, tasks, restoreInputs(tasks, systems), trimmablePartitions,
           chooser, systems, checkpointManager,
@@ -148,6 +149,7 @@ public final class SamzaContainer {
       if (runLoop.run()) {
         runLoop.commit();
         outcome = "finished";
+        clean = true;
       }
     } catch (InterruptedException e) {
       interrupted = true;
@@ -155,7 +157,7 @@ public final class SamzaContainer {
     } catch (Throwable t) {
       failure = t;
     }
-    failure = closeTasks(tasks, failure);
+    failure = closeTasks(tasks, failure, clean, systems);
     failure = systems.stop(failure);
     if (interrupted) {
       Thread.currentThread().interrupt();
@@ -178,7 +180,7 @@ public final class SamzaContainer {
     }
   }
 
-  private TaskInstance createTask(TaskModel m) {
+  private TaskInstance createTask(TaskModel m, ContainerSystems systems) {
     StreamTask task;
     try {
       task = taskFactory.createTask(m);
@@ -190,7 +192,7 @@ public final class SamzaContainer {
       throw new ContainerException(containerId, m.getTaskName(),
           "The task factory returned null for task " + m.getTaskName(), null);
     }
-    return new TaskInstance(m, task, new TaskStorageManager(m.getTaskName(), config));
+    return new TaskInstance(m, task, new TaskStorageManager(m, config, systems, metrics::addStoreRestore));
   }
 
   private void initTasks(List<TaskInstance> tasks, ContainerSystems systems) {
@@ -227,8 +229,13 @@ public final class SamzaContainer {
     return inputs;
   }
 
-  /** Closes every task and then its stores, collecting failures instead of stopping at one. */
-  private Throwable closeTasks(List<TaskInstance> tasks, Throwable failure) {
+  /**
+   * Closes every task and then the stores, collecting failures instead of stopping at one. After a
+   * clean finish (final commit done, nothing failed) the stores are flushed, then the producers
+   * (so every changelog record is written), and only then stopped as clean, which lets persistent
+   * logged stores record the changelog offset they are current to (see {@link TaskStorageManager}).
+   */
+  private Throwable closeTasks(List<TaskInstance> tasks, Throwable failure, boolean clean, ContainerSystems systems) {
     for (TaskInstance t : tasks) {
       if (t.closable != null) {
         try {
@@ -238,7 +245,22 @@ public final class SamzaContainer {
               "Task " + t.name + " failed in close() in container " + containerId + ": " + e, e));
         }
       }
-      Throwable storeFailure = t.stores.stop();
+    }
+    boolean cleanStores = clean && failure == null;
+    if (cleanStores && tasks.stream().anyMatch(t -> t.stores.hasLoggedStores())) {
+      try {
+        for (TaskInstance t : tasks) {
+          t.stores.flush();
+        }
+        systems.flush();
+      } catch (Throwable e) {
+        cleanStores = false;
+        failure = addFailure(failure, new ContainerException(containerId, null,
+            "Container " + containerId + ": flushing stores and producers at close failed: " + e, e));
+      }
+    }
+    for (TaskInstance t : tasks) {
+      Throwable storeFailure = t.stores.stop(cleanStores);
       if (storeFailure != null) {
         failure = addFailure(failure, new ContainerException(containerId, t.name,
             "Task " + t.name + ": " + storeFailure.getMessage(), storeFailure));

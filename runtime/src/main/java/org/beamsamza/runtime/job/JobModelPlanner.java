@@ -92,7 +92,7 @@ public final class JobModelPlanner {
       }
     }
     String id = stage.getStageId();
-    return new TaskModel(new TaskName(id + "-" + index), id, index, inputs);
+    return new TaskModel(new TaskName(id + "-" + index), id, index, stage.getTaskCount(), inputs);
   }
 
   private static void validate(List<StageSpec> stages, int containerCount) {

@@ -30,6 +30,16 @@ public interface StorageEngine {
    */
   void flush();
 
+  /**
+   * Whether the store keeps its data in {@link StoreContext#storeDir()} across container restarts
+   * (e.g. RocksDB), so that after a clean stop a restart need only replay the changelog records
+   * written since (see {@link TaskStorageManager}). An in-memory store returns false and is always
+   * restored from the whole changelog.
+   */
+  default boolean persistsAcrossRestarts() {
+    return false;
+  }
+
   /** Flushes and releases the store. Called once, at task close (clean or after a failure). */
   void stop();
 }

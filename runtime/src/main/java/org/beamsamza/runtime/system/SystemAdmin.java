@@ -14,6 +14,25 @@ public interface SystemAdmin {
   /** The offset of the message after {@code offset} in that partition. */
   String getOffsetAfter(SystemStreamPartition ssp, String offset);
 
+  /**
+   * The offset of the oldest message still retained in the partition (where a reader that wants
+   * everything starts), or {@code null} when the partition holds no message. Used by changelog
+   * restore; systems that cannot answer keep the default, which fails.
+   */
+  default String getOldestOffset(SystemStreamPartition ssp) {
+    throw new UnsupportedOperationException(getClass().getName() + " does not report partition offsets");
+  }
+
+  /**
+   * The offset of the newest message written to the partition, or {@code null} when the partition
+   * holds no message. Changelog restore reads up to this offset as of the moment it asks; the
+   * message at that offset may since have been compacted away (readers must stop when they run out
+   * of messages, not only on reaching it).
+   */
+  default String getNewestOffset(SystemStreamPartition ssp) {
+    throw new UnsupportedOperationException(getClass().getName() + " does not report partition offsets");
+  }
+
   /** Orders two offsets of the same partition. */
   Comparator<String> offsetComparator();
 

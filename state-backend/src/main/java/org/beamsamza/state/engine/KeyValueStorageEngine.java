@@ -4,14 +4,26 @@ import java.util.Iterator;
 import java.util.Objects;
 import org.beamsamza.runtime.storage.StorageEngine;
 import org.beamsamza.runtime.system.IncomingMessageEnvelope;
+import org.beamsamza.state.kv.ChangelogRestorer;
+import org.beamsamza.state.kv.Entry;
 import org.beamsamza.state.kv.KeyValueStore;
 
-/** A task's key-value store as the container manages it. */
+/**
+ * A task's key-value store as the container manages it: the task gets the whole decorator stack,
+ * restore writes to the bottom store only (not through logging, or the changelog would be written
+ * back to itself, nor through the cache, which would only churn).
+ */
 final class KeyValueStorageEngine implements StorageEngine {
   private final KeyValueStore store;
+  private final KeyValueStore bottom;
+  private final boolean persistent;
+  private final int restoreBatchSize;
 
-  KeyValueStorageEngine(KeyValueStore store) {
+  KeyValueStorageEngine(KeyValueStore store, KeyValueStore bottom, boolean persistent, int restoreBatchSize) {
     this.store = Objects.requireNonNull(store, "store");
+    this.bottom = Objects.requireNonNull(bottom, "bottom");
+    this.persistent = persistent;
+    this.restoreBatchSize = restoreBatchSize;
   }
 
   @Override
@@ -21,7 +33,32 @@ final class KeyValueStorageEngine implements StorageEngine {
 
   @Override
   public void restore(Iterator<IncomingMessageEnvelope> changelogRecords) {
-    throw new UnsupportedOperationException("changelog restore is not wired yet");
+    new ChangelogRestorer(restoreBatchSize).restore(new Iterator<Entry>() {
+      @Override
+      public boolean hasNext() {
+        return changelogRecords.hasNext();
+      }
+
+      @Override
+      public Entry next() {
+        IncomingMessageEnvelope e = changelogRecords.next();
+        if (!(e.getKey() instanceof byte[] key)) {
+          throw new IllegalArgumentException("Changelog record at " + e.getSystemStreamPartition() + "@"
+              + e.getOffset() + " has a non-byte[] key: " + e.getKey());
+        }
+        Object m = e.getMessage();
+        if (m != null && !(m instanceof byte[])) {
+          throw new IllegalArgumentException("Changelog record at " + e.getSystemStreamPartition() + "@"
+              + e.getOffset() + " has a non-byte[] message: " + m.getClass().getName());
+        }
+        return new Entry(key, (byte[]) m);
+      }
+    }, bottom);
+  }
+
+  @Override
+  public boolean persistsAcrossRestarts() {
+    return persistent;
   }
 
   @Override

@@ -5,10 +5,12 @@ import org.beamsamza.runtime.config.Config;
 import org.beamsamza.runtime.storage.StorageEngine;
 import org.beamsamza.runtime.storage.StorageEngineFactory;
 import org.beamsamza.runtime.storage.StoreContext;
+import org.beamsamza.state.kv.ChangelogRestorer;
 import org.beamsamza.state.kv.KeyValueStore;
 import org.beamsamza.state.kv.RocksDbStoreConfig;
 import org.beamsamza.state.kv.internals.CachingKeyValueStore;
 import org.beamsamza.state.kv.internals.InMemoryKeyValueStore;
+import org.beamsamza.state.kv.internals.LoggedKeyValueStore;
 import org.beamsamza.state.kv.internals.MeteredKeyValueStore;
 import org.beamsamza.state.kv.internals.RocksDbKeyValueStore;
 
@@ -18,7 +20,11 @@ import org.beamsamza.state.kv.internals.RocksDbKeyValueStore;
  * {@code backend} = {@code rocksdb} (default) or {@code memory}; {@code cache.entries} (default
  * {@value #DEFAULT_CACHE_ENTRIES}) and {@code cache.bytes} (default 16 MiB) bound the write-back
  * cache; {@code rocksdb.block.cache.bytes},
- * {@code rocksdb.write.buffer.bytes}.
+ * {@code rocksdb.write.buffer.bytes}; {@code changelog} = {@code <system>.<streamPrefix>} makes
+ * the store logged (the container resolves the task's partition, see
+ * {@link org.beamsamza.runtime.storage.TaskStorageManager}); {@code restore.batch.size} (default
+ * {@value org.beamsamza.state.kv.ChangelogRestorer#DEFAULT_BATCH_SIZE}) is the number of changelog
+ * records per write batch when restoring.
  */
 public final class KeyValueStorageEngineFactory implements StorageEngineFactory {
   public static final String BACKEND = "backend";
@@ -26,6 +32,7 @@ public final class KeyValueStorageEngineFactory implements StorageEngineFactory 
   public static final int DEFAULT_CACHE_ENTRIES = 100_000;
   public static final String CACHE_BYTES = "cache.bytes";
   public static final long DEFAULT_CACHE_BYTES = 16L << 20;
+  public static final String RESTORE_BATCH_SIZE = "restore.batch.size";
 
   @Override
   public StorageEngine getStorageEngine(StoreContext context) {
@@ -43,11 +50,15 @@ public final class KeyValueStorageEngineFactory implements StorageEngineFactory 
       default -> throw new IllegalArgumentException("Store " + context.storeName() + ": backend '" + backend
           + "' is not one of rocksdb, memory");
     }
+    KeyValueStore logged = context.isLogged()
+        ? new LoggedKeyValueStore(bottom, new ChangelogCollectorWriter(context.changelog(), context.changelogPartition()))
+        : bottom;
     int cacheEntries = c.getInt(CACHE_ENTRIES, DEFAULT_CACHE_ENTRIES);
     KeyValueStore stack = new MeteredKeyValueStore(
         cacheEntries > 0
-            ? new CachingKeyValueStore(bottom, cacheEntries, c.getLong(CACHE_BYTES, DEFAULT_CACHE_BYTES))
-            : bottom);
-    return new KeyValueStorageEngine(stack);
+            ? new CachingKeyValueStore(logged, cacheEntries, c.getLong(CACHE_BYTES, DEFAULT_CACHE_BYTES))
+            : logged);
+    return new KeyValueStorageEngine(stack, bottom, backend.equals("rocksdb"),
+        c.getInt(RESTORE_BATCH_SIZE, ChangelogRestorer.DEFAULT_BATCH_SIZE));
   }
 }

@@ -33,8 +33,15 @@ public final class ChangelogRestorer {
     this.batchSize = batchSize;
   }
 
-  /** Replays every record of {@code records} into {@code store}; returns the number of records read. */
+  /**
+   * Replays every record of {@code records} into {@code store}; returns the number of records read.
+   * A store that implements {@link OrderedBatchWrites} gets the records in order, {@code batchSize}
+   * per write; any other store gets each batch de-duplicated into one putAll and one deleteAll.
+   */
   public long restore(Iterator<Entry> records, KeyValueStore store) {
+    if (store instanceof OrderedBatchWrites ordered) {
+      return restoreInOrder(records, ordered);
+    }
     long count = 0;
     Map<byte[], byte[]> batch = new TreeMap<>(Bytes.ORDER);
     int pending = 0;
@@ -49,6 +56,23 @@ public final class ChangelogRestorer {
       }
     }
     writeBatch(batch, store);
+    return count;
+  }
+
+  private long restoreInOrder(Iterator<Entry> records, OrderedBatchWrites store) {
+    long count = 0;
+    List<Entry> batch = new ArrayList<>(batchSize);
+    while (records.hasNext()) {
+      batch.add(records.next());
+      count++;
+      if (batch.size() >= batchSize) {
+        store.writeInOrder(batch);
+        batch.clear();
+      }
+    }
+    if (!batch.isEmpty()) {
+      store.writeInOrder(batch);
+    }
     return count;
   }
 

@@ -34,6 +34,18 @@ final class InMemorySystemAdmin implements SystemAdmin {
   }
 
   @Override
+  public String getOldestOffset(SystemStreamPartition ssp) {
+    long start = streams.getOldestOffset(ssp);
+    return start < streams.getNextOffset(ssp) ? Long.toString(start) : null;
+  }
+
+  @Override
+  public String getNewestOffset(SystemStreamPartition ssp) {
+    long next = streams.getNextOffset(ssp);
+    return next > streams.getOldestOffset(ssp) ? Long.toString(next - 1) : null;
+  }
+
+  @Override
   public Comparator<String> offsetComparator() {
     return OFFSET_ORDER;
   }

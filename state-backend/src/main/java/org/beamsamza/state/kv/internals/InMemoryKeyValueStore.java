@@ -12,6 +12,7 @@ import org.beamsamza.state.kv.Bytes;
 import org.beamsamza.state.kv.Entry;
 import org.beamsamza.state.kv.KeyValueIterator;
 import org.beamsamza.state.kv.KeyValueStore;
+import org.beamsamza.state.kv.OrderedBatchWrites;
 
 /**
  * A {@link KeyValueStore} on a sorted map: the reference implementation that decorators are
@@ -20,7 +21,7 @@ import org.beamsamza.state.kv.KeyValueStore;
  * as state code does when clearing a prefix it is iterating). Keys and values are copied in, so
  * callers may reuse their arrays. {@link #flush()} has nothing to do.
  */
-public final class InMemoryKeyValueStore implements KeyValueStore {
+public final class InMemoryKeyValueStore implements KeyValueStore, OrderedBatchWrites {
 
   private final ConcurrentSkipListMap<byte[], byte[]> map = new ConcurrentSkipListMap<>(Bytes.ORDER);
   private boolean closed;
@@ -48,6 +49,18 @@ public final class InMemoryKeyValueStore implements KeyValueStore {
       throw new NullPointerException("value");
     }
     map.put(key.clone(), value.clone());
+  }
+
+  @Override
+  public void writeInOrder(List<Entry> entries) {
+    checkOpen();
+    for (Entry e : entries) {
+      if (e.value() == null) {
+        map.remove(e.key());
+      } else {
+        map.put(e.key().clone(), e.value().clone());
+      }
+    }
   }
 
   @Override
