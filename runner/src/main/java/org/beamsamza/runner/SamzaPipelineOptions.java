@@ -84,6 +84,15 @@ public interface SamzaPipelineOptions extends PipelineOptions {
 
   void setStateCacheBytes(long value);
 
+  @Description(
+      "Log every write to a task's state store to a compacted changelog stream (one per stage, one"
+          + " partition per task), from which a restarted task restores its store. Off by default on"
+          + " the embedded in-memory system, which keeps streams on the heap and restarts no task.")
+  @Default.Boolean(false)
+  boolean getStateChangelog();
+
+  void setStateChangelog(boolean value);
+
   /** Default parallelism: the processors of this machine. */
   class AvailableProcessors implements DefaultValueFactory<Integer> {
     @Override

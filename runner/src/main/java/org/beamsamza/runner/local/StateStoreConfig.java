@@ -1,6 +1,7 @@
 package org.beamsamza.runner.local;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.beamsamza.runner.SamzaPipelineOptions;
@@ -12,13 +13,21 @@ import org.beamsamza.translation.task.StageTask;
 final class StateStoreConfig {
   private StateStoreConfig() {}
 
-  static Map<String, String> forOptions(SamzaPipelineOptions options, Path baseDir) {
+  /** Changelog streams of the state store are {@code <system>.beam-state-changelog-<stage id>}. */
+  static final String CHANGELOG_STREAM_PREFIX = "beam-state-changelog";
+
+  static Map<String, String> forOptions(SamzaPipelineOptions options, Path baseDir, String streamSystem) {
     String prefix = TaskStorageManager.STORES_PREFIX + StageTask.STATE_STORE + ".";
-    return Map.of(
+    Map<String, String> config = new HashMap<>();
+    if (options.getStateChangelog()) {
+      config.put(prefix + "changelog", streamSystem + "." + CHANGELOG_STREAM_PREFIX);
+    }
+    config.putAll(Map.of(
         TaskStorageManager.STORE_BASE_DIR, baseDir.toString(),
         prefix + "factory", KeyValueStorageEngineFactory.class.getName(),
         prefix + KeyValueStorageEngineFactory.BACKEND, options.getStateBackend().name().toLowerCase(Locale.ROOT),
         prefix + KeyValueStorageEngineFactory.CACHE_ENTRIES, Integer.toString(options.getStateCacheEntries()),
-        prefix + KeyValueStorageEngineFactory.CACHE_BYTES, Long.toString(options.getStateCacheBytes()));
+        prefix + KeyValueStorageEngineFactory.CACHE_BYTES, Long.toString(options.getStateCacheBytes())));
+    return config;
   }
 }

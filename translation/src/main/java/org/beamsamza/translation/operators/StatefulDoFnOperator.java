@@ -80,6 +80,7 @@ public final class StatefulDoFnOperator implements Operator {
   private SideInputBuffer sideInputs;
   private List<Pending> pushedBack = new ArrayList<>();
   private Instant pushedBackHold = BoundedWindow.TIMESTAMP_MAX_VALUE;
+  private Instant inputWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
   private Instant outputWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
   private boolean inBundle;
 
@@ -184,8 +185,21 @@ public final class StatefulDoFnOperator implements Operator {
 
   @Override
   public void processWatermark(Instant watermark) {
-    timers.setInputWatermark(watermark);
-    fireDueTimers(watermark);
+    inputWatermark = watermark;
+    advanceTimersWatermark();
+  }
+
+  /**
+   * Moves the watermark the DoFn sees (lateness, timers) to the input watermark held back by
+   * pushed-back elements: they are input not yet processed, and the stateful runner would drop
+   * them as late once the watermark had passed their windows.
+   */
+  private void advanceTimersWatermark() {
+    Instant effective = earliest(inputWatermark, pushedBack.isEmpty() ? null : pushedBackHold);
+    if (effective.isAfter(timers.inputWatermark())) {
+      timers.setInputWatermark(effective);
+      fireDueTimers(effective);
+    }
     emitOutputWatermark();
   }
 
@@ -257,7 +271,7 @@ public final class StatefulDoFnOperator implements Operator {
     for (Pending p : retry) {
       process(p.key(), p.element());
     }
-    emitOutputWatermark();
+    advanceTimersWatermark();
   }
 
   private void fire(KeyedTimer due) {
@@ -276,8 +290,7 @@ public final class StatefulDoFnOperator implements Operator {
   private void emitOutputWatermark() {
     Instant in = timers.inputWatermark();
     Instant out = in;
-    if (in.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE) || !pushedBack.isEmpty()) {
-      out = earliest(out, pushedBackHold);
+    if (in.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE)) {
       out = earliest(out, timers.earliestOutputTimestamp());
       out = earliest(out, state.earliestHold());
     }
