@@ -27,19 +27,25 @@ public final class CachingKeyValueStore implements KeyValueStore {
 
   /** A cached value; {@code value == null} is a cached delete (or a known-absent key). */
   private static final class Slot {
+    final CacheKey key;
     byte[] value;
     boolean dirty;
 
-    Slot(byte[] value, boolean dirty) {
+    Slot(CacheKey key, byte[] value) {
+      this.key = key;
       this.value = value;
-      this.dirty = dirty;
     }
   }
 
   private final KeyValueStore inner;
   private final int maxEntries;
   private final LinkedHashMap<CacheKey, Slot> cache = new LinkedHashMap<>(16, 0.75f, true);
-  private int dirtyCount;
+  /**
+   * The dirty slots, in the order they became dirty: a flush visits only these, not the whole
+   * cache (iterators flush first, so a flush per prefix scan must cost O(dirty), not O(cached)).
+   * Every slot here is still in {@link #cache}: evicting a dirty slot flushes first.
+   */
+  private final ArrayList<Slot> dirty = new ArrayList<>();
   private long hits;
   private long misses;
   private boolean closed;
@@ -63,7 +69,8 @@ public final class CachingKeyValueStore implements KeyValueStore {
     misses++;
     byte[] value = inner.get(key);
     if (value != null) {
-      insert(new CacheKey(key.clone()), new Slot(value, false));
+      CacheKey k = new CacheKey(key.clone());
+      insert(k, new Slot(k, value));
     }
     return value;
   }
@@ -153,7 +160,7 @@ public final class CachingKeyValueStore implements KeyValueStore {
 
   /** Number of cached writes not yet in the inner store. */
   public int dirtyCount() {
-    return dirtyCount;
+    return dirty.size();
   }
 
   public long hits() {
@@ -169,13 +176,19 @@ public final class CachingKeyValueStore implements KeyValueStore {
     Slot slot = cache.get(k);
     if (slot != null) {
       slot.value = value;
-      if (!slot.dirty) {
-        slot.dirty = true;
-        dirtyCount++;
-      }
+      markDirty(slot);
     } else {
-      dirtyCount++;
-      insert(new CacheKey(key.clone()), new Slot(value, true));
+      CacheKey owned = new CacheKey(key.clone(), k.hashCode());
+      slot = new Slot(owned, value);
+      markDirty(slot);
+      insert(owned, slot);
+    }
+  }
+
+  private void markDirty(Slot slot) {
+    if (!slot.dirty) {
+      slot.dirty = true;
+      dirty.add(slot);
     }
   }
 
@@ -193,21 +206,20 @@ public final class CachingKeyValueStore implements KeyValueStore {
 
   /** Writes every dirty entry to the inner store in one batch per kind and marks them clean. */
   private void flushDirty() {
-    if (dirtyCount == 0) {
+    if (dirty.isEmpty()) {
       return;
     }
-    List<Entry> puts = new ArrayList<>();
+    List<Entry> puts = new ArrayList<>(dirty.size());
     List<byte[]> deletes = new ArrayList<>();
-    for (Map.Entry<CacheKey, Slot> e : cache.entrySet()) {
-      Slot s = e.getValue();
-      if (s.dirty) {
-        if (s.value == null) {
-          deletes.add(e.getKey().bytes);
-        } else {
-          puts.add(new Entry(e.getKey().bytes, s.value));
-        }
+    for (Slot s : dirty) {
+      if (s.value == null) {
+        deletes.add(s.key.bytes);
+      } else {
+        puts.add(new Entry(s.key.bytes, s.value));
       }
+      s.dirty = false;
     }
+    dirty.clear();
     // Keys are distinct, so the order of the two batches does not matter.
     if (!puts.isEmpty()) {
       inner.putAll(puts);
@@ -215,10 +227,6 @@ public final class CachingKeyValueStore implements KeyValueStore {
     if (!deletes.isEmpty()) {
       inner.deleteAll(deletes);
     }
-    for (Slot s : cache.values()) {
-      s.dirty = false;
-    }
-    dirtyCount = 0;
   }
 
   private void checkOpen() {
