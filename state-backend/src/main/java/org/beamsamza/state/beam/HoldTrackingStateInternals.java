@@ -35,7 +35,7 @@ public final class HoldTrackingStateInternals implements StateInternals {
   public <T extends State> T state(StateNamespace namespace, StateTag<T> address, StateContext<?> c) {
     T state = delegate.state(namespace, address, c);
     if (state instanceof WatermarkHoldState hold) {
-      return (T) new TrackedHold(hold, namespace.stringKey(), address.getId());
+      return (T) new TrackedHold(hold, NamespaceKeys.stringKey(namespace), address.getId());
     }
     return state;
   }

@@ -242,7 +242,7 @@ public final class KeyValueTimers implements KeyTimerInternals.StepTimers {
     byte[] identity =
         identity(
             key.bytes(),
-            timer.getNamespace().stringKey(),
+            NamespaceKeys.stringKey(timer.getNamespace()),
             timer.getTimerId(),
             timer.getTimerFamilyId());
     byte[] idKey = concat(byIdPrefix, identity);
@@ -287,7 +287,7 @@ public final class KeyValueTimers implements KeyTimerInternals.StepTimers {
 
   @Override
   public void delete(ByteKey key, StateNamespace namespace, String timerId, String familyId) {
-    byte[] identity = identity(key.bytes(), namespace.stringKey(), timerId, familyId);
+    byte[] identity = identity(key.bytes(), NamespaceKeys.stringKey(namespace), timerId, familyId);
     byte[] oldFiringKey = store.get(concat(byIdPrefix, identity));
     if (oldFiringKey == null) {
       return;

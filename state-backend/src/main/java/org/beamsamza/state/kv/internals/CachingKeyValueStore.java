@@ -18,8 +18,9 @@ import org.beamsamza.state.kv.KeyValueStore;
  *
  * <p>The cache holds at most {@code maxEntries} keys. Writes and deletes (as tombstones) are kept
  * dirty in the cache; all dirty entries go to the inner store in one {@code putAll} (and one
- * {@code deleteAll}) when a dirty entry is evicted or on {@link #flush()}. Reads check the cache
- * first, and a value read from the inner store is cached clean. Iterators first write all dirty
+ * {@code deleteAll}) when a dirty entry is evicted or on {@link #flush()}. A flush visits only the
+ * dirty entries (they are also kept in a list). Reads check the cache first, and a value read from
+ * the inner store is cached clean, an absent key as a clean null. Iterators first write all dirty
  * entries down and then iterate the inner store, which is simple and always sees cached writes.
  * Not thread-safe: one task thread.
  */
@@ -61,17 +62,18 @@ public final class CachingKeyValueStore implements KeyValueStore {
   @Override
   public byte[] get(byte[] key) {
     checkOpen();
-    Slot slot = cache.get(new CacheKey(key));
+    CacheKey probe = new CacheKey(key);
+    Slot slot = cache.get(probe);
     if (slot != null) {
       hits++;
       return slot.value;
     }
     misses++;
     byte[] value = inner.get(key);
-    if (value != null) {
-      CacheKey k = new CacheKey(key.clone());
-      insert(k, new Slot(k, value));
-    }
+    // Absent keys are cached too (clean, null): state code reads many cells that are usually
+    // empty (a trigger's finished bits, pane info), and each miss would go to RocksDB again.
+    CacheKey k = new CacheKey(key.clone(), probe.hashCode());
+    insert(k, new Slot(k, value));
     return value;
   }
 
