@@ -26,6 +26,7 @@ import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
 import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
 import org.beamsamza.benchmarks.StoreBenchmark.CountingChangelog;
 import org.beamsamza.state.beam.ByteKey;
+import org.beamsamza.state.beam.ElementSequence;
 import org.beamsamza.state.beam.HoldTrackingStateInternals;
 import org.beamsamza.state.beam.InMemoryKeyedStateInternals;
 import org.beamsamza.state.beam.KeyValueStateInternals;
@@ -60,8 +61,9 @@ import org.joda.time.Instant;
  * <ul>
  *   <li>{@code heap}: what the runner uses today: {@link InMemoryKeyedStateInternals}
  *       (runners-core InMemoryStateInternals per key + heap hold index) and {@link KeyedTimers};
- *   <li>{@code cache+memory}: {@link KeyValueStateInternals}, {@link KeyValueTimers} and {@link
- *       KeyValueWatermarkHolds} over metered -> caching -> logged -> {@link InMemoryKeyValueStore};
+ *   <li>{@code cache+memory}: {@link KeyValueStateInternals} (with the step's {@link
+ *       ElementSequence}, as {@code KeyValueStateInternalsFactory} creates them), {@link
+ *       KeyValueTimers} and {@link KeyValueWatermarkHolds} over metered -> caching -> logged -> {@link InMemoryKeyValueStore};
  *   <li>{@code cache+rocksdb}: the same over RocksDB.
  * </ul>
  *
@@ -140,9 +142,11 @@ public final class GbkStateBenchmark {
     final KeyValueStore store;
     final KeyValueTimers timers;
     final KeyValueWatermarkHolds holds;
+    final ElementSequence sequence;
 
     Store(KeyValueStore store) {
       this.store = store;
+      this.sequence = ElementSequence.open(store, STEP);
       this.timers = new KeyValueTimers(store, STEP, IntervalWindow.getCoder());
       this.holds = new KeyValueWatermarkHolds(store, STEP);
     }
@@ -150,7 +154,7 @@ public final class GbkStateBenchmark {
     @Override
     public StateInternals state(ByteKey key, String decoded) {
       return new HoldTrackingStateInternals(
-          new KeyValueStateInternals(store, STEP, key.bytes(), decoded), key, holds);
+          new KeyValueStateInternals(store, STEP, key.bytes(), decoded, sequence), key, holds);
     }
 
     @Override

@@ -803,7 +803,9 @@ public final class KeyValueStateInternals implements StateInternals {
     public void add(Instant value) {
       Instant current = read();
       Instant combined = current == null ? value : combiner.combine(current, value);
-      store.put(metaKey, StateKeyLayout.longBigEndian(combined.getMillis()));
+      if (!combined.equals(current)) {
+        store.put(metaKey, StateKeyLayout.longBigEndian(combined.getMillis()));
+      }
     }
 
     @Override
