@@ -241,6 +241,9 @@ public final class GbkStateBenchmark {
     double heapRate = Double.NaN;
     for (String v : variants) {
       List<double[]> ts = times.get(v);
+      if (ts == null) {
+        continue; // --rounds=0: the warm-up only (e.g. for profiling)
+      }
       double ingest = StoreBenchmark.median(ts.stream().map(t -> t[0]).toList());
       double fire = StoreBenchmark.median(ts.stream().map(t -> t[1]).toList());
       double rate = n / StoreBenchmark.median(ts.stream().map(t -> t[0] + t[1]).toList());

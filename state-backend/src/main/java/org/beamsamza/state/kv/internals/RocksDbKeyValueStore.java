@@ -67,6 +67,9 @@ public final class RocksDbKeyValueStore implements KeyValueStore {
         .setCreateIfMissing(true)
         .setWriteBufferSize(config.writeBufferSizeBytes())
         .setCompressionType(config.compressionType())
+        // The same for keys still in the memtable: a whole-key Bloom filter over ~10% of it.
+        .setMemtableWholeKeyFiltering(true)
+        .setMemtablePrefixBloomSizeRatio(0.1)
         .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(blockCache).setFilterPolicy(bloomFilter));
     writeOptions = new WriteOptions().setDisableWAL(config.walDisabled());
     RocksDB opened;
