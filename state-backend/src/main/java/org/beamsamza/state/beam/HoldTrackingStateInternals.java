@@ -35,7 +35,7 @@ public final class HoldTrackingStateInternals implements StateInternals {
   public <T extends State> T state(StateNamespace namespace, StateTag<T> address, StateContext<?> c) {
     T state = delegate.state(namespace, address, c);
     if (state instanceof WatermarkHoldState hold) {
-      return (T) new TrackedHold(hold, namespace.stringKey(), address.getId());
+      return (T) new TrackedHold(hold, NamespaceKeys.stringKey(namespace), address.getId());
     }
     return state;
   }
@@ -53,8 +53,14 @@ public final class HoldTrackingStateInternals implements StateInternals {
 
     @Override
     public void add(Instant value) {
+      // The index mirrors the hold: it only changes when the combined hold does (an EARLIEST hold
+      // is usually set by the first element of a pane and kept by the rest).
+      Instant before = hold.read();
       hold.add(value);
-      holds.set(key, namespace, stateId, hold.read());
+      Instant after = hold.read();
+      if (!after.equals(before)) {
+        holds.set(key, namespace, stateId, after);
+      }
     }
 
     @Override

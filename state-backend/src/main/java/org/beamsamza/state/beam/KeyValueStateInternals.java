@@ -76,6 +76,7 @@ public final class KeyValueStateInternals implements StateInternals {
   private final String stepId;
   private final Object key;
   private final byte[] keyPrefix;
+  private final ElementSequence sequence;
 
   private final StateTable table =
       new StateTable() {
@@ -91,6 +92,18 @@ public final class KeyValueStateInternals implements StateInternals {
    */
   public KeyValueStateInternals(
       KeyValueStore store, String stepId, byte[] encodedKey, Object key) {
+    this(store, stepId, encodedKey, key, null);
+  }
+
+  /**
+   * As above, but bag, multimap and ordered-list elements are numbered by the step's shared
+   * {@code sequence} (no store read or write per element) instead of a per-cell META counter
+   * (read and rewritten on every add). {@code sequence == null} means the META counter. One step
+   * must use one of the two for all its writes.
+   */
+  public KeyValueStateInternals(
+      KeyValueStore store, String stepId, byte[] encodedKey, Object key, ElementSequence sequence) {
+    this.sequence = sequence;
     this.store = Objects.requireNonNull(store, "store");
     this.stepId = Objects.requireNonNull(stepId, "stepId");
     this.key = key;
@@ -208,7 +221,7 @@ public final class KeyValueStateInternals implements StateInternals {
     }
 
     private byte[] prefix(StateTag<?> tag) {
-      return StateKeyLayout.cellPrefix(keyPrefix, namespace.stringKey(), tag.getId());
+      return StateKeyLayout.cellPrefix(keyPrefix, NamespaceKeys.stringKey(namespace), tag.getId());
     }
 
     @Override
@@ -287,8 +300,14 @@ public final class KeyValueStateInternals implements StateInternals {
       deletePrefix(prefix);
     }
 
-    /** Takes the next element sequence number from the META counter (0 after a clear). */
+    /**
+     * Takes the next element sequence number: from the step's {@link ElementSequence} if there is
+     * one, else from the META counter (0 after a clear), adding the counter's update to {@code batch}.
+     */
     long nextSequence(List<Entry> batch) {
+      if (sequence != null) {
+        return sequence.next();
+      }
       byte[] current = store.get(metaKey);
       long seq = current == null ? 0 : ByteBuffer.wrap(current).getLong();
       batch.add(new Entry(metaKey, StateKeyLayout.longBigEndian(seq + 1)));
@@ -351,8 +370,14 @@ public final class KeyValueStateInternals implements StateInternals {
     public void add(T value) {
       List<Entry> batch = new ArrayList<>(2);
       long seq = nextSequence(batch);
-      batch.add(new Entry(concat(elementPrefix, StateKeyLayout.longBigEndian(seq)), encode(coder, value)));
-      store.putAll(batch);
+      byte[] elementKey = Arrays.copyOf(elementPrefix, elementPrefix.length + 8);
+      StateKeyLayout.putLongBigEndian(elementKey, elementPrefix.length, seq);
+      if (batch.isEmpty()) {
+        store.put(elementKey, encode(coder, value));
+      } else {
+        batch.add(new Entry(elementKey, encode(coder, value)));
+        store.putAll(batch);
+      }
     }
 
     @Override
@@ -778,7 +803,9 @@ public final class KeyValueStateInternals implements StateInternals {
     public void add(Instant value) {
       Instant current = read();
       Instant combined = current == null ? value : combiner.combine(current, value);
-      store.put(metaKey, StateKeyLayout.longBigEndian(combined.getMillis()));
+      if (!combined.equals(current)) {
+        store.put(metaKey, StateKeyLayout.longBigEndian(combined.getMillis()));
+      }
     }
 
     @Override

@@ -1,7 +1,6 @@
 package org.beamsamza.state.beam;
 
 import static org.beamsamza.state.beam.StateKeyLayout.concat;
-import static org.beamsamza.state.beam.StateKeyLayout.lengthPrefixed;
 import static org.beamsamza.state.beam.StateKeyLayout.orderedTimestamp;
 
 import java.io.IOException;
@@ -36,14 +35,16 @@ import org.joda.time.Instant;
  *
  * <pre>
  * firing order  [0x02][stepId][domain][timestamp][key][namespace][timerId][familyId] -> TimerData
- * identity      [0x03][stepId][key][namespace][timerId][familyId] -> the firing-order key
+ * identity      [0x03][stepId][key][namespace][timerId][familyId] -> [domain][timestamp][output timestamp]
  * output order  [0x06][stepId][output timestamp][key][namespace][timerId][familyId] -> empty
  * </pre>
  *
  * Timestamps are big-endian with the sign bit flipped, so byte order is time order including
  * negative timestamps. The firing order lets the due timers be found as the first entry of a prefix
  * scan, across all keys; the identity record makes setting a timer again a replacement and deleting
- * it two point operations; the output order (event-time timers only) gives {@link
+ * it two point operations (it holds what, with the identity, rebuilds the other two keys, and what
+ * decides whether a timer set again is identical: one point read, no decoding, for the common
+ * re-set of an unchanged end-of-window timer); the output order (event-time timers only) gives {@link
  * #earliestOutputTimestamp()}, which the output watermark may not pass. {@code TimerData} values
  * are encoded with runners-core's {@link TimerInternals.TimerDataCoderV2}, which needs the window
  * coder to rebuild namespaces.
@@ -69,6 +70,14 @@ public final class KeyValueTimers implements KeyTimerInternals.StepTimers {
   private final byte[] byIdPrefix;
   private final byte[] byOutputPrefix;
   private long size;
+
+  /**
+   * Per domain, a firing key below which the step has no timers (the last one polled), or null.
+   * Polling seeks from here instead of from the start of the domain: polled timers are deleted,
+   * and RocksDB would otherwise step over every tombstone of the timers fired so far on each poll
+   * (quadratic over a watermark jump that fires many timers). A set below the floor lowers it.
+   */
+  private final byte[][] pollFloor = new byte[2][];
 
   private Instant inputWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
   private Instant outputWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
@@ -161,13 +170,29 @@ public final class KeyValueTimers implements KeyTimerInternals.StepTimers {
     return domain == TimeDomain.EVENT_TIME ? EVENT : PROCESSING;
   }
 
-  /** {@code [key][namespace][timerId][familyId]}, each length-prefixed. */
-  private static byte[] identity(byte[] key, String namespace, String timerId, String familyId) {
-    return concat(
-        lengthPrefixed(key),
-        lengthPrefixed(namespace.getBytes(StandardCharsets.UTF_8)),
-        lengthPrefixed(timerId.getBytes(StandardCharsets.UTF_8)),
-        lengthPrefixed(familyId.getBytes(StandardCharsets.UTF_8)));
+  /**
+   * {@code prefix} followed by {@code [key][namespace][timerId][familyId]}, each length-prefixed,
+   * in one allocation.
+   */
+  private static byte[] identityKey(
+      byte[] prefix, byte[] key, String namespace, String timerId, String familyId) {
+    byte[] ns = namespace.getBytes(StandardCharsets.UTF_8);
+    byte[] id = timerId.getBytes(StandardCharsets.UTF_8);
+    byte[] fam = familyId.getBytes(StandardCharsets.UTF_8);
+    ByteBuffer b = ByteBuffer.allocate(prefix.length + 16 + key.length + ns.length + id.length + fam.length);
+    b.put(prefix);
+    b.putInt(key.length).put(key).putInt(ns.length).put(ns);
+    b.putInt(id.length).put(id).putInt(fam.length).put(fam);
+    return b.array();
+  }
+
+  /** The by-id value: {@code [domain][timestamp][output timestamp]}, timestamps as in the keys. */
+  private static byte[] idValue(TimerData timer) {
+    byte[] v = new byte[17];
+    v[0] = domainByte(timer.getDomain());
+    StateKeyLayout.putLongBigEndian(v, 1, timer.getTimestamp().getMillis() ^ Long.MIN_VALUE);
+    StateKeyLayout.putLongBigEndian(v, 9, timer.getOutputTimestamp().getMillis() ^ Long.MIN_VALUE);
+    return v;
   }
 
   private byte[] firingKey(TimeDomain domain, Instant timestamp, byte[] identity) {
@@ -176,6 +201,11 @@ public final class KeyValueTimers implements KeyTimerInternals.StepTimers {
         new byte[] {domainByte(domain)},
         orderedTimestamp(timestamp.getMillis()),
         identity);
+  }
+
+  /** The firing key of a timer from its by-id value (domain byte and ordered timestamp). */
+  private byte[] firingKey(byte[] idValue, byte[] identity) {
+    return concat(byTimePrefix, Arrays.copyOfRange(idValue, 0, 9), identity);
   }
 
   private byte[] outputKey(Instant outputTimestamp, byte[] identity) {
@@ -216,8 +246,10 @@ public final class KeyValueTimers implements KeyTimerInternals.StepTimers {
         millis == Long.MAX_VALUE
             ? Bytes.prefixUpperBound(from)
             : concat(from, orderedTimestamp(millis + 1));
+    byte[] floor = pollFloor[domain];
+    byte[] seekFrom = floor != null && Arrays.compareUnsigned(floor, from) > 0 ? floor : from;
     Entry first;
-    try (KeyValueIterator it = store.range(from, to)) {
+    try (KeyValueIterator it = store.range(seekFrom, to)) {
       if (!it.hasNext()) {
         return null;
       }
@@ -234,65 +266,69 @@ public final class KeyValueTimers implements KeyTimerInternals.StepTimers {
     }
     store.deleteAll(deletes);
     size--;
+    pollFloor[domain] = first.key();
     return new KeyedTimer(new ByteKey(keyOfIdentity(identity)), timer, 0L);
   }
 
   @Override
   public void set(ByteKey key, TimerData timer) {
-    byte[] identity =
-        identity(
+    byte[] idKey =
+        identityKey(
+            byIdPrefix,
             key.bytes(),
-            timer.getNamespace().stringKey(),
+            NamespaceKeys.stringKey(timer.getNamespace()),
             timer.getTimerId(),
             timer.getTimerFamilyId());
-    byte[] idKey = concat(byIdPrefix, identity);
-    byte[] newFiringKey = firingKey(timer.getDomain(), timer.getTimestamp(), identity);
-    byte[] value = encode(timer);
-    byte[] oldFiringKey = store.get(idKey);
-    if (oldFiringKey != null) {
-      byte[] oldValue = store.get(oldFiringKey);
-      if (Arrays.equals(oldFiringKey, newFiringKey) && Arrays.equals(oldValue, value)) {
-        // Triggers set the same end-of-window timer for every element: nothing to move.
-        return;
-      }
-      removeEntries(oldFiringKey, oldValue, identity, false);
+    byte[] newIdValue = idValue(timer);
+    byte[] oldIdValue = store.get(idKey);
+    if (Arrays.equals(oldIdValue, newIdValue)) {
+      // Same identity, domain, timestamp and output timestamp: the same TimerData. Triggers set
+      // the same end-of-window timer for every element: nothing to move.
+      return;
+    }
+    byte[] identity = Arrays.copyOfRange(idKey, byIdPrefix.length, idKey.length);
+    List<byte[]> deletes = new ArrayList<>(2);
+    if (oldIdValue != null) {
+      addOldEntries(oldIdValue, identity, deletes);
+      store.deleteAll(deletes);
     } else {
       size++;
     }
+    byte[] newFiringKey = firingKey(timer.getDomain(), timer.getTimestamp(), identity);
+    byte domain = domainByte(timer.getDomain());
+    if (pollFloor[domain] != null && Arrays.compareUnsigned(newFiringKey, pollFloor[domain]) < 0) {
+      pollFloor[domain] = null;
+    }
     List<Entry> puts = new ArrayList<>(3);
-    puts.add(new Entry(newFiringKey, value));
-    puts.add(new Entry(idKey, newFiringKey));
+    puts.add(new Entry(newFiringKey, encode(timer)));
+    puts.add(new Entry(idKey, newIdValue));
     if (timer.getDomain() == TimeDomain.EVENT_TIME) {
       puts.add(new Entry(outputKey(timer.getOutputTimestamp(), identity), EMPTY));
     }
     store.putAll(puts);
   }
 
-  /** Deletes the firing and output entries of a timer, and its identity entry if asked. */
-  private void removeEntries(
-      byte[] firingKey, byte[] encodedTimer, byte[] identity, boolean withIdentity) {
-    List<byte[]> deletes = new ArrayList<>(3);
-    deletes.add(firingKey);
-    if (withIdentity) {
-      deletes.add(concat(byIdPrefix, identity));
+  /** Adds the firing and (event time) output keys of the timer with by-id value {@code idValue}. */
+  private void addOldEntries(byte[] idValue, byte[] identity, List<byte[]> deletes) {
+    deletes.add(firingKey(idValue, identity));
+    if (idValue[0] == EVENT) {
+      deletes.add(concat(byOutputPrefix, Arrays.copyOfRange(idValue, 9, 17), identity));
     }
-    if (encodedTimer != null) {
-      TimerData old = decode(encodedTimer);
-      if (old.getDomain() == TimeDomain.EVENT_TIME) {
-        deletes.add(outputKey(old.getOutputTimestamp(), identity));
-      }
-    }
-    store.deleteAll(deletes);
   }
 
   @Override
   public void delete(ByteKey key, StateNamespace namespace, String timerId, String familyId) {
-    byte[] identity = identity(key.bytes(), namespace.stringKey(), timerId, familyId);
-    byte[] oldFiringKey = store.get(concat(byIdPrefix, identity));
-    if (oldFiringKey == null) {
+    byte[] idKey =
+        identityKey(byIdPrefix, key.bytes(), NamespaceKeys.stringKey(namespace), timerId, familyId);
+    byte[] oldIdValue = store.get(idKey);
+    if (oldIdValue == null) {
       return;
     }
-    removeEntries(oldFiringKey, store.get(oldFiringKey), identity, true);
+    byte[] identity = Arrays.copyOfRange(idKey, byIdPrefix.length, idKey.length);
+    List<byte[]> deletes = new ArrayList<>(3);
+    addOldEntries(oldIdValue, identity, deletes);
+    deletes.add(idKey);
+    store.deleteAll(deletes);
     size--;
   }
 }

@@ -85,6 +85,14 @@ public final class StateKeyLayout {
     return ByteBuffer.allocate(8).putLong(v).array();
   }
 
+  /** Writes {@code v} big-endian into {@code out[offset..offset+8)}. */
+  public static void putLongBigEndian(byte[] out, int offset, long v) {
+    for (int i = 7; i >= 0; i--) {
+      out[offset + i] = (byte) v;
+      v >>>= 8;
+    }
+  }
+
   /**
    * Big-endian 8 bytes with the sign bit flipped, so that unsigned byte order equals signed
    * numeric order (negative timestamps sort before positive ones).

@@ -18,6 +18,7 @@ public final class StepState {
   private final String stepId;
   private final KeyValueWatermarkHolds holds;
   private final KeyValueTimers timers;
+  private final ElementSequence sequence;
 
   /**
    * @param windowCoder the coder of the step's windows, needed to decode timers' namespaces
@@ -27,12 +28,13 @@ public final class StepState {
     this.stepId = Objects.requireNonNull(stepId, "stepId");
     this.holds = new KeyValueWatermarkHolds(store, stepId);
     this.timers = new KeyValueTimers(store, stepId, windowCoder);
+    this.sequence = ElementSequence.open(store, stepId);
   }
 
   /** The state of one key; {@code key} is the decoded key {@link StateInternals#getKey} returns. */
   public StateInternals forKey(ByteKey keyBytes, Object key) {
     return new HoldTrackingStateInternals(
-        new KeyValueStateInternals(store, stepId, keyBytes.bytes(), key), keyBytes, holds);
+        new KeyValueStateInternals(store, stepId, keyBytes.bytes(), key, sequence), keyBytes, holds);
   }
 
   public KeyValueTimers timers() {

@@ -236,4 +236,31 @@ public class KeyValueTimersTest {
       assertNull(t.pollDueEventTimer());
     }
   }
+
+  /** Polling seeks from the last polled timer; a timer set below it afterwards still fires first. */
+  @Test
+  public void timerSetBelowTheLastPolledOneFiresNext() throws Exception {
+    try (KeyValueStore store = new RocksDbKeyValueStore(tmp.newFolder("floor"), RocksDbStoreConfig.defaults())) {
+      KeyValueTimers t = timers(store, "step");
+      set(t, A, NS1, "t1", 10, 10);
+      set(t, B, NS1, "t2", 20, 20);
+      set(t, A, NS2, "t3", 30, 30);
+      t.setInputWatermark(new Instant(100));
+      assertEquals(new Instant(10), t.pollDueEventTimer().timer().getTimestamp());
+      assertEquals(new Instant(20), t.pollDueEventTimer().timer().getTimestamp());
+      // Below the floor (20), and at the floor's timestamp but a smaller identity than B's.
+      set(t, B, NS2, "t4", 5, 5);
+      set(t, A, NS2, "t5", 20, 20);
+      assertEquals(new Instant(5), t.pollDueEventTimer().timer().getTimestamp());
+      KeyedTimer next = t.pollDueEventTimer();
+      assertEquals(new Instant(20), next.timer().getTimestamp());
+      assertEquals(A, next.key());
+      assertEquals(new Instant(30), t.pollDueEventTimer().timer().getTimestamp());
+      assertNull(t.pollDueEventTimer());
+      // Re-setting a fired timer's identity at an earlier time works too.
+      set(t, A, NS1, "t1", 1, 1);
+      assertEquals(new Instant(1), t.pollDueEventTimer().timer().getTimestamp());
+      assertEquals(0, t.size());
+    }
+  }
 }

@@ -377,7 +377,7 @@ public class StoreRestoreContainerTest {
 
   @Test
   public void millionEntriesRestoreFullyAfterUncleanStopAndLostLocalState() throws Exception {
-    int batches = 160; // 160k keys per task, 320k keys: ~1.03M state entries plus 10k pending timers
+    int batches = 220; // 220k keys per task, 440k keys: ~1.02M state entries plus pending timers
     writeInput(batches, false);
     long w0 = System.nanoTime();
     SamzaContainer first = container("rocksdb", false, batches);

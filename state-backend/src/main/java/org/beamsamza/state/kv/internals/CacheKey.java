@@ -8,8 +8,13 @@ final class CacheKey {
   private final int hash;
 
   CacheKey(byte[] bytes) {
+    this(bytes, Arrays.hashCode(bytes));
+  }
+
+  /** With a hash already computed for equal content (saves rehashing a copied key). */
+  CacheKey(byte[] bytes, int hash) {
     this.bytes = bytes;
-    this.hash = Arrays.hashCode(bytes);
+    this.hash = hash;
   }
 
   @Override

@@ -19,8 +19,9 @@ import org.beamsamza.state.kv.KeyValueStore;
  * <p>The cache holds at most {@code maxEntries} keys and about {@code maxBytes} of keys and values
  * (so that large values cannot fill the heap: state is meant to outgrow it). Writes and deletes (as tombstones) are kept
  * dirty in the cache; all dirty entries go to the inner store in one {@code putAll} (and one
- * {@code deleteAll}) when a dirty entry is evicted or on {@link #flush()}. Reads check the cache
- * first, and a value read from the inner store is cached clean. Iterators first write all dirty
+ * {@code deleteAll}) when a dirty entry is evicted or on {@link #flush()}. A flush visits only the
+ * dirty entries (they are also kept in a list). Reads check the cache first, and a value read from
+ * the inner store is cached clean, an absent key as a clean null. Iterators first write all dirty
  * entries down and then iterate the inner store, which is simple and always sees cached writes.
  * Not thread-safe: one task thread.
  */
@@ -32,47 +33,46 @@ public final class CachingKeyValueStore implements KeyValueStore {
     byte[] value;
     boolean dirty;
 
-    Slot(CacheKey key, byte[] value, boolean dirty) {
+    Slot(CacheKey key, byte[] value) {
       this.key = key;
       this.value = value;
-      this.dirty = dirty;
     }
   }
 
   private final KeyValueStore inner;
   private final int maxEntries;
+  private final LinkedHashMap<CacheKey, Slot> cache = new LinkedHashMap<>(16, 0.75f, true);
+  /**
+   * The dirty slots, in the order they became dirty: a flush visits only these, not the whole
+   * cache (iterators flush first, so a flush per prefix scan must cost O(dirty), not O(cached)).
+   * Every slot here is still in {@link #cache}: evicting a dirty slot flushes first.
+   */
+  private final ArrayList<Slot> dirty = new ArrayList<>();
   private final long maxBytes;
   /** Approximate heap held by cached keys and values. */
   private long bytes;
-  private final LinkedHashMap<CacheKey, Slot> cache = new LinkedHashMap<>(16, 0.75f, true);
-  /**
-   * The dirty slots, so that a flush costs the number of dirty entries, not the cache size (an
-   * iterator flushes first, and timers and holds are found by iterating).
-   */
-  private final List<Slot> dirty = new ArrayList<>();
-  private long hits;
-  private long misses;
-  private boolean closed;
 
   /** Per-entry overhead counted on top of key and value bytes (map node, slot, wrappers). */
   static final int ENTRY_OVERHEAD_BYTES = 96;
+  private long hits;
+  private long misses;
+  private boolean closed;
 
   public CachingKeyValueStore(KeyValueStore inner, int maxEntries) {
     this(inner, maxEntries, Long.MAX_VALUE);
   }
 
   public CachingKeyValueStore(KeyValueStore inner, int maxEntries, long maxBytes) {
-    if (maxEntries < 1) {
-      throw new IllegalArgumentException("maxEntries must be >= 1: " + maxEntries);
-    }
     if (maxBytes < 1) {
       throw new IllegalArgumentException("maxBytes must be >= 1: " + maxBytes);
     }
+    this.maxBytes = maxBytes;
+    if (maxEntries < 1) {
+      throw new IllegalArgumentException("maxEntries must be >= 1: " + maxEntries);
+    }
     this.inner = Objects.requireNonNull(inner, "inner");
     this.maxEntries = maxEntries;
-    this.maxBytes = maxBytes;
   }
-
   private static long sizeOf(byte[] key, byte[] value) {
     return ENTRY_OVERHEAD_BYTES + key.length + (value == null ? 0 : value.length);
   }
@@ -82,20 +82,22 @@ public final class CachingKeyValueStore implements KeyValueStore {
     return bytes;
   }
 
+
   @Override
   public byte[] get(byte[] key) {
     checkOpen();
-    Slot slot = cache.get(new CacheKey(key));
+    CacheKey probe = new CacheKey(key);
+    Slot slot = cache.get(probe);
     if (slot != null) {
       hits++;
       return slot.value;
     }
     misses++;
     byte[] value = inner.get(key);
-    if (value != null) {
-      CacheKey k = new CacheKey(key.clone());
-      insert(k, new Slot(k, value, false));
-    }
+    // Absent keys are cached too (clean, null): state code reads many cells that are usually
+    // empty (a trigger's finished bits, pane info), and each miss would go to RocksDB again.
+    CacheKey k = new CacheKey(key.clone(), probe.hashCode());
+    insert(k, new Slot(k, value));
     return value;
   }
 
@@ -202,15 +204,19 @@ public final class CachingKeyValueStore implements KeyValueStore {
     if (slot != null) {
       bytes += (value == null ? 0 : value.length) - (slot.value == null ? 0 : slot.value.length);
       slot.value = value;
-      if (!slot.dirty) {
-        slot.dirty = true;
-        dirty.add(slot);
-      }
+      markDirty(slot);
     } else {
-      CacheKey copy = new CacheKey(key.clone());
-      Slot fresh = new Slot(copy, value, true);
-      dirty.add(fresh);
-      insert(copy, fresh);
+      CacheKey owned = new CacheKey(key.clone(), k.hashCode());
+      slot = new Slot(owned, value);
+      markDirty(slot);
+      insert(owned, slot);
+    }
+  }
+
+  private void markDirty(Slot slot) {
+    if (!slot.dirty) {
+      slot.dirty = true;
+      dirty.add(slot);
     }
   }
 
@@ -235,13 +241,13 @@ public final class CachingKeyValueStore implements KeyValueStore {
     }
     List<Entry> puts = new ArrayList<>(dirty.size());
     List<byte[]> deletes = new ArrayList<>();
-    for (Slot slot : dirty) {
-      if (slot.value == null) {
-        deletes.add(slot.key.bytes);
+    for (Slot s : dirty) {
+      if (s.value == null) {
+        deletes.add(s.key.bytes);
       } else {
-        puts.add(new Entry(slot.key.bytes, slot.value));
+        puts.add(new Entry(s.key.bytes, s.value));
       }
-      slot.dirty = false;
+      s.dirty = false;
     }
     dirty.clear();
     // Keys are distinct, so the order of the two batches does not matter.
