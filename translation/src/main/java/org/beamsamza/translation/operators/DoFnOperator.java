@@ -6,7 +6,6 @@ import java.util.Map;
 import org.apache.beam.runners.core.DoFnRunner;
 import org.apache.beam.runners.core.DoFnRunners;
 import org.apache.beam.runners.core.NullSideInputReader;
-import org.apache.beam.runners.core.PushbackSideInputDoFnRunner;
 import org.apache.beam.runners.core.SideInputReader;
 import org.apache.beam.runners.core.SimplePushbackSideInputDoFnRunner;
 import org.apache.beam.runners.core.StateInternals;
@@ -52,13 +51,11 @@ public final class DoFnOperator implements Operator {
   private OperatorContext context;
   private DoFn<Object, Object> doFn;
   private DoFnInvoker<Object, Object> invoker;
-  private DoFnRunner<Object, Object> runner;
-  private PushbackSideInputDoFnRunner<Object, Object> pushbackRunner;
+  private MainInputRunner runner;
   private SideInputBuffer sideInputs;
   private List<WindowedValue<Object>> pushedBack = new ArrayList<>();
   private Instant pushedBackHold = BoundedWindow.TIMESTAMP_MAX_VALUE;
   private Instant inputWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
-  private boolean inBundle;
 
   DoFnOperator(Spec spec) {
     this.spec = spec;
@@ -79,7 +76,7 @@ public final class DoFnOperator implements Operator {
       sideInputs = new SideInputBuffer(spec.sideInputs());
       reader = sideInputs;
     }
-    runner =
+    DoFnRunner<Object, Object> simple =
         DoFnRunners.simpleRunner(
             context.pipelineOptions(),
             doFn,
@@ -93,40 +90,23 @@ public final class DoFnOperator implements Operator {
             spec.windowingStrategy(),
             spec.schemaInformation(),
             spec.sideInputMapping());
-    if (sideInputs != null) {
-      pushbackRunner = SimplePushbackSideInputDoFnRunner.create(runner, spec.sideInputs(), sideInputs);
-    }
+    runner = new MainInputRunner(simple, spec.sideInputs(), sideInputs);
   }
 
   @Override
   public void startBundle() {
-    inBundle = true;
-    if (pushbackRunner != null) {
-      pushbackRunner.startBundle();
-    } else {
-      runner.startBundle();
-    }
+    runner.startBundle();
   }
 
   @Override
   public void finishBundle() {
-    inBundle = false;
-    if (pushbackRunner != null) {
-      pushbackRunner.finishBundle();
-    } else {
-      runner.finishBundle();
-    }
+    runner.finishBundle();
   }
 
   @Override
   @SuppressWarnings("unchecked")
   public void processElement(WindowedValue<?> element) {
-    if (pushbackRunner == null) {
-      runner.processElement((WindowedValue<Object>) element);
-      return;
-    }
-    for (WindowedValue<Object> notReady :
-        pushbackRunner.processElementInReadyWindows((WindowedValue<Object>) element)) {
+    for (WindowedValue<Object> notReady : runner.process((WindowedValue<Object>) element)) {
       pushedBack.add(notReady);
       if (notReady.getTimestamp().isBefore(pushedBackHold)) {
         pushedBackHold = notReady.getTimestamp();
@@ -162,7 +142,7 @@ public final class DoFnOperator implements Operator {
     }
     // The pushback runner remembers for the rest of a bundle which windows were not ready, so the
     // retry needs a bundle of its own.
-    if (inBundle) {
+    if (runner.inBundle()) {
       finishBundle();
       startBundle();
     } else {

@@ -6,7 +6,6 @@ import java.util.Map;
 import org.apache.beam.runners.core.DoFnRunner;
 import org.apache.beam.runners.core.DoFnRunners;
 import org.apache.beam.runners.core.NullSideInputReader;
-import org.apache.beam.runners.core.PushbackSideInputDoFnRunner;
 import org.apache.beam.runners.core.SideInputReader;
 import org.apache.beam.runners.core.SimplePushbackSideInputDoFnRunner;
 import org.apache.beam.runners.core.StateNamespace;
@@ -75,14 +74,12 @@ public final class StatefulDoFnOperator implements Operator {
   private StepState state;
   private KeyValueTimers timers;
   private CurrentKeyStepContext stepContext;
-  private DoFnRunner<Object, Object> runner;
-  private PushbackSideInputDoFnRunner<Object, Object> pushbackRunner;
+  private MainInputRunner runner;
   private SideInputBuffer sideInputs;
   private List<Pending> pushedBack = new ArrayList<>();
   private Instant pushedBackHold = BoundedWindow.TIMESTAMP_MAX_VALUE;
   private Instant inputWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
   private Instant outputWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
-  private boolean inBundle;
 
   StatefulDoFnOperator(Spec spec) {
     this.spec = spec;
@@ -121,7 +118,7 @@ public final class StatefulDoFnOperator implements Operator {
             spec.windowingStrategy(),
             spec.schemaInformation(),
             spec.sideInputMapping());
-    runner =
+    DoFnRunner<Object, Object> stateful =
         DoFnRunners.defaultStatefulDoFnRunner(
             doFn,
             (Coder<Object>) spec.inputCoder(),
@@ -131,29 +128,17 @@ public final class StatefulDoFnOperator implements Operator {
             new StatefulDoFnRunner.TimeInternalsCleanupTimer<>(stepContext.timerInternals(), spec.windowingStrategy()),
             new StatefulDoFnRunner.StateInternalsStateCleaner<>(doFn, stepContext.stateInternals(), windowCoder),
             true);
-    if (sideInputs != null) {
-      pushbackRunner = SimplePushbackSideInputDoFnRunner.create(runner, spec.sideInputs(), sideInputs);
-    }
+    runner = new MainInputRunner(stateful, spec.sideInputs(), sideInputs);
   }
 
   @Override
   public void startBundle() {
-    inBundle = true;
-    if (pushbackRunner != null) {
-      pushbackRunner.startBundle();
-    } else {
-      runner.startBundle();
-    }
+    runner.startBundle();
   }
 
   @Override
   public void finishBundle() {
-    inBundle = false;
-    if (pushbackRunner != null) {
-      pushbackRunner.finishBundle();
-    } else {
-      runner.finishBundle();
-    }
+    runner.finishBundle();
   }
 
   @Override
@@ -171,11 +156,7 @@ public final class StatefulDoFnOperator implements Operator {
 
   private void process(ByteKey key, WindowedValue<Object> element) {
     stepContext.setCurrentKey(key, ((KV<?, ?>) element.getValue()).getKey());
-    if (pushbackRunner == null) {
-      runner.processElement(element);
-      return;
-    }
-    for (WindowedValue<Object> notReady : pushbackRunner.processElementInReadyWindows(element)) {
+    for (WindowedValue<Object> notReady : runner.process(element)) {
       pushedBack.add(new Pending(key, notReady));
       if (notReady.getTimestamp().isBefore(pushedBackHold)) {
         pushedBackHold = notReady.getTimestamp();
@@ -259,7 +240,7 @@ public final class StatefulDoFnOperator implements Operator {
     }
     // The pushback runner remembers for the rest of a bundle which windows were not ready, so the
     // retry needs a bundle of its own.
-    if (inBundle) {
+    if (runner.inBundle()) {
       finishBundle();
       startBundle();
     } else {
@@ -283,7 +264,7 @@ public final class StatefulDoFnOperator implements Operator {
     BoundedWindow window = namespace instanceof StateNamespaces.WindowNamespace<?> w
         ? w.getWindow()
         : org.apache.beam.sdk.transforms.windowing.GlobalWindow.INSTANCE;
-    runner.onTimer(timer.getTimerId(), timer.getTimerFamilyId(), key, window, timer.getTimestamp(),
+    runner.runner().onTimer(timer.getTimerId(), timer.getTimerFamilyId(), key, window, timer.getTimestamp(),
         timer.getOutputTimestamp(), timer.getDomain());
   }
 
