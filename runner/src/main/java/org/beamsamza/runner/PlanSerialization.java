@@ -13,10 +13,10 @@ import org.beamsamza.translation.plan.StagePlan;
  * Serializes the plan that every task deserializes its own copy of. When user code cannot be
  * serialized, the error names the step that holds it and the class that broke, not the whole plan.
  */
-final class PlanSerialization {
+public final class PlanSerialization {
   private PlanSerialization() {}
 
-  static byte[] serialize(ExecutionPlan plan) {
+  public static byte[] serialize(ExecutionPlan plan) {
     try {
       return SerializableUtils.serializeToByteArray(plan);
     } catch (IllegalArgumentException e) {

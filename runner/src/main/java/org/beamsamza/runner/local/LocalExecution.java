@@ -7,6 +7,7 @@ import java.util.Map;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.beamsamza.runner.SamzaPipelineOptions;
 import org.beamsamza.runner.SamzaPipelineResult;
+import org.beamsamza.runtime.checkpoint.CheckpointManager;
 import org.beamsamza.runtime.checkpoint.InMemoryCheckpointManager;
 import org.beamsamza.runtime.config.Config;
 import org.beamsamza.runtime.job.JobModel;
@@ -39,9 +40,30 @@ public final class LocalExecution {
 
   private LocalExecution() {}
 
+  /**
+   * What outlives one run of a job in this JVM: its streams (inputs, repartition and changelog
+   * streams) and its checkpoints. A second {@link #start} with the same environment (and the same
+   * {@code --storeBaseDir}) resumes the job as a restarted Samza job would: each task restores its
+   * stores from their changelogs and reads on from its last checkpoint.
+   */
+  public record Environment(InMemoryStreams streams, CheckpointManager checkpoints) {
+    public static Environment fresh() {
+      return new Environment(new InMemoryStreams(), new InMemoryCheckpointManager());
+    }
+  }
+
   public static SamzaPipelineResult start(
       ExecutionPlan plan, byte[] serializedPlan, SamzaPipelineOptions options, MetricsContainerStepMap metrics) {
-    InMemoryStreams streams = new InMemoryStreams();
+    return start(plan, serializedPlan, options, metrics, Environment.fresh());
+  }
+
+  public static SamzaPipelineResult start(
+      ExecutionPlan plan,
+      byte[] serializedPlan,
+      SamzaPipelineOptions options,
+      MetricsContainerStepMap metrics,
+      Environment environment) {
+    InMemoryStreams streams = environment.streams();
     for (StreamDef stream : plan.streams()) {
       streams.createStream(
           StreamSpec.intermediate(new SystemStream(STREAM_SYSTEM, stream.name()), stream.partitionCount()));
@@ -64,7 +86,7 @@ public final class LocalExecution {
     StageTaskFactory tasks =
         new StageTaskFactory(
             serializedPlan, metrics, new StageTask.Systems(SOURCE_SYSTEM, STREAM_SYSTEM), options.getBundleSize());
-    JobHandle job = LocalJobRunner.start(jobModel, config, systems, tasks, new InMemoryCheckpointManager());
+    JobHandle job = LocalJobRunner.start(jobModel, config, systems, tasks, environment.checkpoints());
     storeDir.deleteWhenFinished(job);
     return new SamzaPipelineResult(job, metrics);
   }
