@@ -69,6 +69,13 @@ public final class KeyValueTimers implements KeyTimerInternals.StepTimers {
   private final byte[] byTimePrefix;
   private final byte[] byIdPrefix;
   private final byte[] byOutputPrefix;
+  private final byte[] byOutputEnd;
+  /**
+   * No output-order entry is below this key, so {@link #earliestOutputTimestamp()} (asked at every
+   * watermark) seeks past the tombstones of fired timers instead of stepping over them in RocksDB.
+   * Lowered by any set below it.
+   */
+  private byte[] outputFloor;
   private long size;
 
   /**
@@ -95,6 +102,8 @@ public final class KeyValueTimers implements KeyTimerInternals.StepTimers {
     this.byTimePrefix = StateKeyLayout.stepPrefix(StateKeyLayout.KIND_TIMER_BY_TIME, stepId);
     this.byIdPrefix = StateKeyLayout.stepPrefix(StateKeyLayout.KIND_TIMER_BY_ID, stepId);
     this.byOutputPrefix = StateKeyLayout.stepPrefix(StateKeyLayout.KIND_TIMER_BY_OUTPUT, stepId);
+    this.byOutputEnd = Bytes.prefixUpperBound(byOutputPrefix);
+    this.outputFloor = byOutputPrefix;
     long n = 0;
     try (KeyValueIterator it = store.prefix(byIdPrefix)) {
       while (it.hasNext()) {
@@ -150,11 +159,14 @@ public final class KeyValueTimers implements KeyTimerInternals.StepTimers {
    * output watermark may not pass it.
    */
   public Instant earliestOutputTimestamp() {
-    try (KeyValueIterator it = store.prefix(byOutputPrefix)) {
+    try (KeyValueIterator it = store.range(outputFloor, byOutputEnd)) {
       if (!it.hasNext()) {
+        outputFloor = byOutputEnd;
         return null;
       }
-      return new Instant(StateKeyLayout.readOrderedTimestamp(it.next().key(), byOutputPrefix.length));
+      byte[] first = it.next().key();
+      outputFloor = first;
+      return new Instant(StateKeyLayout.readOrderedTimestamp(first, byOutputPrefix.length));
     }
   }
 
@@ -303,7 +315,11 @@ public final class KeyValueTimers implements KeyTimerInternals.StepTimers {
     puts.add(new Entry(newFiringKey, encode(timer)));
     puts.add(new Entry(idKey, newIdValue));
     if (timer.getDomain() == TimeDomain.EVENT_TIME) {
-      puts.add(new Entry(outputKey(timer.getOutputTimestamp(), identity), EMPTY));
+      byte[] outputKey = outputKey(timer.getOutputTimestamp(), identity);
+      if (Arrays.compareUnsigned(outputKey, outputFloor) < 0) {
+        outputFloor = outputKey;
+      }
+      puts.add(new Entry(outputKey, EMPTY));
     }
     store.putAll(puts);
   }

@@ -6,6 +6,7 @@ import static org.beamsamza.state.beam.StateKeyLayout.orderedTimestamp;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.beamsamza.state.kv.Bytes;
 import org.beamsamza.state.kv.KeyValueIterator;
 import org.beamsamza.state.kv.KeyValueStore;
 import org.joda.time.Instant;
@@ -33,12 +34,21 @@ public final class KeyValueWatermarkHolds implements HoldIndex {
   private final KeyValueStore store;
   private final byte[] byTimePrefix;
   private final byte[] byIdPrefix;
+  private final byte[] byTimeEnd;
+  /**
+   * No by-time entry is below this key: {@link #earliest()} seeks here instead of to the start of
+   * the index, where RocksDB would step over the tombstones of every hold released since the last
+   * compaction (holds move forward, so they pile up exactly there). Lowered by any set below it.
+   */
+  private byte[] floor;
 
   /** Holds of {@code stepId} in {@code store}, including those already there after a restart. */
   public KeyValueWatermarkHolds(KeyValueStore store, String stepId) {
     this.store = store;
     this.byTimePrefix = StateKeyLayout.stepPrefix(StateKeyLayout.KIND_HOLD_BY_TIME, stepId);
     this.byIdPrefix = StateKeyLayout.stepPrefix(StateKeyLayout.KIND_HOLD_BY_ID, stepId);
+    this.byTimeEnd = Bytes.prefixUpperBound(byTimePrefix);
+    this.floor = byTimePrefix;
   }
 
   /**
@@ -64,7 +74,11 @@ public final class KeyValueWatermarkHolds implements HoldIndex {
     if (next == null) {
       store.delete(idKey);
     } else {
-      store.put(concat(byTimePrefix, next, identity), EMPTY);
+      byte[] timeKey = concat(byTimePrefix, next, identity);
+      if (Arrays.compareUnsigned(timeKey, floor) < 0) {
+        floor = timeKey;
+      }
+      store.put(timeKey, EMPTY);
       store.put(idKey, next);
     }
   }
@@ -72,11 +86,14 @@ public final class KeyValueWatermarkHolds implements HoldIndex {
   /** The earliest hold of the step over all keys, or null if none is held. */
   @Override
   public Instant earliest() {
-    try (KeyValueIterator it = store.prefix(byTimePrefix)) {
+    try (KeyValueIterator it = store.range(floor, byTimeEnd)) {
       if (!it.hasNext()) {
+        floor = byTimeEnd;
         return null;
       }
-      return new Instant(StateKeyLayout.readOrderedTimestamp(it.next().key(), byTimePrefix.length));
+      byte[] first = it.next().key();
+      floor = first;
+      return new Instant(StateKeyLayout.readOrderedTimestamp(first, byTimePrefix.length));
     }
   }
 }

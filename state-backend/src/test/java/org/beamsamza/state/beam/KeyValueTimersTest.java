@@ -120,6 +120,9 @@ public class KeyValueTimersTest {
     assertEquals(new Instant(-20), t.earliestOutputTimestamp());
     t.pollDueEventTimer();
     assertNull(t.earliestOutputTimestamp());
+    // A timer set after the index was seen empty holds again.
+    set(t, B, NS2, "late", 200, 150);
+    assertEquals(new Instant(150), t.earliestOutputTimestamp());
   }
 
   @Test

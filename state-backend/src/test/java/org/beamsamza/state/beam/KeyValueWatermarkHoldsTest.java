@@ -149,4 +149,20 @@ public class KeyValueWatermarkHoldsTest {
     holds.set(B, "w1", "hold", null);
     assertEquals(new Instant(10), holds.earliest());
   }
+
+  @Test
+  public void earliestFollowsHoldsSetBelowWhatWasAlreadyRead() {
+    holds.set(A, "w", "hold", new Instant(20));
+    holds.set(B, "w", "hold", new Instant(30));
+    assertEquals(new Instant(20), holds.earliest());
+    holds.set(A, "w", "hold", null); // released: the next read starts past it
+    assertEquals(new Instant(30), holds.earliest());
+    holds.set(A, "w2", "hold", new Instant(5)); // below everything read so far
+    assertEquals(new Instant(5), holds.earliest());
+    holds.set(A, "w2", "hold", null);
+    holds.set(B, "w", "hold", null);
+    assertNull(holds.earliest());
+    holds.set(B, "w3", "hold", new Instant(-100)); // and after the index was seen empty
+    assertEquals(new Instant(-100), holds.earliest());
+  }
 }
