@@ -106,6 +106,27 @@ public class PipelineResultTest {
   }
 
   @Test
+  public void badStateOptionsFailAtRunNamingTheOption() {
+    SamzaPipelineOptions cacheBytes = options();
+    cacheBytes.setStateCacheBytes(0);
+    Pipeline p1 = Pipeline.create(cacheBytes);
+    p1.apply(Create.of(1));
+    assertThat(assertThrows(IllegalArgumentException.class, p1::run).getMessage(),
+        containsString("--stateCacheBytes"));
+
+    SamzaPipelineOptions cacheEntries = options();
+    cacheEntries.setStateCacheEntries(-1);
+    Pipeline p2 = Pipeline.create(cacheEntries);
+    p2.apply(Create.of(1));
+    assertThat(assertThrows(IllegalArgumentException.class, p2::run).getMessage(),
+        containsString("--stateCacheEntries"));
+
+    IllegalArgumentException backend = assertThrows(IllegalArgumentException.class,
+        () -> PipelineOptionsFactory.fromArgs("--stateBackend=LEVELDB").as(SamzaPipelineOptions.class));
+    assertThat(backend.getMessage(), containsString("LEVELDB"));
+  }
+
+  @Test
   public void theRunnerResolvesByItsShortName() {
     SamzaPipelineOptions options =
         PipelineOptionsFactory.fromArgs("--runner=SamzaRunner", "--parallelism=3").as(SamzaPipelineOptions.class);
