@@ -1,6 +1,5 @@
 package org.beamsamza.translation.operators;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.runners.core.DoFnRunner;
@@ -53,8 +52,6 @@ public final class DoFnOperator implements Operator {
   private DoFnInvoker<Object, Object> invoker;
   private MainInputRunner runner;
   private SideInputBuffer sideInputs;
-  private List<WindowedValue<Object>> pushedBack = new ArrayList<>();
-  private Instant pushedBackHold = BoundedWindow.TIMESTAMP_MAX_VALUE;
   private Instant inputWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
 
   DoFnOperator(Spec spec) {
@@ -106,12 +103,7 @@ public final class DoFnOperator implements Operator {
   @Override
   @SuppressWarnings("unchecked")
   public void processElement(WindowedValue<?> element) {
-    for (WindowedValue<Object> notReady : runner.process((WindowedValue<Object>) element)) {
-      pushedBack.add(notReady);
-      if (notReady.getTimestamp().isBefore(pushedBackHold)) {
-        pushedBackHold = notReady.getTimestamp();
-      }
-    }
+    runner.process(null, (WindowedValue<Object>) element);
   }
 
   @Override
@@ -127,7 +119,7 @@ public final class DoFnOperator implements Operator {
 
   @Override
   public void processSideInputWatermark(PCollectionView<?> view, Instant watermark) {
-    if (sideInputs.advanceWatermark(view, watermark) && !pushedBack.isEmpty()) {
+    if (sideInputs.advanceWatermark(view, watermark) && runner.hasPushedBack()) {
       // Some side-input windows became ready: retry the pushed-back elements (in a bundle; the
       // task starts one before calling processProcessingTime).
       context.requestProcessingTimeCallback();
@@ -137,28 +129,14 @@ public final class DoFnOperator implements Operator {
 
   @Override
   public void processProcessingTime(Instant now) {
-    if (pushedBack.isEmpty()) {
-      return;
+    if (runner.retryPushedBack(context, runner::process)) {
+      emitOutputWatermark();
     }
-    // The pushback runner remembers for the rest of a bundle which windows were not ready, so the
-    // retry needs a bundle of its own.
-    if (runner.inBundle()) {
-      finishBundle();
-      startBundle();
-    } else {
-      context.ensureBundleStarted();
-    }
-    List<WindowedValue<Object>> retry = pushedBack;
-    pushedBack = new ArrayList<>();
-    pushedBackHold = BoundedWindow.TIMESTAMP_MAX_VALUE;
-    for (WindowedValue<Object> element : retry) {
-      processElement(element);
-    }
-    emitOutputWatermark();
   }
 
   private void emitOutputWatermark() {
-    Instant out = pushedBackHold.isBefore(inputWatermark) ? pushedBackHold : inputWatermark;
+    Instant hold = runner.pushedBackHold();
+    Instant out = hold.isBefore(inputWatermark) ? hold : inputWatermark;
     context.emitWatermark(out);
   }
 

@@ -1,6 +1,5 @@
 package org.beamsamza.translation.operators;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.runners.core.DoFnRunner;
@@ -65,9 +64,6 @@ public final class StatefulDoFnOperator implements Operator {
     }
   }
 
-  /** A pushed-back element and the key it was read with. */
-  private record Pending(ByteKey key, WindowedValue<Object> element) {}
-
   private final Spec spec;
   private OperatorContext context;
   private DoFnInvoker<Object, Object> invoker;
@@ -76,8 +72,6 @@ public final class StatefulDoFnOperator implements Operator {
   private CurrentKeyStepContext stepContext;
   private MainInputRunner runner;
   private SideInputBuffer sideInputs;
-  private List<Pending> pushedBack = new ArrayList<>();
-  private Instant pushedBackHold = BoundedWindow.TIMESTAMP_MAX_VALUE;
   private Instant inputWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
   private Instant outputWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
 
@@ -156,12 +150,7 @@ public final class StatefulDoFnOperator implements Operator {
 
   private void process(ByteKey key, WindowedValue<Object> element) {
     stepContext.setCurrentKey(key, ((KV<?, ?>) element.getValue()).getKey());
-    for (WindowedValue<Object> notReady : runner.process(element)) {
-      pushedBack.add(new Pending(key, notReady));
-      if (notReady.getTimestamp().isBefore(pushedBackHold)) {
-        pushedBackHold = notReady.getTimestamp();
-      }
-    }
+    runner.process(key, element);
   }
 
   @Override
@@ -176,7 +165,7 @@ public final class StatefulDoFnOperator implements Operator {
    * them as late once the watermark had passed their windows.
    */
   private void advanceTimersWatermark() {
-    Instant effective = earliest(inputWatermark, pushedBack.isEmpty() ? null : pushedBackHold);
+    Instant effective = earliest(inputWatermark, runner.pushedBackHold());
     if (effective.isAfter(timers.inputWatermark())) {
       timers.setInputWatermark(effective);
       fireDueTimers(effective);
@@ -214,7 +203,7 @@ public final class StatefulDoFnOperator implements Operator {
 
   @Override
   public void processSideInputWatermark(PCollectionView<?> view, Instant watermark) {
-    if (sideInputs.advanceWatermark(view, watermark) && !pushedBack.isEmpty()) {
+    if (sideInputs.advanceWatermark(view, watermark) && runner.hasPushedBack()) {
       context.requestProcessingTimeCallback();
     }
     emitOutputWatermark();
@@ -222,7 +211,9 @@ public final class StatefulDoFnOperator implements Operator {
 
   @Override
   public void processProcessingTime(Instant now) {
-    retryPushedBack();
+    if (runner.retryPushedBack(context, (key, element) -> process((ByteKey) key, element))) {
+      advanceTimersWatermark();
+    }
     KeyedTimer due;
     boolean fired = false;
     while ((due = timers.pollDueProcessingTimer(now)) != null) {
@@ -232,27 +223,6 @@ public final class StatefulDoFnOperator implements Operator {
     if (fired) {
       emitOutputWatermark();
     }
-  }
-
-  private void retryPushedBack() {
-    if (pushedBack.isEmpty()) {
-      return;
-    }
-    // The pushback runner remembers for the rest of a bundle which windows were not ready, so the
-    // retry needs a bundle of its own.
-    if (runner.inBundle()) {
-      finishBundle();
-      startBundle();
-    } else {
-      context.ensureBundleStarted();
-    }
-    List<Pending> retry = pushedBack;
-    pushedBack = new ArrayList<>();
-    pushedBackHold = BoundedWindow.TIMESTAMP_MAX_VALUE;
-    for (Pending p : retry) {
-      process(p.key(), p.element());
-    }
-    advanceTimersWatermark();
   }
 
   private void fire(KeyedTimer due) {
