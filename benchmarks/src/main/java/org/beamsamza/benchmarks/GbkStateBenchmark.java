@@ -33,7 +33,7 @@ import org.beamsamza.state.beam.KeyValueStateInternals;
 import org.beamsamza.state.beam.KeyValueTimers;
 import org.beamsamza.state.beam.KeyValueWatermarkHolds;
 import org.beamsamza.state.beam.KeyedTimers;
-import org.beamsamza.state.beam.KeyedTimers.KeyedTimer;
+import org.beamsamza.state.beam.KeyedTimer;
 import org.beamsamza.state.kv.KeyValueStore;
 import org.beamsamza.state.kv.RocksDbStoreConfig;
 import org.beamsamza.state.kv.internals.CachingKeyValueStore;

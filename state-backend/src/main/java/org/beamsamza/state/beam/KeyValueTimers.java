@@ -17,7 +17,7 @@ import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.state.TimeDomain;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.util.CoderUtils;
-import org.beamsamza.state.beam.KeyedTimers.KeyedTimer;
+import org.beamsamza.state.beam.KeyedTimer;
 import org.beamsamza.state.kv.Bytes;
 import org.beamsamza.state.kv.Entry;
 import org.beamsamza.state.kv.KeyValueIterator;

@@ -18,9 +18,6 @@ import org.joda.time.Instant;
  */
 public final class KeyedTimers implements KeyTimerInternals.StepTimers {
 
-  /** A timer of one key. */
-  public record KeyedTimer(ByteKey key, TimerData timer, long seq) {}
-
   private record TimerId(ByteKey key, StateNamespace namespace, String timerId, String familyId) {}
 
   private static final java.util.Comparator<KeyedTimer> FIRING_ORDER =

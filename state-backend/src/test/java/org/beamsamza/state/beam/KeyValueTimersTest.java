@@ -13,7 +13,7 @@ import org.apache.beam.runners.core.StateNamespaces;
 import org.apache.beam.runners.core.TimerInternals.TimerData;
 import org.apache.beam.sdk.state.TimeDomain;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
-import org.beamsamza.state.beam.KeyedTimers.KeyedTimer;
+import org.beamsamza.state.beam.KeyedTimer;
 import org.beamsamza.state.kv.ChangelogRestorer;
 import org.beamsamza.state.kv.ChangelogWriter;
 import org.beamsamza.state.kv.Entry;

@@ -55,7 +55,7 @@ import org.beamsamza.runtime.task.TaskCoordinator;
 import org.beamsamza.state.beam.ByteKey;
 import org.beamsamza.state.beam.KeyValueStateInternalsFactory;
 import org.beamsamza.state.beam.KeyValueTimers;
-import org.beamsamza.state.beam.KeyedTimers.KeyedTimer;
+import org.beamsamza.state.beam.KeyedTimer;
 import org.beamsamza.state.kv.KeyValueIterator;
 import org.beamsamza.state.kv.KeyValueStore;
 import org.joda.time.Instant;

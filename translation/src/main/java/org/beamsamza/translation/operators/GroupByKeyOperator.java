@@ -23,7 +23,7 @@ import org.apache.beam.sdk.values.WindowingStrategy;
 import org.beamsamza.state.beam.ByteKey;
 import org.beamsamza.state.beam.StepState;
 import org.beamsamza.state.beam.KeyValueTimers;
-import org.beamsamza.state.beam.KeyedTimers;
+import org.beamsamza.state.beam.KeyedTimer;
 import org.beamsamza.translation.streams.StreamRecords;
 import org.joda.time.Instant;
 
@@ -148,7 +148,7 @@ public final class GroupByKeyOperator<K, InputT, OutputT> implements Operator {
   @Override
   public void processWatermark(Instant watermark) {
     timers.setInputWatermark(watermark);
-    KeyedTimers.KeyedTimer due;
+    KeyedTimer due;
     while ((due = timers.pollDueEventTimer()) != null) {
       fire(due);
     }
@@ -166,7 +166,7 @@ public final class GroupByKeyOperator<K, InputT, OutputT> implements Operator {
 
   @Override
   public void processProcessingTime(Instant now) {
-    KeyedTimers.KeyedTimer due;
+    KeyedTimer due;
     boolean fired = false;
     while ((due = timers.pollDueProcessingTimer(now)) != null) {
       fire(due);
@@ -178,7 +178,7 @@ public final class GroupByKeyOperator<K, InputT, OutputT> implements Operator {
     }
   }
 
-  private void fire(KeyedTimers.KeyedTimer due) {
+  private void fire(KeyedTimer due) {
     currentKey = due.key();
     K key = StreamRecords.decodeKey(spec.keyCoder(), due.key().bytes());
     KeyedWorkItem<K, InputT> work =

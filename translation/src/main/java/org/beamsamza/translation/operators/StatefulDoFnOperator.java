@@ -24,7 +24,7 @@ import org.apache.beam.sdk.values.WindowedValue;
 import org.apache.beam.sdk.values.WindowingStrategy;
 import org.beamsamza.state.beam.ByteKey;
 import org.beamsamza.state.beam.KeyValueTimers;
-import org.beamsamza.state.beam.KeyedTimers.KeyedTimer;
+import org.beamsamza.state.beam.KeyedTimer;
 import org.beamsamza.state.beam.StepState;
 import org.beamsamza.translation.streams.StreamRecords;
 import org.joda.time.Instant;
