@@ -32,8 +32,8 @@ import org.beamsamza.state.beam.InMemoryKeyedStateInternals;
 import org.beamsamza.state.beam.KeyValueStateInternals;
 import org.beamsamza.state.beam.KeyValueTimers;
 import org.beamsamza.state.beam.KeyValueWatermarkHolds;
-import org.beamsamza.state.beam.KeyedTimers;
 import org.beamsamza.state.beam.KeyedTimer;
+import org.beamsamza.state.beam.KeyedTimers;
 import org.beamsamza.state.kv.KeyValueStore;
 import org.beamsamza.state.kv.RocksDbStoreConfig;
 import org.beamsamza.state.kv.internals.CachingKeyValueStore;
@@ -49,8 +49,8 @@ import org.joda.time.Instant;
  *
  * <p>Per input element (keys round-robin in a shuffled order, {@code --perKey} elements each, one
  * 1-minute window): new per-key StateInternals (as the runner creates per element), {@code
- * BagState.add}, {@code WatermarkHoldState.add} (EARLIEST, mirrored into the step's hold index), two
- * {@code ValueState} reads (ReduceFnRunner's finished bits and pane info), and an end-of-window
+ * BagState.add}, {@code WatermarkHoldState.add} (EARLIEST, mirrored into the step's hold index),
+ * two {@code ValueState} reads (ReduceFnRunner's finished bits and pane info), and an end-of-window
  * event-time timer set (identical for every element of a window). Then the watermark passes the
  * window: every due timer is polled, and its key's bag is read (checked), the bag, hold and values
  * cleared.
@@ -59,11 +59,12 @@ import org.joda.time.Instant;
  * untimed warm-up run of each first):
  *
  * <ul>
- *   <li>{@code heap}: what the runner uses today: {@link InMemoryKeyedStateInternals}
- *       (runners-core InMemoryStateInternals per key + heap hold index) and {@link KeyedTimers};
+ *   <li>{@code heap}: what the runner uses today: {@link InMemoryKeyedStateInternals} (runners-core
+ *       InMemoryStateInternals per key + heap hold index) and {@link KeyedTimers};
  *   <li>{@code cache+memory}: {@link KeyValueStateInternals} (with the step's {@link
  *       ElementSequence}, as {@code KeyValueStateInternalsFactory} creates them), {@link
- *       KeyValueTimers} and {@link KeyValueWatermarkHolds} over metered -> caching -> logged -> {@link InMemoryKeyValueStore};
+ *       KeyValueTimers} and {@link KeyValueWatermarkHolds} over metered -> caching -> logged ->
+ *       {@link InMemoryKeyValueStore};
  *   <li>{@code cache+rocksdb}: the same over RocksDB.
  * </ul>
  *
@@ -190,10 +191,22 @@ public final class GbkStateBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> o = StoreBenchmark.parse(args, Map.of(
-        "keys", "100000", "perKey", "10", "rounds", "3", "cacheEntries", "100000",
-        "variants", "heap,cache+memory,cache+rocksdb",
-        "workDir", System.getProperty("java.io.tmpdir") + "/beamsamza-gbkstate"));
+    Map<String, String> o =
+        StoreBenchmark.parse(
+            args,
+            Map.of(
+                "keys",
+                "100000",
+                "perKey",
+                "10",
+                "rounds",
+                "3",
+                "cacheEntries",
+                "100000",
+                "variants",
+                "heap,cache+memory,cache+rocksdb",
+                "workDir",
+                System.getProperty("java.io.tmpdir") + "/beamsamza-gbkstate"));
     int keys = Integer.parseInt(o.get("keys"));
     int perKey = Integer.parseInt(o.get("perKey"));
     int rounds = Integer.parseInt(o.get("rounds"));
@@ -201,8 +214,15 @@ public final class GbkStateBenchmark {
     List<String> variants = List.of(o.get("variants").split(","));
     Path workDir = Path.of(o.get("workDir"));
     long n = (long) keys * perKey;
-    System.out.printf(Locale.ROOT, "GbkStateBenchmark keys=%d perKey=%d (%d elements) rounds=%d cacheEntries=%d cores=%d%n",
-        keys, perKey, n, rounds, cacheEntries, Runtime.getRuntime().availableProcessors());
+    System.out.printf(
+        Locale.ROOT,
+        "GbkStateBenchmark keys=%d perKey=%d (%d elements) rounds=%d cacheEntries=%d cores=%d%n",
+        keys,
+        perKey,
+        n,
+        rounds,
+        cacheEntries,
+        Runtime.getRuntime().availableProcessors());
 
     ByteKey[] byteKeys = new ByteKey[keys];
     String[] decoded = new String[keys];
@@ -228,8 +248,15 @@ public final class GbkStateBenchmark {
         Files.createDirectories(workDir);
         try (Backend b = open(v, cacheEntries, workDir)) {
           double[] t = run(b, byteKeys, decoded, keyOrder, perKey);
-          System.out.printf(Locale.ROOT, "  round %d %-14s ingest %6.2f s  fire %6.2f s  %8.0f elements/s%s%n",
-              round, v, t[0], t[1], n / (t[0] + t[1]), round == 0 ? "  (warm-up)" : "");
+          System.out.printf(
+              Locale.ROOT,
+              "  round %d %-14s ingest %6.2f s  fire %6.2f s  %8.0f elements/s%s%n",
+              round,
+              v,
+              t[0],
+              t[1],
+              n / (t[0] + t[1]),
+              round == 0 ? "  (warm-up)" : "");
           if (round > 0) {
             times.computeIfAbsent(v, k -> new ArrayList<>()).add(t);
           }
@@ -237,7 +264,14 @@ public final class GbkStateBenchmark {
       }
     }
     StoreBenchmark.deleteRecursively(workDir);
-    System.out.printf(Locale.ROOT, "%n%-14s %10s %10s %14s %10s%n", "variant", "ingest s", "fire s", "elements/s", "vs heap");
+    System.out.printf(
+        Locale.ROOT,
+        "%n%-14s %10s %10s %14s %10s%n",
+        "variant",
+        "ingest s",
+        "fire s",
+        "elements/s",
+        "vs heap");
     double heapRate = Double.NaN;
     for (String v : variants) {
       List<double[]> ts = times.get(v);
@@ -250,7 +284,14 @@ public final class GbkStateBenchmark {
       if (v.equals("heap")) {
         heapRate = rate;
       }
-      System.out.printf(Locale.ROOT, "%-14s %10.2f %10.2f %14.0f %9.2fx%n", v, ingest, fire, rate, rate / heapRate);
+      System.out.printf(
+          Locale.ROOT,
+          "%-14s %10.2f %10.2f %14.0f %9.2fx%n",
+          v,
+          ingest,
+          fire,
+          rate,
+          rate / heapRate);
     }
   }
 
@@ -258,16 +299,22 @@ public final class GbkStateBenchmark {
     return switch (variant) {
       case "heap" -> new Heap();
       case "cache+memory" -> new Store(stack(new InMemoryKeyValueStore(), cacheEntries));
-      case "cache+rocksdb" -> new Store(stack(new RocksDbKeyValueStore(
-          Files.createDirectories(workDir.resolve("rocksdb")).toFile(), RocksDbStoreConfig.defaults()), cacheEntries));
+      case "cache+rocksdb" ->
+          new Store(
+              stack(
+                  new RocksDbKeyValueStore(
+                      Files.createDirectories(workDir.resolve("rocksdb")).toFile(),
+                      RocksDbStoreConfig.defaults()),
+                  cacheEntries));
       case "memory" -> new Store(new InMemoryKeyValueStore());
       default -> throw new IllegalArgumentException("unknown variant " + variant);
     };
   }
 
   static KeyValueStore stack(KeyValueStore bottom, int cacheEntries) {
-    return new MeteredKeyValueStore(new CachingKeyValueStore(
-        new LoggedKeyValueStore(bottom, new CountingChangelog()), cacheEntries));
+    return new MeteredKeyValueStore(
+        new CachingKeyValueStore(
+            new LoggedKeyValueStore(bottom, new CountingChangelog()), cacheEntries));
   }
 
   /** Returns {ingest seconds, fire seconds}; throws if any result is wrong. */
@@ -317,10 +364,20 @@ public final class GbkStateBenchmark {
     }
     long t2 = System.nanoTime();
     long n = (long) byteKeys.length * perKey;
-    if (fired != byteKeys.length || count != n || sum != n * (n - 1) / 2
-        || b.earliestHold() != null || !b.timersEmpty()) {
-      throw new IllegalStateException("wrong result: fired=" + fired + " count=" + count + " sum=" + sum
-          + " hold=" + b.earliestHold());
+    if (fired != byteKeys.length
+        || count != n
+        || sum != n * (n - 1) / 2
+        || b.earliestHold() != null
+        || !b.timersEmpty()) {
+      throw new IllegalStateException(
+          "wrong result: fired="
+              + fired
+              + " count="
+              + count
+              + " sum="
+              + sum
+              + " hold="
+              + b.earliestHold());
     }
     return new double[] {(t1 - t0) / 1e9, (t2 - t1) / 1e9};
   }

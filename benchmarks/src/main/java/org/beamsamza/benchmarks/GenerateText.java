@@ -14,10 +14,10 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * Writes a deterministic text file for WordCount benchmarks: lines of 8 to 12 words (10 on
- * average) drawn from a vocabulary of {@code --vocabulary} (default 50,000) distinct lowercase
- * ASCII words with a Zipf distribution (rank r has weight 1/r^{@code --zipfExponent}, default 1.0),
- * separated by spaces, with an occasional comma or period after a word.
+ * Writes a deterministic text file for WordCount benchmarks: lines of 8 to 12 words (10 on average)
+ * drawn from a vocabulary of {@code --vocabulary} (default 50,000) distinct lowercase ASCII words
+ * with a Zipf distribution (rank r has weight 1/r^{@code --zipfExponent}, default 1.0), separated
+ * by spaces, with an occasional comma or period after a word.
  *
  * <pre>
  *   GenerateText --output=/tmp/text-100mb.txt [--sizeMb=100] [--seed=42] [--vocabulary=50000] [--zipfExponent=1.0]

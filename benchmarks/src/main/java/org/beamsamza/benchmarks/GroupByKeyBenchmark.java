@@ -211,7 +211,9 @@ public final class GroupByKeyBenchmark {
     }
   }
 
-  /** Adds the benchmark pipeline to {@code pipeline}; it writes one checksum line to {@code output}. */
+  /**
+   * Adds the benchmark pipeline to {@code pipeline}; it writes one checksum line to {@code output}.
+   */
   public static Pipeline buildPipeline(Pipeline pipeline, long n, long keys, String output) {
     pipeline
         .apply("Generate", GenerateSequence.from(0).to(n))
@@ -240,12 +242,12 @@ public final class GroupByKeyBenchmark {
   }
 
   public static void main(String[] args) {
-    Harness h =
-        new Harness("GroupByKeyBenchmark", args, Map.of("n", "10000000", "keys", "100000"));
+    Harness h = new Harness("GroupByKeyBenchmark", args, Map.of("n", "10000000", "keys", "100000"));
     long n = h.getLong("n");
     long keys = h.getLong("keys");
     if (n < 1 || keys < 1 || n > 3_000_000_000L) {
-      System.err.println("GroupByKeyBenchmark: need 1 <= n <= 3e9 (sums stay in a long) and keys >= 1");
+      System.err.println(
+          "GroupByKeyBenchmark: need 1 <= n <= 3e9 (sums stay in a long) and keys >= 1");
       System.exit(2);
     }
     h.printHeader(
@@ -288,7 +290,8 @@ public final class GroupByKeyBenchmark {
         String error = null;
         try {
           seconds =
-              h.runPipeline(runner, "round" + round, p -> buildPipeline(p, n, keys, out.toString()));
+              h.runPipeline(
+                  runner, "round" + round, p -> buildPipeline(p, n, keys, out.toString()));
           error = checkOutput(out, n, keys);
         } catch (RuntimeException | Error e) {
           e.printStackTrace();

@@ -51,8 +51,8 @@ final class Harness {
   final List<String> failures = new ArrayList<>();
 
   /**
-   * @param defaults the benchmark's own options with their defaults; {@code
-   *     runners}, {@code rounds}, {@code warmup} and {@code workDir} are added here
+   * @param defaults the benchmark's own options with their defaults; {@code runners}, {@code
+   *     rounds}, {@code warmup} and {@code workDir} are added here
    */
   Harness(String benchmark, String[] args, Map<String, String> defaults) {
     this.benchmark = benchmark;
@@ -219,7 +219,8 @@ final class Harness {
   }
 
   void printRunHeader(List<Rate> rates) {
-    StringBuilder h = new StringBuilder(String.format(Locale.ROOT, "%-14s %5s %9s", "runner", "round", "wall_s"));
+    StringBuilder h =
+        new StringBuilder(String.format(Locale.ROOT, "%-14s %5s %9s", "runner", "round", "wall_s"));
     for (Rate r : rates) {
       h.append(String.format(Locale.ROOT, " %14s", r.unit()));
     }
@@ -260,7 +261,8 @@ final class Harness {
   /** Prints the per-runner summary and ratios; exits 1 if any run failed. */
   void finish(List<Rate> rates) {
     System.out.println();
-    System.out.println("summary (median over successful runs; throughput = " + rates.get(0).unit() + ")");
+    System.out.println(
+        "summary (median over successful runs; throughput = " + rates.get(0).unit() + ")");
     Map<String, Double> medianSeconds = new LinkedHashMap<>();
     for (String runner : runners) {
       List<Double> ok =

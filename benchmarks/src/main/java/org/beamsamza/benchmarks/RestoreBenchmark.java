@@ -21,8 +21,8 @@ import org.beamsamza.runtime.storage.TaskStorageManager;
 import org.beamsamza.runtime.system.SystemAdmin;
 import org.beamsamza.runtime.system.SystemConsumer;
 import org.beamsamza.runtime.system.SystemProducer;
-import org.beamsamza.runtime.system.SystemStreamPartition;
 import org.beamsamza.runtime.system.SystemStream;
+import org.beamsamza.runtime.system.SystemStreamPartition;
 import org.beamsamza.runtime.system.inmemory.InMemoryStreams;
 import org.beamsamza.runtime.system.inmemory.InMemorySystemFactory;
 import org.beamsamza.runtime.task.MessageCollector;
@@ -31,15 +31,15 @@ import org.beamsamza.state.engine.KeyValueStorageEngineFactory;
 import org.beamsamza.state.kv.KeyValueStore;
 
 /**
- * Changelog restore throughput: fills one partition of an in-memory changelog with {@code --records}
- * records ({@code --keyBytes}-byte distinct keys in random order, {@code --valueBytes}-byte random
- * values), then restores a task's store from it through the real path the container uses ({@link
- * TaskStorageManager#getStore}: a consumer of its own, the changelog reader, {@code
- * ChangelogRestorer} write batches into the bottom store) into each backend of {@code --backends},
- * wiping the store directory before every round. Prints MB/s (key + value bytes, 10^6) and
- * records/s per round and the median over {@code --rounds} (after one untimed warm-up round), and
- * checks after each round that the store holds exactly the expected records (count, and a sample
- * of values).
+ * Changelog restore throughput: fills one partition of an in-memory changelog with {@code
+ * --records} records ({@code --keyBytes}-byte distinct keys in random order, {@code
+ * --valueBytes}-byte random values), then restores a task's store from it through the real path the
+ * container uses ({@link TaskStorageManager#getStore}: a consumer of its own, the changelog reader,
+ * {@code ChangelogRestorer} write batches into the bottom store) into each backend of {@code
+ * --backends}, wiping the store directory before every round. Prints MB/s (key + value bytes, 10^6)
+ * and records/s per round and the median over {@code --rounds} (after one untimed warm-up round),
+ * and checks after each round that the store holds exactly the expected records (count, and a
+ * sample of values).
  *
  * <pre>
  * java -Xmx4g -cp "benchmarks/target/benchmarks-0.1.0-SNAPSHOT.jar:benchmarks/target/lib/*" \
@@ -57,12 +57,17 @@ public final class RestoreBenchmark {
     opts.put("backends", "rocksdb,memory");
     opts.put("batchSize", "");
     opts.put("writeBufferMb", "");
-    opts.put("workDir", Path.of(System.getProperty("java.io.tmpdir"), "beamsamza-restore-bench").toString());
+    opts.put(
+        "workDir",
+        Path.of(System.getProperty("java.io.tmpdir"), "beamsamza-restore-bench").toString());
     for (String a : args) {
       int eq = a.indexOf('=');
       if (!a.startsWith("--") || eq < 0 || !opts.containsKey(a.substring(2, eq))) {
-        System.err.println("usage: RestoreBenchmark " + opts.keySet().stream().map(k -> "--" + k + "=...").toList()
-            + "; defaults " + opts);
+        System.err.println(
+            "usage: RestoreBenchmark "
+                + opts.keySet().stream().map(k -> "--" + k + "=...").toList()
+                + "; defaults "
+                + opts);
         System.exit(2);
       }
       opts.put(a.substring(2, eq), a.substring(eq + 1));
@@ -73,7 +78,8 @@ public final class RestoreBenchmark {
     int rounds = Integer.parseInt(opts.get("rounds"));
     Path workDir = Path.of(opts.get("workDir"));
     if (keyBytes < 8) {
-      throw new IllegalArgumentException("--keyBytes must be >= 8 (keys are distinct longs, padded)");
+      throw new IllegalArgumentException(
+          "--keyBytes must be >= 8 (keys are distinct longs, padded)");
     }
 
     InMemoryStreams streams = new InMemoryStreams();
@@ -84,15 +90,19 @@ public final class RestoreBenchmark {
     base.put("stores.bench.factory", KeyValueStorageEngineFactory.class.getName());
     base.put("stores.bench.changelog", "mem.changelog");
     if (!opts.get("batchSize").isEmpty()) {
-      base.put("stores.bench." + KeyValueStorageEngineFactory.RESTORE_BATCH_SIZE, opts.get("batchSize"));
+      base.put(
+          "stores.bench." + KeyValueStorageEngineFactory.RESTORE_BATCH_SIZE, opts.get("batchSize"));
     }
     if (!opts.get("writeBufferMb").isEmpty()) {
-      base.put("stores.bench.rocksdb.write.buffer.bytes", Long.toString(Long.parseLong(opts.get("writeBufferMb")) << 20));
+      base.put(
+          "stores.bench.rocksdb.write.buffer.bytes",
+          Long.toString(Long.parseLong(opts.get("writeBufferMb")) << 20));
     }
     // Creates the changelog stream (1 partition) exactly as a container would.
     StoreSystems systems = systems(factory);
     wipe(workDir);
-    TaskStorageManager creator = new TaskStorageManager(task, config(base, "memory"), systems, s -> {});
+    TaskStorageManager creator =
+        new TaskStorageManager(task, config(base, "memory"), systems, s -> {});
     creator.getStore("bench");
     creator.stop(false);
 
@@ -120,9 +130,16 @@ public final class RestoreBenchmark {
       streams.append(ssp, key, value);
     }
     long totalBytes = (long) records * (keyBytes + valueBytes);
-    System.out.printf(Locale.ROOT, "changelog: %,d records of %d+%d bytes (%.1f MB) filled in %.1f s; java %s, %d cores%n",
-        records, keyBytes, valueBytes, totalBytes / 1e6, (System.nanoTime() - t0) / 1e9,
-        System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
+    System.out.printf(
+        Locale.ROOT,
+        "changelog: %,d records of %d+%d bytes (%.1f MB) filled in %.1f s; java %s, %d cores%n",
+        records,
+        keyBytes,
+        valueBytes,
+        totalBytes / 1e6,
+        (System.nanoTime() - t0) / 1e9,
+        System.getProperty("java.version"),
+        Runtime.getRuntime().availableProcessors());
 
     boolean ok = true;
     for (String backend : opts.get("backends").split(",")) {
@@ -130,27 +147,46 @@ public final class RestoreBenchmark {
       for (int round = 0; round <= rounds; round++) {
         wipe(workDir);
         List<StoreRestoreStats> got = new ArrayList<>();
-        TaskStorageManager m = new TaskStorageManager(task, config(base, backend), systems, got::add);
+        TaskStorageManager m =
+            new TaskStorageManager(task, config(base, backend), systems, got::add);
         KeyValueStore store = (KeyValueStore) m.getStore("bench");
         StoreRestoreStats s = got.get(0);
         String check = verify(store, records, keyBytes, sampleValues);
         Throwable stopFailure = m.stop(false);
         if (check != null || stopFailure != null || s.records() != records) {
-          System.out.println("FAILED " + backend + ": " + (check != null ? check : stopFailure != null
-              ? stopFailure : "replayed " + s.records() + " records"));
+          System.out.println(
+              "FAILED "
+                  + backend
+                  + ": "
+                  + (check != null
+                      ? check
+                      : stopFailure != null
+                          ? stopFailure
+                          : "replayed " + s.records() + " records"));
           ok = false;
         }
         String label = round == 0 ? "warm-up" : "round " + round;
-        System.out.printf(Locale.ROOT, "%-8s %-8s %,9d ms  %7.1f MB/s  %,11.0f records/s%n", backend, label,
-            s.millis(), s.megabytesPerSecond(), s.records() * 1000.0 / Math.max(1, s.millis()));
+        System.out.printf(
+            Locale.ROOT,
+            "%-8s %-8s %,9d ms  %7.1f MB/s  %,11.0f records/s%n",
+            backend,
+            label,
+            s.millis(),
+            s.megabytesPerSecond(),
+            s.records() * 1000.0 / Math.max(1, s.millis()));
         if (round > 0) {
           results.add(s);
         }
       }
       results.sort(Comparator.comparingLong(StoreRestoreStats::millis));
       StoreRestoreStats median = results.get(results.size() / 2);
-      System.out.printf(Locale.ROOT, "%-8s MEDIAN   %,9d ms  %7.1f MB/s  %,11.0f records/s%n", backend,
-          median.millis(), median.megabytesPerSecond(), median.records() * 1000.0 / Math.max(1, median.millis()));
+      System.out.printf(
+          Locale.ROOT,
+          "%-8s MEDIAN   %,9d ms  %7.1f MB/s  %,11.0f records/s%n",
+          backend,
+          median.millis(),
+          median.megabytesPerSecond(),
+          median.records() * 1000.0 / Math.max(1, median.millis()));
     }
     wipe(workDir);
     if (!ok) {
@@ -215,13 +251,16 @@ public final class RestoreBenchmark {
       return;
     }
     try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.delete(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      paths
+          .sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.delete(p);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
     }
   }
 }

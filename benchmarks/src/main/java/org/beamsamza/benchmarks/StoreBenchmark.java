@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,13 +28,13 @@ import org.beamsamza.state.kv.internals.RocksDbKeyValueStore;
  * RocksDB) against a raw {@link RocksDbKeyValueStore}, side by side in one JVM.
  *
  * <p>Two working sets: {@code fits} ({@code --cacheEntries / 2} keys, every get after the load is a
- * cache hit) and {@code exceeds} ({@code 4 x --cacheEntries} keys, most gets miss the cache and most
- * puts evict). Per working set both stores are opened once and loaded; then every round times, for
- * each store (order alternating between rounds), {@code put} of every key in random order with new
- * values, {@code get} of as many random existing keys, and {@code putAll} of every key in batches
- * of {@code --batch}. Write timings include a final {@code flush()} (a commit), so write-back
- * caching cannot hide the writes. The result is the median over rounds (the first, untimed round
- * warms the JIT up).
+ * cache hit) and {@code exceeds} ({@code 4 x --cacheEntries} keys, most gets miss the cache and
+ * most puts evict). Per working set both stores are opened once and loaded; then every round times,
+ * for each store (order alternating between rounds), {@code put} of every key in random order with
+ * new values, {@code get} of as many random existing keys, and {@code putAll} of every key in
+ * batches of {@code --batch}. Write timings include a final {@code flush()} (a commit), so
+ * write-back caching cannot hide the writes. The result is the median over rounds (the first,
+ * untimed round warms the JIT up).
  *
  * <p>The logged layer writes to a {@link CountingChangelog}: it counts records and bytes and keeps
  * nothing, so the logged layer's cost is its own bookkeeping, not a producer's. (A real changelog
@@ -66,25 +65,44 @@ public final class StoreBenchmark {
   private static final String[] OPS = {"put", "get", "putAll"};
 
   public static void main(String[] args) throws IOException {
-    Map<String, String> o = parse(args, Map.of(
-        "rounds", "5", "cacheEntries", "100000", "valueBytes", "100", "batch", "100",
-        "workDir", System.getProperty("java.io.tmpdir") + "/beamsamza-storebench",
-        "sets", "fits,exceeds"));
+    Map<String, String> o =
+        parse(
+            args,
+            Map.of(
+                "rounds",
+                "5",
+                "cacheEntries",
+                "100000",
+                "valueBytes",
+                "100",
+                "batch",
+                "100",
+                "workDir",
+                System.getProperty("java.io.tmpdir") + "/beamsamza-storebench",
+                "sets",
+                "fits,exceeds"));
     int rounds = Integer.parseInt(o.get("rounds"));
     int cacheEntries = Integer.parseInt(o.get("cacheEntries"));
     int valueBytes = Integer.parseInt(o.get("valueBytes"));
     int batch = Integer.parseInt(o.get("batch"));
     Path workDir = Path.of(o.get("workDir"));
-    System.out.printf(Locale.ROOT, "StoreBenchmark rounds=%d cacheEntries=%d valueBytes=%d batch=%d cores=%d%n",
-        rounds, cacheEntries, valueBytes, batch, Runtime.getRuntime().availableProcessors());
+    System.out.printf(
+        Locale.ROOT,
+        "StoreBenchmark rounds=%d cacheEntries=%d valueBytes=%d batch=%d cores=%d%n",
+        rounds,
+        cacheEntries,
+        valueBytes,
+        batch,
+        Runtime.getRuntime().availableProcessors());
     for (String set : o.get("sets").split(",")) {
       int n = set.equals("fits") ? cacheEntries / 2 : cacheEntries * 4;
       runSet(set, n, rounds, cacheEntries, valueBytes, batch, workDir);
     }
   }
 
-  private static void runSet(String set, int n, int rounds, int cacheEntries, int valueBytes,
-      int batch, Path workDir) throws IOException {
+  private static void runSet(
+      String set, int n, int rounds, int cacheEntries, int valueBytes, int batch, Path workDir)
+      throws IOException {
     deleteRecursively(workDir);
     Files.createDirectories(workDir);
     byte[][] keys = new byte[n][];
@@ -93,9 +111,17 @@ public final class StoreBenchmark {
     }
     CountingChangelog changelog = new CountingChangelog();
     Map<String, KeyValueStore> stores = new LinkedHashMap<>();
-    stores.put("raw-rocksdb", new RocksDbKeyValueStore(dir(workDir, "raw"), RocksDbStoreConfig.defaults()));
-    stores.put("full-stack", new MeteredKeyValueStore(new CachingKeyValueStore(new LoggedKeyValueStore(
-        new RocksDbKeyValueStore(dir(workDir, "full"), RocksDbStoreConfig.defaults()), changelog), cacheEntries)));
+    stores.put(
+        "raw-rocksdb",
+        new RocksDbKeyValueStore(dir(workDir, "raw"), RocksDbStoreConfig.defaults()));
+    stores.put(
+        "full-stack",
+        new MeteredKeyValueStore(
+            new CachingKeyValueStore(
+                new LoggedKeyValueStore(
+                    new RocksDbKeyValueStore(dir(workDir, "full"), RocksDbStoreConfig.defaults()),
+                    changelog),
+                cacheEntries)));
     SplittableRandom rnd = new SplittableRandom(42);
     for (KeyValueStore s : stores.values()) {
       load(s, keys, valueBytes, rnd, batch);
@@ -112,35 +138,56 @@ public final class StoreBenchmark {
         int[] perm = permutation(n, rnd);
         int r = round;
         double[] t = {
-            time(() -> { putEach(s, keys, perm, valueBytes, r); s.flush(); }),
-            time(() -> getEach(s, keys, perm)),
-            time(() -> { putAllBatches(s, keys, perm, valueBytes, r, batch); s.flush(); })
+          time(
+              () -> {
+                putEach(s, keys, perm, valueBytes, r);
+                s.flush();
+              }),
+          time(() -> getEach(s, keys, perm)),
+          time(
+              () -> {
+                putAllBatches(s, keys, perm, valueBytes, r, batch);
+                s.flush();
+              })
         };
         if (round > 0) {
           for (int i = 0; i < OPS.length; i++) {
-            times.computeIfAbsent(OPS[i], k -> new LinkedHashMap<>())
-                .computeIfAbsent(name, k -> new ArrayList<>()).add(t[i]);
+            times
+                .computeIfAbsent(OPS[i], k -> new LinkedHashMap<>())
+                .computeIfAbsent(name, k -> new ArrayList<>())
+                .add(t[i]);
           }
         }
       }
     }
-    System.out.printf(Locale.ROOT, "%n== working set '%s': %d keys (16 B) x %d B values, cache %d entries%n",
-        set, n, valueBytes, cacheEntries);
-    System.out.printf(Locale.ROOT, "%-7s %16s %16s %10s%n", "op", "raw-rocksdb", "full-stack", "full/raw");
+    System.out.printf(
+        Locale.ROOT,
+        "%n== working set '%s': %d keys (16 B) x %d B values, cache %d entries%n",
+        set,
+        n,
+        valueBytes,
+        cacheEntries);
+    System.out.printf(
+        Locale.ROOT, "%-7s %16s %16s %10s%n", "op", "raw-rocksdb", "full-stack", "full/raw");
     for (String op : OPS) {
       double raw = n / median(times.get(op).get("raw-rocksdb"));
       double full = n / median(times.get(op).get("full-stack"));
-      System.out.printf(Locale.ROOT, "%-7s %12.0f op/s %12.0f op/s %9.2fx%n", op, raw, full, full / raw);
+      System.out.printf(
+          Locale.ROOT, "%-7s %12.0f op/s %12.0f op/s %9.2fx%n", op, raw, full, full / raw);
     }
-    System.out.printf(Locale.ROOT, "changelog records written by the full stack: %d (%d MB)%n",
-        changelog.records, changelog.bytes >> 20);
+    System.out.printf(
+        Locale.ROOT,
+        "changelog records written by the full stack: %d (%d MB)%n",
+        changelog.records,
+        changelog.bytes >> 20);
     for (KeyValueStore s : stores.values()) {
       s.close();
     }
     deleteRecursively(workDir);
   }
 
-  private static void load(KeyValueStore s, byte[][] keys, int valueBytes, SplittableRandom rnd, int batch) {
+  private static void load(
+      KeyValueStore s, byte[][] keys, int valueBytes, SplittableRandom rnd, int batch) {
     List<Entry> b = new ArrayList<>(batch);
     for (int i = 0; i < keys.length; i++) {
       b.add(new Entry(keys[i], value(i, -1, valueBytes)));
@@ -155,7 +202,8 @@ public final class StoreBenchmark {
     s.flush();
   }
 
-  private static void putEach(KeyValueStore s, byte[][] keys, int[] perm, int valueBytes, int round) {
+  private static void putEach(
+      KeyValueStore s, byte[][] keys, int[] perm, int valueBytes, int round) {
     for (int i : perm) {
       s.put(keys[i], value(i, round, valueBytes));
     }
@@ -175,8 +223,8 @@ public final class StoreBenchmark {
     sink += x;
   }
 
-  private static void putAllBatches(KeyValueStore s, byte[][] keys, int[] perm, int valueBytes,
-      int round, int batch) {
+  private static void putAllBatches(
+      KeyValueStore s, byte[][] keys, int[] perm, int valueBytes, int round, int batch) {
     List<Entry> b = new ArrayList<>(batch);
     for (int i : perm) {
       b.add(new Entry(keys[i], value(i, round, valueBytes)));

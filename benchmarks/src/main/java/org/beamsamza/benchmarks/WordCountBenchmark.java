@@ -60,7 +60,9 @@ public final class WordCountBenchmark {
     long written = 0;
     try (BufferedReader reader = Files.newBufferedReader(input, StandardCharsets.UTF_8);
         BufferedWriter writer = Files.newBufferedWriter(target, StandardCharsets.UTF_8)) {
-      for (String line = reader.readLine(); line != null && written < bytes; line = reader.readLine()) {
+      for (String line = reader.readLine();
+          line != null && written < bytes;
+          line = reader.readLine()) {
         writer.write(line);
         writer.write('\n');
         written += line.length() + 1;
@@ -99,8 +101,7 @@ public final class WordCountBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
-    Harness h =
-        new Harness("WordCountBenchmark", args, Map.of("inputFile", "", "numShards", "1"));
+    Harness h = new Harness("WordCountBenchmark", args, Map.of("inputFile", "", "numShards", "1"));
     if (h.get("inputFile").isEmpty()) {
       System.err.println(
           "WordCountBenchmark: missing --inputFile=PATH (make one with GenerateText --output=PATH --sizeMb=100)");
@@ -125,13 +126,16 @@ public final class WordCountBenchmark {
             stats[2]));
 
     if (h.warmup) {
-      Path warm = sample(input, 256L << 10, h.workDir.resolve("WordCountBenchmark/warmup-input.txt"));
+      Path warm =
+          sample(input, 256L << 10, h.workDir.resolve("WordCountBenchmark/warmup-input.txt"));
       for (String runner : h.runners) {
         Path out = h.runDir(runner, "warmup").resolve("counts");
         try {
           double s =
               h.runPipeline(
-                  runner, "warmup", p -> WordCount.buildPipeline(p, warm.toString(), out.toString(), numShards));
+                  runner,
+                  "warmup",
+                  p -> WordCount.buildPipeline(p, warm.toString(), out.toString(), numShards));
           System.out.printf(Locale.ROOT, "warm-up %-14s %.2f s (untimed)%n", runner, s);
         } catch (RuntimeException | Error e) {
           System.out.printf("warm-up %-14s FAILED: %s%n", runner, Harness.describe(e));

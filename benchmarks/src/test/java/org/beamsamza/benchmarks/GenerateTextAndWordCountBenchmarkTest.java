@@ -40,8 +40,10 @@ public class GenerateTextAndWordCountBenchmarkTest {
 
   @Test
   public void outputComparison() {
-    assertNull(WordCountBenchmark.firstDifference(List.of("a: 1", "b: 2"), List.of("a: 1", "b: 2")));
-    assertNotNull(WordCountBenchmark.firstDifference(List.of("a: 1", "b: 2"), List.of("a: 1", "b: 3")));
+    assertNull(
+        WordCountBenchmark.firstDifference(List.of("a: 1", "b: 2"), List.of("a: 1", "b: 2")));
+    assertNotNull(
+        WordCountBenchmark.firstDifference(List.of("a: 1", "b: 2"), List.of("a: 1", "b: 3")));
     assertNotNull(WordCountBenchmark.firstDifference(List.of("a: 1"), List.of("a: 1", "b: 3")));
     assertEquals(5, WordCountBenchmark.sumOfCounts(List.of("a: 2", "b: 3")));
   }

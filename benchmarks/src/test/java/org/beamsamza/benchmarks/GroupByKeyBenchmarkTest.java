@@ -34,8 +34,14 @@ public class GroupByKeyBenchmarkTest {
       }
       long groups = 0;
       for (int k = 0; k < keys; k++) {
-        assertEquals("count n=" + n + " keys=" + keys + " key=" + k, count[k], GroupByKeyBenchmark.expectedCount(k, n, keys));
-        assertEquals("sum n=" + n + " keys=" + keys + " key=" + k, sum[k], GroupByKeyBenchmark.expectedSum(k, n, keys));
+        assertEquals(
+            "count n=" + n + " keys=" + keys + " key=" + k,
+            count[k],
+            GroupByKeyBenchmark.expectedCount(k, n, keys));
+        assertEquals(
+            "sum n=" + n + " keys=" + keys + " key=" + k,
+            sum[k],
+            GroupByKeyBenchmark.expectedSum(k, n, keys));
         groups += count[k] > 0 ? 1 : 0;
       }
       assertEquals(groups, GroupByKeyBenchmark.expectedGroups(n, keys));
@@ -46,8 +52,7 @@ public class GroupByKeyBenchmarkTest {
   @Test
   public void pipelineWritesTheExpectedChecksum() throws Exception {
     Path out = tmp.getRoot().toPath().resolve("checksum");
-    Pipeline p =
-        Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
+    Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
     GroupByKeyBenchmark.buildPipeline(p, 2000, 13, out.toString());
     p.run().waitUntilFinish();
     assertNull(GroupByKeyBenchmark.checkOutput(out, 2000, 13));

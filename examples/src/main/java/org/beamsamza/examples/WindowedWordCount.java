@@ -31,8 +31,8 @@ import org.joda.time.Instant;
  * <p>Line {@code i} (0-based, per file) of the input gets the event timestamp {@code --epoch + i *
  * --secondsPerLine} seconds, so results are deterministic whatever the runner or its parallelism.
  * Words are counted per fixed window of {@code --windowSizeMinutes} minutes and written as {@code
- * window-start word count} lines, e.g. {@code 2024-01-01T00:01:00.000Z the 7}, to one file
- * {@code --output}.
+ * window-start word count} lines, e.g. {@code 2024-01-01T00:01:00.000Z the 7}, to one file {@code
+ * --output}.
  *
  * <p>The file is read by one DoFn call per file (to know line numbers), so reading is not split;
  * the windowed counting (GroupByKey per window) is where the parallel work happens.
@@ -119,7 +119,8 @@ public class WindowedWordCount {
         pipeline
             .apply("MatchFiles", FileIO.match().filepattern(inputFile))
             .apply("OpenFiles", FileIO.readMatches())
-            .apply("ReadLinesWithTimestamps", ParDo.of(new ReadLinesWithTimestampsFn(epoch, perLine)));
+            .apply(
+                "ReadLinesWithTimestamps", ParDo.of(new ReadLinesWithTimestampsFn(epoch, perLine)));
     lines
         .apply("FixedWindows", Window.into(FixedWindows.of(windowSize)))
         .apply("CountWords", new WordCount.CountWords())

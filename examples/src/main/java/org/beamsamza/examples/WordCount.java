@@ -38,9 +38,10 @@ import org.apache.beam.sdk.values.PCollection;
  *                              N = N files named OUTPUT-SSSSS-of-NNNNN
  * </pre>
  *
- * <p>Each output line is {@code word: count}. Words are maximal runs of Unicode letters (the line is
- * split on {@code [^\p{L}]+}, empty tokens dropped), case preserved, exactly as Beam's WordCount.
- * Counting uses {@link Count#perElement()}, so a runner may lift the combiner before the shuffle.
+ * <p>Each output line is {@code word: count}. Words are maximal runs of Unicode letters (the line
+ * is split on {@code [^\p{L}]+}, empty tokens dropped), case preserved, exactly as Beam's
+ * WordCount. Counting uses {@link Count#perElement()}, so a runner may lift the combiner before the
+ * shuffle.
  */
 public class WordCount {
 
@@ -63,7 +64,8 @@ public class WordCount {
 
     void setOutput(String value);
 
-    @Description("Number of output files: 1 (default) writes exactly --output, 0 lets the runner decide")
+    @Description(
+        "Number of output files: 1 (default) writes exactly --output, 0 lets the runner decide")
     @Default.Integer(1)
     int getNumShards();
 

@@ -35,13 +35,32 @@ public class WordCountTest {
 
   static final String RUNNER = System.getProperty("wordcount.runner", "SamzaRunner");
 
-  // Deliberately not WordCount.TOKENIZER_PATTERN: the expectation must not share code with the pipeline.
+  // Deliberately not WordCount.TOKENIZER_PATTERN: the expectation must not share code with the
+  // pipeline.
   private static final String LETTER_RUNS_SEPARATOR = "[^\\p{L}]+";
 
   private static final String[] WORDS = {
-    "the", "The", "THE", "beam", "Beam", "samza", "runner", "a", "I", "naïve", "straße", "Ärger",
-    "日本語", "слово", "\uD835\uDC9Clpha" /* U+1D49C, a letter outside the BMP */, "x", "zebra",
-    "don", "t", "well", "known"
+    "the",
+    "The",
+    "THE",
+    "beam",
+    "Beam",
+    "samza",
+    "runner",
+    "a",
+    "I",
+    "naïve",
+    "straße",
+    "Ärger",
+    "日本語",
+    "слово",
+    "\uD835\uDC9Clpha" /* U+1D49C, a letter outside the BMP */,
+    "x",
+    "zebra",
+    "don",
+    "t",
+    "well",
+    "known"
   };
   private static final String[] SEPARATORS = {
     " ", " ", " ", ", ", ". ", "  ", "\t", "-", "--", " 42 ", "'", " (", ") ", "_", "3", " ¿", "!"
@@ -107,8 +126,7 @@ public class WordCountTest {
       for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
         int sep = line.lastIndexOf(": ");
         assertTrue("malformed output line '" + line + "'", sep > 0);
-        Long previous =
-            counts.put(line.substring(0, sep), Long.parseLong(line.substring(sep + 2)));
+        Long previous = counts.put(line.substring(0, sep), Long.parseLong(line.substring(sep + 2)));
         assertEquals("word output twice: " + line, null, previous);
       }
     }

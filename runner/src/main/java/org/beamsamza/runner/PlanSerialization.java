@@ -26,19 +26,25 @@ public final class PlanSerialization {
             toBytes(node);
           } catch (IOException nodeFailure) {
             throw new IllegalArgumentException(
-                "Step '" + node.stepName() + "' cannot be serialized: " + describe(nodeFailure)
+                "Step '"
+                    + node.stepName()
+                    + "' cannot be serialized: "
+                    + describe(nodeFailure)
                     + ". Every DoFn, CombineFn, coder and anything they reference must be"
                     + " Serializable (an anonymous class also captures its enclosing instance).",
                 nodeFailure);
           }
         }
       }
-      throw new IllegalArgumentException("The execution plan cannot be serialized: " + e.getCause(), e.getCause());
+      throw new IllegalArgumentException(
+          "The execution plan cannot be serialized: " + e.getCause(), e.getCause());
     }
   }
 
   private static String describe(IOException e) {
-    return e instanceof NotSerializableException ? "class " + e.getMessage() + " is not Serializable" : e.toString();
+    return e instanceof NotSerializableException
+        ? "class " + e.getMessage() + " is not Serializable"
+        : e.toString();
   }
 
   private static byte[] toBytes(Object o) throws IOException {

@@ -83,11 +83,13 @@ public class SamzaPipelineResult implements PipelineResult {
    */
   static Throwable rootCause(Throwable failure) {
     Throwable t = failure;
-    while (t != null && t.getCause() != null
+    while (t != null
+        && t.getCause() != null
         && (t instanceof ContainerException
             || t instanceof UserCodeException
             || t instanceof BoundedSourceSystem.SourceReadException
-            || (t.getClass() == RuntimeException.class && t.getMessage() != null
+            || (t.getClass() == RuntimeException.class
+                && t.getMessage() != null
                 && t.getMessage().equals(t.getCause().toString())))) {
       t = t.getCause();
     }

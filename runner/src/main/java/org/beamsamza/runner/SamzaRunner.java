@@ -13,9 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a Beam pipeline on the Samza-style runtime: translates it into stages of stream tasks
- * joined by partitioned streams, then runs the tasks (locally: containers as threads of this JVM
- * over the in-memory system). Select it with {@code --runner=SamzaRunner}.
+ * Runs a Beam pipeline on the Samza-style runtime: translates it into stages of stream tasks joined
+ * by partitioned streams, then runs the tasks (locally: containers as threads of this JVM over the
+ * in-memory system). Select it with {@code --runner=SamzaRunner}.
  */
 public class SamzaRunner extends PipelineRunner<SamzaPipelineResult> {
   private static final Logger LOG = LoggerFactory.getLogger(SamzaRunner.class);
@@ -36,7 +36,8 @@ public class SamzaRunner extends PipelineRunner<SamzaPipelineResult> {
     MetricsEnvironment.setMetricsSupported(true);
     MetricsContainerStepMap metrics = new MetricsContainerStepMap();
     PipelineTranslator.prepare(pipeline);
-    ExecutionPlan plan = PipelineTranslator.translate(pipeline, options, options.getParallelism(), metrics);
+    ExecutionPlan plan =
+        PipelineTranslator.translate(pipeline, options, options.getParallelism(), metrics);
     LOG.info("Running {}", plan.describe());
     byte[] serialized = PlanSerialization.serialize(plan);
     return LocalExecution.start(plan, serialized, options, metrics);
@@ -58,7 +59,8 @@ public class SamzaRunner extends PipelineRunner<SamzaPipelineResult> {
     requirePositive("stateCacheBytes", options.getStateCacheBytes());
     if (options.getStateCacheEntries() < 0) {
       throw new IllegalArgumentException(
-          "--stateCacheEntries must be 0 (no cache) or more, was " + options.getStateCacheEntries());
+          "--stateCacheEntries must be 0 (no cache) or more, was "
+              + options.getStateCacheEntries());
     }
   }
 

@@ -33,7 +33,9 @@ public class TestSamzaRunner extends PipelineRunner<SamzaPipelineResult> {
         // A stuck pipeline fails its own test rather than the whole test class's time budget.
         result.cancel();
         throw new AssertionError(
-            "Pipeline did not finish within --testTimeoutSeconds=" + timeoutSeconds + "; cancelled");
+            "Pipeline did not finish within --testTimeoutSeconds="
+                + timeoutSeconds
+                + "; cancelled");
       }
     } catch (Pipeline.PipelineExecutionException e) {
       for (Throwable t = e; t != null; t = t.getCause()) {

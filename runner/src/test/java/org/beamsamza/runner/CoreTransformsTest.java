@@ -99,9 +99,11 @@ public class CoreTransformsTest implements java.io.Serializable {
                       }
                     }));
     Map<Integer, Long> expected =
-        input.stream().collect(Collectors.groupingBy(KV::getKey, Collectors.summingLong(KV::getValue)));
+        input.stream()
+            .collect(Collectors.groupingBy(KV::getKey, Collectors.summingLong(KV::getValue)));
     PAssert.that(sums)
-        .containsInAnyOrder(expected.entrySet().stream().map(e -> KV.of(e.getKey(), e.getValue())).toList());
+        .containsInAnyOrder(
+            expected.entrySet().stream().map(e -> KV.of(e.getKey(), e.getValue())).toList());
     p.run();
   }
 
@@ -109,8 +111,10 @@ public class CoreTransformsTest implements java.io.Serializable {
   public void fixedWindowsGroupPerWindowWithEndOfWindowTimestamps() {
     Pipeline p = pipeline();
     PCollection<KV<String, Long>> counts =
-        p.apply(Create.timestamped(
-                Arrays.asList("a", "a", "b", "a"), Arrays.asList(1_000L, 59_000L, 61_000L, 125_000L)))
+        p.apply(
+                Create.timestamped(
+                    Arrays.asList("a", "a", "b", "a"),
+                    Arrays.asList(1_000L, 59_000L, 61_000L, 125_000L)))
             .apply(Window.into(FixedWindows.of(Duration.standardMinutes(1))))
             .apply(Count.perElement());
     PAssert.that(counts)
@@ -129,9 +133,10 @@ public class CoreTransformsTest implements java.io.Serializable {
   public void sessionsMergeWindows() {
     Pipeline p = pipeline();
     PCollection<KV<String, Long>> sessions =
-        p.apply(Create.timestamped(
-                Arrays.asList(KV.of("k", 1L), KV.of("k", 2L), KV.of("k", 3L), KV.of("j", 4L)),
-                Arrays.asList(0L, 5_000L, 60_000L, 0L)))
+        p.apply(
+                Create.timestamped(
+                    Arrays.asList(KV.of("k", 1L), KV.of("k", 2L), KV.of("k", 3L), KV.of("j", 4L)),
+                    Arrays.asList(0L, 5_000L, 60_000L, 0L)))
             .apply(Window.into(Sessions.withGapDuration(Duration.standardSeconds(10))))
             .apply(Sum.longsPerKey());
     PAssert.that(sessions).containsInAnyOrder(KV.of("k", 3L), KV.of("k", 3L), KV.of("j", 4L));
@@ -143,7 +148,8 @@ public class CoreTransformsTest implements java.io.Serializable {
     Pipeline p = pipeline();
     PCollectionView<Long> total =
         p.apply("Numbers", Create.of(1L, 2L, 3L, 4L)).apply(Sum.longsGlobally().asSingletonView());
-    PCollectionView<List<String>> names = p.apply("Names", Create.of("x", "y")).apply(View.asList());
+    PCollectionView<List<String>> names =
+        p.apply("Names", Create.of("x", "y")).apply(View.asList());
     PCollection<String> out =
         p.apply("Main", Create.of(IntStream.range(0, 20).boxed().toList()))
             .apply(ParDo.of(new UseSideInputs(total, names)).withSideInputs(total, names));
@@ -177,11 +183,15 @@ public class CoreTransformsTest implements java.io.Serializable {
     PCollection<String> b =
         p.apply("B", Create.of(KV.of("b", "b1")))
             .apply(GroupByKey.create())
-            .apply(MapElements.into(TypeDescriptors.strings()).via(kv -> kv.getValue().iterator().next()));
+            .apply(
+                MapElements.into(TypeDescriptors.strings())
+                    .via(kv -> kv.getValue().iterator().next()));
     PCollection<String> merged = PCollectionList.of(a).and(b).and(a).apply(Flatten.pCollections());
     PAssert.that(merged).containsInAnyOrder("a1", "a2", "a1", "a2", "b1");
     PCollection<String> empty =
-        PCollectionList.<String>empty(p).apply("Empty", Flatten.pCollections()).setCoder(StringUtf8Coder.of());
+        PCollectionList.<String>empty(p)
+            .apply("Empty", Flatten.pCollections())
+            .setCoder(StringUtf8Coder.of());
     PAssert.that(empty).empty();
     p.run();
   }
@@ -243,7 +253,8 @@ public class CoreTransformsTest implements java.io.Serializable {
     TupleTag<String> odd = new TupleTag<>() {};
     PCollectionTuple outs =
         p.apply(Create.of(1, 2, 3, 4, 5))
-            .apply(ParDo.of(new SplitEvenOdd(even, odd)).withOutputTags(even, TupleTagList.of(odd)));
+            .apply(
+                ParDo.of(new SplitEvenOdd(even, odd)).withOutputTags(even, TupleTagList.of(odd)));
     PAssert.that(outs.get(even)).containsInAnyOrder(2, 4);
     PAssert.that(outs.get(odd)).containsInAnyOrder("1", "3", "5");
     p.run();
@@ -338,13 +349,18 @@ public class CoreTransformsTest implements java.io.Serializable {
   @Test
   public void countersAreReportedInMetrics() {
     Pipeline p = pipeline();
-    p.apply(Create.of(IntStream.range(0, 123).boxed().toList())).apply("Counting", ParDo.of(new CountIt()));
+    p.apply(Create.of(IntStream.range(0, 123).boxed().toList()))
+        .apply("Counting", ParDo.of(new CountIt()));
     PipelineResult result = p.run();
     assertThat(result.getState(), is(PipelineResult.State.DONE));
     long total = 0;
     for (MetricResult<Long> counter :
-        result.metrics()
-            .queryMetrics(MetricsFilter.builder().addNameFilter(MetricNameFilter.named("test", "seen")).build())
+        result
+            .metrics()
+            .queryMetrics(
+                MetricsFilter.builder()
+                    .addNameFilter(MetricNameFilter.named("test", "seen"))
+                    .build())
             .getCounters()) {
       total += counter.getAttempted();
     }
@@ -358,7 +374,8 @@ public class CoreTransformsTest implements java.io.Serializable {
     PipelineResult result = p.run();
     long read = 0;
     for (MetricResult<Long> counter :
-        result.metrics()
+        result
+            .metrics()
             .queryMetrics(
                 MetricsFilter.builder()
                     .addNameFilter(MetricNameFilter.named("source", "elements_read"))

@@ -43,7 +43,8 @@ public class PipelineResultTest {
     assertThat(result.waitUntilFinish(Duration.millis(300)), nullValue());
     assertThat(result.getState(), is(PipelineResult.State.RUNNING));
     assertThat(result.cancel(), is(PipelineResult.State.CANCELLED));
-    assertThat(result.waitUntilFinish(Duration.standardSeconds(10)), is(PipelineResult.State.CANCELLED));
+    assertThat(
+        result.waitUntilFinish(Duration.standardSeconds(10)), is(PipelineResult.State.CANCELLED));
   }
 
   @Test
@@ -64,7 +65,8 @@ public class PipelineResultTest {
   /** A source whose reader fails: the run fails with the reader's own exception. */
   static final class FailingSource extends org.apache.beam.sdk.io.BoundedSource<Integer> {
     @Override
-    public java.util.List<FailingSource> split(long size, org.apache.beam.sdk.options.PipelineOptions o) {
+    public java.util.List<FailingSource> split(
+        long size, org.apache.beam.sdk.options.PipelineOptions o) {
       return java.util.List.of(this);
     }
 
@@ -111,25 +113,32 @@ public class PipelineResultTest {
     cacheBytes.setStateCacheBytes(0);
     Pipeline p1 = Pipeline.create(cacheBytes);
     p1.apply(Create.of(1));
-    assertThat(assertThrows(IllegalArgumentException.class, p1::run).getMessage(),
+    assertThat(
+        assertThrows(IllegalArgumentException.class, p1::run).getMessage(),
         containsString("--stateCacheBytes"));
 
     SamzaPipelineOptions cacheEntries = options();
     cacheEntries.setStateCacheEntries(-1);
     Pipeline p2 = Pipeline.create(cacheEntries);
     p2.apply(Create.of(1));
-    assertThat(assertThrows(IllegalArgumentException.class, p2::run).getMessage(),
+    assertThat(
+        assertThrows(IllegalArgumentException.class, p2::run).getMessage(),
         containsString("--stateCacheEntries"));
 
-    IllegalArgumentException backend = assertThrows(IllegalArgumentException.class,
-        () -> PipelineOptionsFactory.fromArgs("--stateBackend=LEVELDB").as(SamzaPipelineOptions.class));
+    IllegalArgumentException backend =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                PipelineOptionsFactory.fromArgs("--stateBackend=LEVELDB")
+                    .as(SamzaPipelineOptions.class));
     assertThat(backend.getMessage(), containsString("LEVELDB"));
   }
 
   @Test
   public void theRunnerResolvesByItsShortName() {
     SamzaPipelineOptions options =
-        PipelineOptionsFactory.fromArgs("--runner=SamzaRunner", "--parallelism=3").as(SamzaPipelineOptions.class);
+        PipelineOptionsFactory.fromArgs("--runner=SamzaRunner", "--parallelism=3")
+            .as(SamzaPipelineOptions.class);
     assertThat(options.getRunner().getName(), is(SamzaRunner.class.getName()));
     assertThat(options.getParallelism(), is(3));
   }

@@ -42,12 +42,13 @@ import org.junit.runners.Parameterized;
 public class StatefulPipelineTest implements java.io.Serializable {
   @Parameterized.Parameters(name = "{0}, changelog={1}")
   public static Collection<Object[]> configurations() {
-    return Arrays.asList(new Object[][] {
-      {SamzaPipelineOptions.StateBackend.ROCKSDB, false},
-      {SamzaPipelineOptions.StateBackend.ROCKSDB, true},
-      {SamzaPipelineOptions.StateBackend.MEMORY, false},
-      {SamzaPipelineOptions.StateBackend.MEMORY, true},
-    });
+    return Arrays.asList(
+        new Object[][] {
+          {SamzaPipelineOptions.StateBackend.ROCKSDB, false},
+          {SamzaPipelineOptions.StateBackend.ROCKSDB, true},
+          {SamzaPipelineOptions.StateBackend.MEMORY, false},
+          {SamzaPipelineOptions.StateBackend.MEMORY, true},
+        });
   }
 
   private final SamzaPipelineOptions.StateBackend backend;
@@ -72,8 +73,10 @@ public class StatefulPipelineTest implements java.io.Serializable {
 
     @ProcessElement
     public void process(
-        @Element KV<String, Long> e, BoundedWindow window,
-        @StateId("sum") ValueState<Long> sum, @TimerId("end") Timer end) {
+        @Element KV<String, Long> e,
+        BoundedWindow window,
+        @StateId("sum") ValueState<Long> sum,
+        @TimerId("end") Timer end) {
       Long s = sum.read();
       sum.write((s == null ? 0 : s) + e.getValue());
       end.set(window.maxTimestamp());
@@ -81,9 +84,16 @@ public class StatefulPipelineTest implements java.io.Serializable {
 
     @OnTimer("end")
     public void onEnd(
-        @Key String key, BoundedWindow window, @StateId("sum") ValueState<Long> sum,
+        @Key String key,
+        BoundedWindow window,
+        @StateId("sum") ValueState<Long> sum,
         OutputReceiver<String> out) {
-      out.output(key + "@" + window.maxTimestamp().plus(1).minus(WINDOW_MS).getMillis() + "=" + sum.read());
+      out.output(
+          key
+              + "@"
+              + window.maxTimestamp().plus(1).minus(WINDOW_MS).getMillis()
+              + "="
+              + sum.read());
     }
   }
 
@@ -98,8 +108,10 @@ public class StatefulPipelineTest implements java.io.Serializable {
     PCollection<String> sums =
         p.apply(GenerateSequence.from(0).to(ELEMENTS).withTimestampFn(i -> new Instant(i)))
             .apply(Window.into(FixedWindows.of(Duration.millis(WINDOW_MS))))
-            .apply(MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs()))
-                .via(i -> KV.of("k" + (i % KEYS), i)))
+            .apply(
+                MapElements.into(
+                        TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs()))
+                    .via(i -> KV.of("k" + (i % KEYS), i)))
             .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()))
             .apply(ParDo.of(new SumAtEndOfWindow()));
 

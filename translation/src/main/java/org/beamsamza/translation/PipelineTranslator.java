@@ -1,7 +1,6 @@
 package org.beamsamza.translation;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
@@ -41,9 +40,11 @@ public final class PipelineTranslator {
     PRIMITIVES.put(PTransformTranslation.PAR_DO_TRANSFORM_URN, new ParDoTranslator());
     PRIMITIVES.put(PTransformTranslation.GROUP_BY_KEY_TRANSFORM_URN, new GroupByKeyTranslator());
     PRIMITIVES.put(PTransformTranslation.FLATTEN_TRANSFORM_URN, new FlattenTranslator());
-    PRIMITIVES.put(PTransformTranslation.ASSIGN_WINDOWS_TRANSFORM_URN, new WindowAssignTranslator());
+    PRIMITIVES.put(
+        PTransformTranslation.ASSIGN_WINDOWS_TRANSFORM_URN, new WindowAssignTranslator());
     PRIMITIVES.put(PTransformTranslation.CREATE_VIEW_TRANSFORM_URN, new CreateViewTranslator());
-    COMPOSITES.put(PTransformTranslation.COMBINE_PER_KEY_TRANSFORM_URN, new CombinePerKeyTranslator());
+    COMPOSITES.put(
+        PTransformTranslation.COMBINE_PER_KEY_TRANSFORM_URN, new CombinePerKeyTranslator());
     COMPOSITES.put(PTransformTranslation.RESHUFFLE_URN, new ReshuffleTranslator());
     // Java-only primitives that may have no registered URN.
     BY_CLASS.put(SplittableParDo.PrimitiveBoundedRead.class, new ReadBoundedTranslator());
@@ -60,7 +61,8 @@ public final class PipelineTranslator {
     SplittableParDo.convertReadBasedSplittableDoFnsToPrimitiveReads(pipeline);
   }
 
-  public static ExecutionPlan translate(Pipeline pipeline, PipelineOptions options, int parallelism) {
+  public static ExecutionPlan translate(
+      Pipeline pipeline, PipelineOptions options, int parallelism) {
     return translate(pipeline, options, parallelism, new MetricsContainerStepMap());
   }
 
@@ -69,7 +71,10 @@ public final class PipelineTranslator {
    *     metrics; the runner passes the job's own map so that they appear in the job's results
    */
   public static ExecutionPlan translate(
-      Pipeline pipeline, PipelineOptions options, int parallelism, MetricsContainerStepMap metrics) {
+      Pipeline pipeline,
+      PipelineOptions options,
+      int parallelism,
+      MetricsContainerStepMap metrics) {
     String jobName = sanitize(options.getJobName());
     TranslationContext context = new TranslationContext(pipeline, options, parallelism, metrics);
     pipeline.traverseTopologically(new Visitor(context));
@@ -86,7 +91,11 @@ public final class PipelineTranslator {
       }
     }
     return new ExecutionPlan(
-        jobName, new SerializablePipelineOptions(options), stages.stages(), stages.streams(), sources);
+        jobName,
+        new SerializablePipelineOptions(options),
+        stages.stages(),
+        stages.streams(),
+        sources);
   }
 
   private static String sanitize(String name) {
@@ -94,7 +103,8 @@ public final class PipelineTranslator {
     return s.replaceAll("[^A-Za-z0-9._-]", "-");
   }
 
-  private static TransformTranslator<?> translatorFor(PTransform<?, ?> transform, Map<String, TransformTranslator<?>> byUrn) {
+  private static TransformTranslator<?> translatorFor(
+      PTransform<?, ?> transform, Map<String, TransformTranslator<?>> byUrn) {
     TransformTranslator<?> byClass = BY_CLASS.get(transform.getClass());
     if (byClass != null) {
       return byClass;
@@ -137,7 +147,9 @@ public final class PipelineTranslator {
       if (translator == null) {
         String urn = PTransformTranslation.urnForTransformOrNull(transform);
         context.unsupported(
-            transform.getClass().getName() + (urn == null ? "" : " (" + urn + ")") + " has no SamzaRunner translation");
+            transform.getClass().getName()
+                + (urn == null ? "" : " (" + urn + ")")
+                + " has no SamzaRunner translation");
         return;
       }
       translator.translate(transform, context);

@@ -18,9 +18,9 @@ import org.beamsamza.translation.plan.StreamDef;
 
 /**
  * Cuts the translated graph into stages (DESIGN decision 2): an operator fuses with the producers
- * of its local inputs (union-find, so a Flatten of two branches joins them), while a keyed
- * operator starts from a repartition stream and a side input arrives on a broadcast stream. A
- * stage's task count is the largest partition count of its sources and repartition streams.
+ * of its local inputs (union-find, so a Flatten of two branches joins them), while a keyed operator
+ * starts from a repartition stream and a side input arrives on a broadcast stream. A stage's task
+ * count is the largest partition count of its sources and repartition streams.
  */
 final class StagePlanner {
   private final TranslationContext context;
@@ -58,7 +58,8 @@ final class StagePlanner {
   private int producerOf(String pcollection, String consumer) {
     Integer producer = producers.get(pcollection);
     if (producer == null) {
-      throw new IllegalStateException(consumer + " reads " + pcollection + " which no translated step produces");
+      throw new IllegalStateException(
+          consumer + " reads " + pcollection + " which no translated step produces");
     }
     return producer;
   }
@@ -95,7 +96,8 @@ final class StagePlanner {
       StageBuilder stage = stages.get(stageOfRoot.get(find(i)));
       Object unit = units.get(i);
       if (unit instanceof SourceUnit source) {
-        stage.sources.add(new SourceInputSpec(source.stream(), source.partitions().size(), source.output()));
+        stage.sources.add(
+            new SourceInputSpec(source.stream(), source.partitions().size(), source.output()));
         stage.partitionCounts.add(source.partitions().size());
       } else {
         NodeUnit node = (NodeUnit) unit;
@@ -114,7 +116,9 @@ final class StagePlanner {
     }
     // Task counts depend only on partition counts, so they are known before wiring streams.
     Map<String, Integer> taskCounts = new HashMap<>();
-    stages.forEach((id, s) -> taskCounts.put(id, s.partitionCounts.stream().max(Integer::compare).orElseThrow()));
+    stages.forEach(
+        (id, s) ->
+            taskCounts.put(id, s.partitionCounts.stream().max(Integer::compare).orElseThrow()));
 
     List<StreamDef> streams = new ArrayList<>();
     for (int i = 0; i < units.size(); i++) {
@@ -127,14 +131,18 @@ final class StagePlanner {
         int producer = producerOf(node.keyedInput().pcollection(), node.stepName());
         String producerStage = stageOfRoot.get(find(producer));
         String stream = streamName(consumerStage, "keyed", streams.size());
-        streams.add(new StreamDef(stream, context.parallelism(), false, producerStage, consumerStage));
-        stages.get(producerStage).sinks.add(
-            new SinkSpec(
-                node.keyedInput().pcollection(),
-                stream,
-                context.parallelism(),
-                node.keyedInput().keyCoder(),
-                node.keyedInput().valueCoder()));
+        streams.add(
+            new StreamDef(stream, context.parallelism(), false, producerStage, consumerStage));
+        stages
+            .get(producerStage)
+            .sinks
+            .add(
+                new SinkSpec(
+                    node.keyedInput().pcollection(),
+                    stream,
+                    context.parallelism(),
+                    node.keyedInput().keyCoder(),
+                    node.keyedInput().valueCoder()));
         consumer.keyed.add(
             new KeyedInputSpec(
                 stream,
@@ -146,14 +154,19 @@ final class StagePlanner {
       }
       for (SideInput side : node.sideInputs()) {
         BroadcastBuilder broadcast =
-            consumer.broadcasts.computeIfAbsent(side.view().getTagInternal().getId(), tag -> {
-              int producer = producerOf(side.pcollection(), node.stepName());
-              String producerStage = stageOfRoot.get(find(producer));
-              String stream = streamName(consumerStage, "broadcast", streams.size());
-              streams.add(new StreamDef(stream, 1, true, producerStage, consumerStage));
-              stages.get(producerStage).sinks.add(new SinkSpec(side.pcollection(), stream, 1, null, side.coder()));
-              return new BroadcastBuilder(stream, taskCounts.get(producerStage), side);
-            });
+            consumer.broadcasts.computeIfAbsent(
+                side.view().getTagInternal().getId(),
+                tag -> {
+                  int producer = producerOf(side.pcollection(), node.stepName());
+                  String producerStage = stageOfRoot.get(find(producer));
+                  String stream = streamName(consumerStage, "broadcast", streams.size());
+                  streams.add(new StreamDef(stream, 1, true, producerStage, consumerStage));
+                  stages
+                      .get(producerStage)
+                      .sinks
+                      .add(new SinkSpec(side.pcollection(), stream, 1, null, side.coder()));
+                  return new BroadcastBuilder(stream, taskCounts.get(producerStage), side);
+                });
         broadcast.targets.add(nodeIndex[i]);
       }
     }
@@ -162,9 +175,20 @@ final class StagePlanner {
     stages.forEach(
         (id, s) -> {
           List<BroadcastInputSpec> broadcasts = new ArrayList<>();
-          s.broadcasts.values().forEach(b ->
-              broadcasts.add(new BroadcastInputSpec(b.stream, b.upstreamTasks, b.side.view(), b.targets, b.side.coder())));
-          plans.add(new StagePlan(id, taskCounts.get(id), s.nodes, s.sources, s.keyed, broadcasts, s.sinks));
+          s.broadcasts
+              .values()
+              .forEach(
+                  b ->
+                      broadcasts.add(
+                          new BroadcastInputSpec(
+                              b.stream,
+                              b.upstreamTasks,
+                              b.side.view(),
+                              b.targets,
+                              b.side.coder())));
+          plans.add(
+              new StagePlan(
+                  id, taskCounts.get(id), s.nodes, s.sources, s.keyed, broadcasts, s.sinks));
         });
     return new Result(plans, streams);
   }

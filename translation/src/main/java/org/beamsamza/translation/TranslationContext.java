@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.metrics.MetricsContainer;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.io.BoundedSource;
+import org.apache.beam.sdk.metrics.MetricsContainer;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.runners.AppliedPTransform;
 import org.apache.beam.sdk.runners.TransformHierarchy;
@@ -26,7 +26,8 @@ import org.beamsamza.translation.operators.OperatorFactory;
  */
 public final class TranslationContext {
   /** A source: its partitions, each a list of bounded-source splits. */
-  record SourceUnit(String stepName, String stream, List<List<BoundedSource<?>>> partitions, String output) {}
+  record SourceUnit(
+      String stepName, String stream, List<List<BoundedSource<?>>> partitions, String output) {}
 
   /**
    * An operator. A keyed operator ({@code keyedInput != null}) reads its input through a
@@ -41,9 +42,11 @@ public final class TranslationContext {
       List<SideInput> sideInputs) {}
 
   /** A view read by an operator, with the PCollection whose elements make it up. */
-  record SideInput(PCollectionView<?> view, String pcollection, Coder<? extends WindowedValue<?>> coder) {}
+  record SideInput(
+      PCollectionView<?> view, String pcollection, Coder<? extends WindowedValue<?>> coder) {}
 
-  public record KeyedInput(String pcollection, Coder<?> keyCoder, Coder<? extends WindowedValue<?>> valueCoder) {}
+  public record KeyedInput(
+      String pcollection, Coder<?> keyCoder, Coder<? extends WindowedValue<?>> valueCoder) {}
 
   private final Pipeline pipeline;
   private final PipelineOptions options;
@@ -58,7 +61,10 @@ public final class TranslationContext {
   private final MetricsContainerStepMap metrics;
 
   TranslationContext(
-      Pipeline pipeline, PipelineOptions options, int parallelism, MetricsContainerStepMap metrics) {
+      Pipeline pipeline,
+      PipelineOptions options,
+      int parallelism,
+      MetricsContainerStepMap metrics) {
     this.pipeline = pipeline;
     this.options = options;
     this.parallelism = parallelism;
@@ -116,13 +122,18 @@ public final class TranslationContext {
       List<String> mainInputs,
       Map<TupleTag<?>, String> outputs,
       List<PCollectionView<?>> sideInputs) {
-    units.add(new NodeUnit(currentStepName(), factory, mainInputs, null, outputs, resolve(sideInputs)));
+    units.add(
+        new NodeUnit(currentStepName(), factory, mainInputs, null, outputs, resolve(sideInputs)));
   }
 
   /** A keyed operator of the current step that also reads side inputs (e.g. a stateful ParDo). */
   public void addKeyedNode(
-      OperatorFactory factory, KeyedInput input, Map<TupleTag<?>, String> outputs, List<PCollectionView<?>> sideInputs) {
-    units.add(new NodeUnit(currentStepName(), factory, List.of(), input, outputs, resolve(sideInputs)));
+      OperatorFactory factory,
+      KeyedInput input,
+      Map<TupleTag<?>, String> outputs,
+      List<PCollectionView<?>> sideInputs) {
+    units.add(
+        new NodeUnit(currentStepName(), factory, List.of(), input, outputs, resolve(sideInputs)));
   }
 
   private List<SideInput> resolve(List<PCollectionView<?>> sideInputs) {
@@ -140,22 +151,31 @@ public final class TranslationContext {
   }
 
   public void addKeyedNode(
-      String stepName, OperatorFactory factory, KeyedInput input, Map<TupleTag<?>, String> outputs) {
+      String stepName,
+      OperatorFactory factory,
+      KeyedInput input,
+      Map<TupleTag<?>, String> outputs) {
     units.add(new NodeUnit(stepName, factory, List.of(), input, outputs, List.of()));
   }
 
   /** A keyed exchange's input as a repartition stream carries it. */
   @SuppressWarnings({"unchecked", "rawtypes"})
   public KeyedInput keyedInput(PCollection<?> input) {
-    org.apache.beam.sdk.coders.KvCoder<?, ?> kv = (org.apache.beam.sdk.coders.KvCoder<?, ?>) input.getCoder();
+    org.apache.beam.sdk.coders.KvCoder<?, ?> kv =
+        (org.apache.beam.sdk.coders.KvCoder<?, ?>) input.getCoder();
     return new KeyedInput(
         idOf(input),
         kv.getKeyCoder(),
-        (Coder) org.apache.beam.sdk.values.WindowedValues.getFullCoder(
-            kv.getValueCoder(), input.getWindowingStrategy().getWindowFn().windowCoder()));
+        (Coder)
+            org.apache.beam.sdk.values.WindowedValues.getFullCoder(
+                kv.getValueCoder(), input.getWindowingStrategy().getWindowFn().windowCoder()));
   }
 
-  public void addNode(String stepName, OperatorFactory factory, List<String> mainInputs, Map<TupleTag<?>, String> outputs) {
+  public void addNode(
+      String stepName,
+      OperatorFactory factory,
+      List<String> mainInputs,
+      Map<TupleTag<?>, String> outputs) {
     units.add(new NodeUnit(stepName, factory, mainInputs, null, outputs, List.of()));
   }
 

@@ -57,14 +57,20 @@ public class PipelineTranslatorTest {
 
   private static PCollection<KV<String, Long>> wordCount(Pipeline p) {
     return p.apply(Create.of("a b", "b c c"))
-        .apply("Split", FlatMapElements.into(TypeDescriptors.strings()).via(l -> Arrays.asList(l.split(" "))))
+        .apply(
+            "Split",
+            FlatMapElements.into(TypeDescriptors.strings()).via(l -> Arrays.asList(l.split(" "))))
         .apply(Count.perElement());
   }
 
   @Test
   public void wordCountIsTwoStagesJoinedByOneRepartitionStream() {
     Pipeline p = pipeline();
-    wordCount(p).apply("Format", MapElements.into(TypeDescriptors.strings()).via(kv -> kv.getKey() + ":" + kv.getValue()));
+    wordCount(p)
+        .apply(
+            "Format",
+            MapElements.into(TypeDescriptors.strings())
+                .via(kv -> kv.getKey() + ":" + kv.getValue()));
     ExecutionPlan plan = translate(p);
 
     assertThat(plan.describe(), plan.stages(), hasSize(2));
@@ -140,9 +146,18 @@ public class PipelineTranslatorTest {
 
     assertThat(plan.streams().stream().filter(s -> s.broadcast()).toList(), hasSize(1));
     StagePlan consumer =
-        plan.stages().stream().filter(s -> !s.broadcastInputs().isEmpty()).findFirst().orElseThrow();
+        plan.stages().stream()
+            .filter(s -> !s.broadcastInputs().isEmpty())
+            .findFirst()
+            .orElseThrow();
     assertThat(steps(consumer), hasItem(containsString("UseSide")));
-    assertEquals(1, plan.streams().stream().filter(s -> s.broadcast()).findFirst().orElseThrow().partitionCount());
+    assertEquals(
+        1,
+        plan.streams().stream()
+            .filter(s -> s.broadcast())
+            .findFirst()
+            .orElseThrow()
+            .partitionCount());
   }
 
   private static final class AppendSide extends DoFn<String, String> {
@@ -171,7 +186,8 @@ public class PipelineTranslatorTest {
                     c.output(c.element().getValue());
                   }
                 }));
-    UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, () -> translate(p));
+    UnsupportedOperationException e =
+        assertThrows(UnsupportedOperationException.class, () -> translate(p));
     assertThat(e.getMessage(), containsString("MyFinalizingStep"));
     assertThat(e.getMessage(), containsString("BundleFinalizer"));
   }

@@ -53,7 +53,10 @@ public final class LocalExecution {
   }
 
   public static SamzaPipelineResult start(
-      ExecutionPlan plan, byte[] serializedPlan, SamzaPipelineOptions options, MetricsContainerStepMap metrics) {
+      ExecutionPlan plan,
+      byte[] serializedPlan,
+      SamzaPipelineOptions options,
+      MetricsContainerStepMap metrics) {
     return start(plan, serializedPlan, options, metrics, Environment.fresh());
   }
 
@@ -66,11 +69,14 @@ public final class LocalExecution {
     InMemoryStreams streams = environment.streams();
     for (StreamDef stream : plan.streams()) {
       streams.createStream(
-          StreamSpec.intermediate(new SystemStream(STREAM_SYSTEM, stream.name()), stream.partitionCount()));
+          StreamSpec.intermediate(
+              new SystemStream(STREAM_SYSTEM, stream.name()), stream.partitionCount()));
     }
     Map<String, SystemFactory> systems = new HashMap<>();
     systems.put(STREAM_SYSTEM, new InMemorySystemFactory(streams));
-    systems.put(SOURCE_SYSTEM, new BoundedSourceSystem(plan.sources(), plan.options().get(), metrics::getContainer));
+    systems.put(
+        SOURCE_SYSTEM,
+        new BoundedSourceSystem(plan.sources(), plan.options().get(), metrics::getContainer));
 
     // A pipeline with no transform has no stage: a job of no containers, finished at once.
     JobModel jobModel =
@@ -85,8 +91,12 @@ public final class LocalExecution {
     Config config = new Config(values);
     StageTaskFactory tasks =
         new StageTaskFactory(
-            serializedPlan, metrics, new StageTask.Systems(SOURCE_SYSTEM, STREAM_SYSTEM), options.getBundleSize());
-    JobHandle job = LocalJobRunner.start(jobModel, config, systems, tasks, environment.checkpoints());
+            serializedPlan,
+            metrics,
+            new StageTask.Systems(SOURCE_SYSTEM, STREAM_SYSTEM),
+            options.getBundleSize());
+    JobHandle job =
+        LocalJobRunner.start(jobModel, config, systems, tasks, environment.checkpoints());
     storeDir.deleteWhenFinished(job);
     return new SamzaPipelineResult(job, metrics);
   }

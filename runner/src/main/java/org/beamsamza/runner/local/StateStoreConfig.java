@@ -16,18 +16,25 @@ final class StateStoreConfig {
   /** Changelog streams of the state store are {@code <system>.beam-state-changelog-<stage id>}. */
   static final String CHANGELOG_STREAM_PREFIX = "beam-state-changelog";
 
-  static Map<String, String> forOptions(SamzaPipelineOptions options, Path baseDir, String streamSystem) {
+  static Map<String, String> forOptions(
+      SamzaPipelineOptions options, Path baseDir, String streamSystem) {
     String prefix = TaskStorageManager.STORES_PREFIX + StageTask.STATE_STORE + ".";
     Map<String, String> config = new HashMap<>();
     if (options.getStateChangelog()) {
       config.put(prefix + "changelog", streamSystem + "." + CHANGELOG_STREAM_PREFIX);
     }
-    config.putAll(Map.of(
-        TaskStorageManager.STORE_BASE_DIR, baseDir.toString(),
-        prefix + "factory", KeyValueStorageEngineFactory.class.getName(),
-        prefix + KeyValueStorageEngineFactory.BACKEND, options.getStateBackend().name().toLowerCase(Locale.ROOT),
-        prefix + KeyValueStorageEngineFactory.CACHE_ENTRIES, Integer.toString(options.getStateCacheEntries()),
-        prefix + KeyValueStorageEngineFactory.CACHE_BYTES, Long.toString(options.getStateCacheBytes())));
+    config.putAll(
+        Map.of(
+            TaskStorageManager.STORE_BASE_DIR,
+            baseDir.toString(),
+            prefix + "factory",
+            KeyValueStorageEngineFactory.class.getName(),
+            prefix + KeyValueStorageEngineFactory.BACKEND,
+            options.getStateBackend().name().toLowerCase(Locale.ROOT),
+            prefix + KeyValueStorageEngineFactory.CACHE_ENTRIES,
+            Integer.toString(options.getStateCacheEntries()),
+            prefix + KeyValueStorageEngineFactory.CACHE_BYTES,
+            Long.toString(options.getStateCacheBytes())));
     return config;
   }
 }

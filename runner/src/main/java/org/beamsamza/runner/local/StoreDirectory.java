@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Where a local run keeps its task stores: the directory the user named (kept), or a fresh
- * temporary one, deleted once the job has ended (a local run's streams are in memory, so its
- * stores can never be reused by another run).
+ * temporary one, deleted once the job has ended (a local run's streams are in memory, so its stores
+ * can never be reused by another run).
  */
 final class StoreDirectory {
   private static final Logger LOG = LoggerFactory.getLogger(StoreDirectory.class);
@@ -35,7 +35,9 @@ final class StoreDirectory {
       return new StoreDirectory(Files.createTempDirectory("beam-samza-stores-"), true);
     } catch (IOException e) {
       throw new UncheckedIOException(
-          "Cannot create the store directory" + (configured == null ? "" : " --storeBaseDir=" + configured), e);
+          "Cannot create the store directory"
+              + (configured == null ? "" : " --storeBaseDir=" + configured),
+          e);
     }
   }
 
@@ -48,10 +50,13 @@ final class StoreDirectory {
     if (!temporary) {
       return;
     }
-    Thread t = new Thread(() -> {
-      job.waitForFinish();
-      deleteRecursively(path);
-    }, "delete-stores-" + path.getFileName());
+    Thread t =
+        new Thread(
+            () -> {
+              job.waitForFinish();
+              deleteRecursively(path);
+            },
+            "delete-stores-" + path.getFileName());
     t.setDaemon(true);
     t.start();
   }
@@ -61,13 +66,16 @@ final class StoreDirectory {
       return;
     }
     try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          LOG.warn("Could not delete {}", p, e);
-        }
-      });
+      paths
+          .sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.deleteIfExists(p);
+                } catch (IOException e) {
+                  LOG.warn("Could not delete {}", p, e);
+                }
+              });
     } catch (IOException e) {
       LOG.warn("Could not delete store directory {}", root, e);
     }

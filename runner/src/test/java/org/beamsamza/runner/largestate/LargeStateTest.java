@@ -29,8 +29,8 @@ import org.junit.Test;
 /**
  * A stateful pipeline whose state is more than ten times the heap: every element stores a 1 KiB
  * random value in its key's bag, and each key reads its whole bag back when its window expires.
- * Runs in its own surefire execution with a small {@code -Xmx} (see the module pom); with state
- * on the heap it would die of OutOfMemoryError, with RocksDB it completes and every key's count and
+ * Runs in its own surefire execution with a small {@code -Xmx} (see the module pom); with state on
+ * the heap it would die of OutOfMemoryError, with RocksDB it completes and every key's count and
  * checksum equal what plain Java computes from the same generator.
  */
 public class LargeStateTest implements java.io.Serializable {
@@ -64,7 +64,8 @@ public class LargeStateTest implements java.io.Serializable {
 
     @OnWindowExpiration
     public void expire(
-        @Key Long key, @StateId("values") BagState<byte[]> values,
+        @Key Long key,
+        @StateId("values") BagState<byte[]> values,
         OutputReceiver<KV<Long, KV<Long, Long>>> out) {
       long count = 0;
       long sum = 0;
@@ -83,7 +84,8 @@ public class LargeStateTest implements java.io.Serializable {
     Long override = Long.getLong("largeState.elements");
     long elements = override != null ? override : 12 * heap / VALUE_BYTES;
     if (override == null) {
-      assertThat("state must be more than 10x the heap", elements * VALUE_BYTES, greaterThan(10 * heap));
+      assertThat(
+          "state must be more than 10x the heap", elements * VALUE_BYTES, greaterThan(10 * heap));
     }
 
     SamzaPipelineOptions options = PipelineOptionsFactory.create().as(SamzaPipelineOptions.class);
@@ -94,12 +96,15 @@ public class LargeStateTest implements java.io.Serializable {
     options.setContainers(1);
     // -DlargeState.backend=MEMORY shows the test can fail: the heap store dies of OutOfMemoryError.
     options.setStateBackend(
-        SamzaPipelineOptions.StateBackend.valueOf(System.getProperty("largeState.backend", "ROCKSDB")));
+        SamzaPipelineOptions.StateBackend.valueOf(
+            System.getProperty("largeState.backend", "ROCKSDB")));
     Pipeline p = Pipeline.create(options);
     PCollection<KV<Long, KV<Long, Long>>> sums =
         p.apply(GenerateSequence.from(0).to(elements))
-            .apply(MapElements.into(TypeDescriptors.kvs(TypeDescriptors.longs(), TypeDescriptors.longs()))
-                .via(i -> KV.of(i % KEYS, i)))
+            .apply(
+                MapElements.into(
+                        TypeDescriptors.kvs(TypeDescriptors.longs(), TypeDescriptors.longs()))
+                    .via(i -> KV.of(i % KEYS, i)))
             .setCoder(KvCoder.of(VarLongCoder.of(), VarLongCoder.of()))
             .apply(ParDo.of(new KeepEverything()));
 
@@ -120,7 +125,8 @@ public class LargeStateTest implements java.io.Serializable {
     long start = System.nanoTime();
     PipelineResult.State state = p.run().waitUntilFinish();
     long millis = (System.nanoTime() - start) / 1_000_000;
-    System.out.printf("LargeStateTest: %d elements, %.0f MiB of state, heap %.0f MiB, %d ms%n",
+    System.out.printf(
+        "LargeStateTest: %d elements, %.0f MiB of state, heap %.0f MiB, %d ms%n",
         elements, elements * (double) VALUE_BYTES / (1 << 20), heap / (double) (1 << 20), millis);
     assertThat(state, org.hamcrest.Matchers.equalTo(PipelineResult.State.DONE));
   }

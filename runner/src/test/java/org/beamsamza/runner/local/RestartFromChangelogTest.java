@@ -68,7 +68,9 @@ public class RestartFromChangelogTest implements java.io.Serializable {
     }
 
     @OnWindowExpiration
-    public void expire(@Key Long key, @StateId("seen") SetState<Long> seen,
+    public void expire(
+        @Key Long key,
+        @StateId("seen") SetState<Long> seen,
         OutputReceiver<KV<Long, KV<Long, Long>>> out) {
       long n = 0;
       long sum = 0;
@@ -94,8 +96,10 @@ public class RestartFromChangelogTest implements java.io.Serializable {
     Pipeline p = Pipeline.create(options);
     PCollection<KV<Long, KV<Long, Long>>> results =
         p.apply(GenerateSequence.from(0).to(ELEMENTS))
-            .apply(MapElements.into(TypeDescriptors.kvs(TypeDescriptors.longs(), TypeDescriptors.longs()))
-                .via(i -> KV.of(i % KEYS, i)))
+            .apply(
+                MapElements.into(
+                        TypeDescriptors.kvs(TypeDescriptors.longs(), TypeDescriptors.longs()))
+                    .via(i -> KV.of(i % KEYS, i)))
             .setCoder(KvCoder.of(VarLongCoder.of(), VarLongCoder.of()))
             .apply(ParDo.of(new DistinctSum()));
     List<KV<Long, KV<Long, Long>>> expected = new ArrayList<>();
@@ -113,36 +117,48 @@ public class RestartFromChangelogTest implements java.io.Serializable {
     MetricsEnvironment.setMetricsSupported(true);
     PipelineTranslator.prepare(p);
     MetricsContainerStepMap firstMetrics = new MetricsContainerStepMap();
-    ExecutionPlan plan = PipelineTranslator.translate(p, options, options.getParallelism(), firstMetrics);
+    ExecutionPlan plan =
+        PipelineTranslator.translate(p, options, options.getParallelism(), firstMetrics);
     byte[] serialized = PlanSerialization.serialize(plan);
     LocalExecution.Environment environment = LocalExecution.Environment.fresh();
 
     // Run 1: kill it once a good part of the input reached the stateful step.
-    SamzaPipelineResult first = LocalExecution.start(plan, serialized, options, firstMetrics, environment);
+    SamzaPipelineResult first =
+        LocalExecution.start(plan, serialized, options, firstMetrics, environment);
     long deadline = System.nanoTime() + 120_000_000_000L;
     while (processed(first) < ELEMENTS / 3) {
       assertThat("run 1 made no progress", System.nanoTime(), lessThan(deadline));
-      assertThat("run 1 finished before it could be killed", first.getState(), equalTo(PipelineResult.State.RUNNING));
+      assertThat(
+          "run 1 finished before it could be killed",
+          first.getState(),
+          equalTo(PipelineResult.State.RUNNING));
       Thread.sleep(5);
     }
     first.cancel();
     long processedBeforeKill = processed(first);
     assertThat(processedBeforeKill, lessThan(ELEMENTS));
-    assertThat(environment.checkpoints() instanceof org.beamsamza.runtime.checkpoint.InMemoryCheckpointManager cm
-        ? cm.getCheckpoints().size() : 0, greaterThan(0));
+    assertThat(
+        environment.checkpoints()
+                instanceof org.beamsamza.runtime.checkpoint.InMemoryCheckpointManager cm
+            ? cm.getCheckpoints().size()
+            : 0,
+        greaterThan(0));
     // The host is gone: only the changelogs are left.
     StoreDirectory.deleteRecursively(storeDir);
 
     // Run 2: same plan, streams and checkpoints.
     MetricsContainerStepMap secondMetrics = new MetricsContainerStepMap();
-    SamzaPipelineResult second = LocalExecution.start(plan, serialized, options, secondMetrics, environment);
-    assertThat(second.waitUntilFinish(Duration.standardMinutes(3)), equalTo(PipelineResult.State.DONE));
+    SamzaPipelineResult second =
+        LocalExecution.start(plan, serialized, options, secondMetrics, environment);
+    assertThat(
+        second.waitUntilFinish(Duration.standardMinutes(3)), equalTo(PipelineResult.State.DONE));
     // PAssert's check ran (and passed, or the job would have failed) in run 2.
     assertThat(counter(second, PAssert.SUCCESS_COUNTER), greaterThanOrEqualTo(1L));
     // Run 2 did not start from scratch: it read on from the checkpoints (replaying at most what
     // came after them), so it processed fewer elements than the whole input.
     assertThat(processed(second), lessThan(ELEMENTS));
-    System.out.printf("restart test: run 1 processed %d, run 2 processed %d of %d%n",
+    System.out.printf(
+        "restart test: run 1 processed %d, run 2 processed %d of %d%n",
         processedBeforeKill, processed(second), ELEMENTS);
     StoreDirectory.deleteRecursively(storeDir);
   }
@@ -154,8 +170,17 @@ public class RestartFromChangelogTest implements java.io.Serializable {
   private static long counter(SamzaPipelineResult result, String name) {
     long total = 0;
     for (MetricResult<Long> c :
-        result.metrics().queryMetrics(MetricsFilter.builder().addNameFilter(MetricNameFilter.named(
-            name.equals("processed") ? RestartFromChangelogTest.class.getName() : PAssert.class.getName(), name)).build())
+        result
+            .metrics()
+            .queryMetrics(
+                MetricsFilter.builder()
+                    .addNameFilter(
+                        MetricNameFilter.named(
+                            name.equals("processed")
+                                ? RestartFromChangelogTest.class.getName()
+                                : PAssert.class.getName(),
+                            name))
+                    .build())
             .getCounters()) {
       total += c.getAttempted();
     }

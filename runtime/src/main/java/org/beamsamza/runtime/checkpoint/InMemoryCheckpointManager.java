@@ -22,7 +22,8 @@ public final class InMemoryCheckpointManager implements CheckpointManager {
 
   @Override
   public void writeCheckpoint(TaskName task, Checkpoint checkpoint) {
-    checkpoints.put(Objects.requireNonNull(task, "task"), Objects.requireNonNull(checkpoint, "checkpoint"));
+    checkpoints.put(
+        Objects.requireNonNull(task, "task"), Objects.requireNonNull(checkpoint, "checkpoint"));
     writes.incrementAndGet();
   }
 

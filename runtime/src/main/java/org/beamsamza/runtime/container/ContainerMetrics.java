@@ -62,7 +62,14 @@ public final class ContainerMetrics {
 
   @Override
   public String toString() {
-    return "ContainerMetrics{processed=" + getMessagesProcessed() + ", sent=" + getMessagesSent()
-        + ", commits=" + getCommits() + ", windowCalls=" + getWindowCalls() + "}";
+    return "ContainerMetrics{processed="
+        + getMessagesProcessed()
+        + ", sent="
+        + getMessagesSent()
+        + ", commits="
+        + getCommits()
+        + ", windowCalls="
+        + getWindowCalls()
+        + "}";
   }
 }

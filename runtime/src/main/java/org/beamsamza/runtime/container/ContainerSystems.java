@@ -13,8 +13,8 @@ import org.beamsamza.runtime.system.SystemProducer;
 import org.beamsamza.runtime.task.MessageCollector;
 
 /**
- * The container's systems: one consumer and at most one producer per system, made on first use,
- * and the collector every task sends through (routing by the envelope's system). Keeping a single
+ * The container's systems: one consumer and at most one producer per system, made on first use, and
+ * the collector every task sends through (routing by the envelope's system). Keeping a single
  * producer per system is what lets one flush per commit cover all tasks' output.
  */
 final class ContainerSystems implements MessageCollector, StoreSystems {
@@ -30,7 +30,11 @@ final class ContainerSystems implements MessageCollector, StoreSystems {
   private SystemProducer lastProducer;
   private long sent;
 
-  ContainerSystems(String containerId, Config config, Map<String, SystemFactory> factories, ContainerMetrics metrics) {
+  ContainerSystems(
+      String containerId,
+      Config config,
+      Map<String, SystemFactory> factories,
+      ContainerMetrics metrics) {
     this.containerId = containerId;
     this.config = config;
     this.factories = Map.copyOf(factories);
@@ -111,8 +115,13 @@ final class ContainerSystems implements MessageCollector, StoreSystems {
     SystemFactory f = factories.get(system);
     if (f == null) {
       throw new IllegalArgumentException(
-          "Container " + containerId + " has no factory for system '" + system + "' (known: "
-              + factories.keySet() + ")");
+          "Container "
+              + containerId
+              + " has no factory for system '"
+              + system
+              + "' (known: "
+              + factories.keySet()
+              + ")");
     }
     return f;
   }

@@ -15,7 +15,11 @@ final class ContainerTaskContext implements TaskContext {
   private final ContainerSystems systems;
   private final TaskStorageManager stores;
 
-  ContainerTaskContext(TaskModel model, Config config, String containerId, ContainerSystems systems,
+  ContainerTaskContext(
+      TaskModel model,
+      Config config,
+      String containerId,
+      ContainerSystems systems,
       TaskStorageManager stores) {
     this.stores = stores;
     this.model = model;

@@ -7,9 +7,9 @@ import org.beamsamza.runtime.system.IncomingMessageEnvelope;
 import org.beamsamza.runtime.system.SystemStreamPartition;
 
 /**
- * One partition a container consumes, registered once with its system's consumer even when
- * several of the container's tasks read it (broadcast inputs): each reader keeps its own offsets.
- * Holds the batch last polled for it; the run loop hands its envelopes to the chooser one at a time.
+ * One partition a container consumes, registered once with its system's consumer even when several
+ * of the container's tasks read it (broadcast inputs): each reader keeps its own offsets. Holds the
+ * batch last polled for it; the run loop hands its envelopes to the chooser one at a time.
  */
 final class InputPartition {
   final SystemStreamPartition ssp;
@@ -18,13 +18,18 @@ final class InputPartition {
 
   /** Polled envelopes not yet offered to the chooser, from {@link #pos}; null when none. */
   List<IncomingMessageEnvelope> batch;
+
   int pos;
+
   /** An envelope of this partition is offered to the chooser. */
   boolean inChooser;
+
   /** The end-of-stream envelope was reached. */
   boolean ended;
+
   /** Not ended and some reader's task is not finished: worth polling. */
   boolean active = true;
+
   /** Offset last passed to deleteMessages. */
   String lastTrimmed;
 
@@ -57,7 +62,8 @@ final class InputPartition {
       }
     }
     for (Reader r : readers) {
-      boolean later = r.startOffset != null && (min == null || offsetOrder.compare(r.startOffset, min) > 0);
+      boolean later =
+          r.startOffset != null && (min == null || offsetOrder.compare(r.startOffset, min) > 0);
       r.skipBefore = later ? r.startOffset : null;
     }
     return min;
@@ -92,10 +98,13 @@ final class InputPartition {
   static final class Reader {
     final TaskInstance task;
     final InputPartition partition;
+
     /** The last offset the task processed (initially its checkpointed one). */
     String lastOffset;
+
     /** The offset after its checkpoint, or null to start from the oldest. */
     final String startOffset;
+
     /** Envelopes before this offset were processed before the restart: skip them. */
     String skipBefore;
 

@@ -4,9 +4,9 @@ import org.beamsamza.runtime.system.IncomingMessageEnvelope;
 import org.beamsamza.runtime.system.SystemStreamPartition;
 
 /**
- * Decides which partition the run loop serves next. Pluggable (as in Samza) because the right
- * order is a policy: round robin for fairness by default, but e.g. side-input (broadcast)
- * partitions first would be a different chooser.
+ * Decides which partition the run loop serves next. Pluggable (as in Samza) because the right order
+ * is a policy: round robin for fairness by default, but e.g. side-input (broadcast) partitions
+ * first would be a different chooser.
  *
  * <p>The container offers at most one envelope per partition at a time: the next envelope of a
  * partition is offered only after the previous one was chosen. Called on the run-loop thread only.

@@ -90,9 +90,10 @@ final class RunLoop {
       }
     }
     this.trimmable = trim;
-    this.polled = bySystem.entrySet().stream()
-        .map(e -> new PolledSystem(e.getKey(), systems.consumer(e.getKey()), e.getValue()))
-        .toArray(PolledSystem[]::new);
+    this.polled =
+        bySystem.entrySet().stream()
+            .map(e -> new PolledSystem(e.getKey(), systems.consumer(e.getKey()), e.getValue()))
+            .toArray(PolledSystem[]::new);
   }
 
   /**
@@ -128,7 +129,8 @@ final class RunLoop {
         }
         InputPartition p = inputs.get(envelope.getSystemStreamPartition());
         if (p == null) {
-          throw new IllegalStateException("The chooser returned an envelope of an unknown partition: " + envelope);
+          throw new IllegalStateException(
+              "The chooser returned an envelope of an unknown partition: " + envelope);
         }
         deliver(p, envelope);
         feed(p);
@@ -176,7 +178,10 @@ final class RunLoop {
     }
   }
 
-  /** Hands every partition's first polled envelope to the chooser (and handles empty bounded inputs). */
+  /**
+   * Hands every partition's first polled envelope to the chooser (and handles empty bounded
+   * inputs).
+   */
   void start() throws InterruptedException {
     for (InputPartition p : inputs.values()) {
       chooser.register(p.ssp);
@@ -207,7 +212,9 @@ final class RunLoop {
     }
   }
 
-  /** Offers the partition's next buffered envelope, if any. Its previous one must have been chosen. */
+  /**
+   * Offers the partition's next buffered envelope, if any. Its previous one must have been chosen.
+   */
   private void feed(InputPartition p) {
     p.inChooser = false;
     List<IncomingMessageEnvelope> batch = p.batch;
@@ -260,8 +267,11 @@ final class RunLoop {
       } catch (InterruptedException e) {
         throw e;
       } catch (Throwable e) {
-        throw new ContainerException(containerId, null,
-            "Container " + containerId + ": polling system " + s.system + " failed: " + e, e);
+        throw new ContainerException(
+            containerId,
+            null,
+            "Container " + containerId + ": polling system " + s.system + " failed: " + e,
+            e);
       }
       for (Map.Entry<SystemStreamPartition, List<IncomingMessageEnvelope>> e : batches.entrySet()) {
         List<IncomingMessageEnvelope> batch = e.getValue();
@@ -272,7 +282,8 @@ final class RunLoop {
         if (p.batch == null) {
           p.batch = batch;
         } else {
-          List<IncomingMessageEnvelope> merged = new ArrayList<>(p.batch.subList(p.pos, p.batch.size()));
+          List<IncomingMessageEnvelope> merged =
+              new ArrayList<>(p.batch.subList(p.pos, p.batch.size()));
           merged.addAll(batch);
           p.batch = merged;
         }
@@ -358,8 +369,8 @@ final class RunLoop {
   /**
    * Commits every task: prepareCommit (all tasks, finished ones too, so output a task buffered
    * before it asked to stop is still emitted), flush stores (their changelog records go to the
-   * producers), flush producers, write checkpoints of tasks whose
-   * offsets moved, then trim single-reader partitions up to what was committed.
+   * producers), flush producers, write checkpoints of tasks whose offsets moved, then trim
+   * single-reader partitions up to what was committed.
    */
   void commit() {
     for (TaskInstance t : tasks) {
@@ -376,15 +387,26 @@ final class RunLoop {
       try {
         t.stores.flush(); // state changes reach the changelog producers before they are flushed
       } catch (Throwable e) {
-        throw new ContainerException(containerId, t.name,
-            "Container " + containerId + ": flushing the stores of task " + t.name + " failed: " + e, e);
+        throw new ContainerException(
+            containerId,
+            t.name,
+            "Container "
+                + containerId
+                + ": flushing the stores of task "
+                + t.name
+                + " failed: "
+                + e,
+            e);
       }
     }
     try {
       systems.flush();
     } catch (Throwable e) {
-      throw new ContainerException(containerId, null,
-          "Container " + containerId + ": flushing producers before commit failed: " + e, e);
+      throw new ContainerException(
+          containerId,
+          null,
+          "Container " + containerId + ": flushing producers before commit failed: " + e,
+          e);
     }
     for (TaskInstance t : tasks) {
       if (!t.offsetsChanged) {
@@ -393,8 +415,16 @@ final class RunLoop {
       try {
         checkpoints.writeCheckpoint(t.name, t.checkpoint());
       } catch (Throwable e) {
-        throw new ContainerException(containerId, t.name,
-            "Container " + containerId + ": writing the checkpoint of task " + t.name + " failed: " + e, e);
+        throw new ContainerException(
+            containerId,
+            t.name,
+            "Container "
+                + containerId
+                + ": writing the checkpoint of task "
+                + t.name
+                + " failed: "
+                + e,
+            e);
       }
       t.offsetsChanged = false;
     }
@@ -422,15 +452,22 @@ final class RunLoop {
           systems.admin(e.getKey()).deleteMessages(upTo);
         } catch (RuntimeException ex) {
           // Housekeeping only: the data stays, nothing is lost.
-          LOG.warn("Container {}: deleting committed messages of {} failed", containerId, upTo.keySet(), ex);
+          LOG.warn(
+              "Container {}: deleting committed messages of {} failed",
+              containerId,
+              upTo.keySet(),
+              ex);
         }
       }
     }
   }
 
   private ContainerException taskFailure(TaskInstance t, String call, Throwable e) {
-    return new ContainerException(containerId, t.name,
-        "Task " + t.name + " failed in " + call + " in container " + containerId + ": " + e, e);
+    return new ContainerException(
+        containerId,
+        t.name,
+        "Task " + t.name + " failed in " + call + " in container " + containerId + ": " + e,
+        e);
   }
 
   private ScheduledFuture<?> scheduleTicks() {
@@ -446,16 +483,20 @@ final class RunLoop {
     }
     // A tenth of the shortest period keeps timers within 10% of schedule even under load.
     long tickMs = Math.max(1, Math.min(100, TimeUnit.NANOSECONDS.toMillis(period) / 10));
-    return TICKER.scheduleAtFixedRate(() -> attention = true, tickMs, tickMs, TimeUnit.MILLISECONDS);
+    return TICKER.scheduleAtFixedRate(
+        () -> attention = true, tickMs, tickMs, TimeUnit.MILLISECONDS);
   }
 
   private static ScheduledThreadPoolExecutor newTicker() {
-    ScheduledThreadPoolExecutor ticker = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = Executors.defaultThreadFactory().newThread(r);
-      t.setName("container-ticker");
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledThreadPoolExecutor ticker =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = Executors.defaultThreadFactory().newThread(r);
+              t.setName("container-ticker");
+              t.setDaemon(true);
+              return t;
+            });
     ticker.setRemoveOnCancelPolicy(true);
     return ticker;
   }

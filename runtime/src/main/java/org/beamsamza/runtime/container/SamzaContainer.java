@@ -28,25 +28,26 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Lifecycle of {@link #run()}: create the tasks, init them, read their checkpoints, register
  * every input partition once with its system's consumer (a partition several tasks read, e.g. a
- * broadcast input, is registered at the earliest offset any of them needs and each task skips
- * what it already processed), then loop. The loop window()s every {@code task.window.ms} and
- * commits every {@code task.commit.ms} or when a task asks.
+ * broadcast input, is registered at the earliest offset any of them needs and each task skips what
+ * it already processed), then loop. The loop window()s every {@code task.window.ms} and commits
+ * every {@code task.commit.ms} or when a task asks.
  *
- * <p>End of stream: when every input partition of a task has ended, the task gets
- * {@code onEndOfStream} if it is an {@code EndOfStreamListenerTask} and then decides when to call
- * {@code shutdown} (it keeps getting window() calls until then); any other task is finished at
- * once, since nothing can reach it any more.
+ * <p>End of stream: when every input partition of a task has ended, the task gets {@code
+ * onEndOfStream} if it is an {@code EndOfStreamListenerTask} and then decides when to call {@code
+ * shutdown} (it keeps getting window() calls until then); any other task is finished at once, since
+ * nothing can reach it any more.
  *
- * <p>Stopping: when every task has finished, the container commits one last time, closes the
- * tasks, stops its systems and returns. {@link #shutdown()} from another thread stops it soon
- * without that commit, so work since the last commit is replayed on restart. A failure anywhere
- * stops the loop, still closes tasks and stops systems, and is thrown from run() as a
- * {@link ContainerException} whose cause is the original failure.
+ * <p>Stopping: when every task has finished, the container commits one last time, closes the tasks,
+ * stops its systems and returns. {@link #shutdown()} from another thread stops it soon without that
+ * commit, so work since the last commit is replayed on restart. A failure anywhere stops the loop,
+ * still closes tasks and stops systems, and is thrown from run() as a {@link ContainerException}
+ * whose cause is the original failure.
  *
  * <p>Trimming: after a commit the container deletes committed messages of the partitions it was
- * told are trimmable (see {@link org.beamsamza.runtime.job.JobModelPlanner#singleReaderPartitions}):
- * it cannot see the rest of the job, so it cannot know on its own whether another container still
- * reads a partition. The system decides which streams may really be trimmed (intermediate ones).
+ * told are trimmable (see {@link
+ * org.beamsamza.runtime.job.JobModelPlanner#singleReaderPartitions}): it cannot see the rest of the
+ * job, so it cannot know on its own whether another container still reads a partition. The system
+ * decides which streams may really be trimmed (intermediate ones).
  *
  * <p>Tasks must use their collector and coordinator on the run-loop thread (inside the calls the
  * container makes), which is what lets the loop keep them free of locks.
@@ -80,7 +81,15 @@ public final class SamzaContainer {
       Map<String, SystemFactory> systems,
       StreamTaskFactory taskFactory,
       CheckpointManager checkpointManager) {
-    this(containerId, model, config, systems, taskFactory, checkpointManager, Set.of(), new RoundRobinChooser());
+    this(
+        containerId,
+        model,
+        config,
+        systems,
+        taskFactory,
+        checkpointManager,
+        Set.of(),
+        new RoundRobinChooser());
   }
 
   /**
@@ -117,12 +126,13 @@ public final class SamzaContainer {
 
   /**
    * Runs the container on the calling thread until all its tasks finish, {@link #shutdown()} is
-   * called or the thread is interrupted (these return normally), or something fails (throws
-   * {@link ContainerException}). A container runs once; restart with a new instance.
+   * called or the thread is interrupted (these return normally), or something fails (throws {@link
+   * ContainerException}). A container runs once; restart with a new instance.
    */
   public void run() {
     if (!ran.compareAndSet(false, true)) {
-      throw new IllegalStateException("Container " + containerId + " already ran; restart it as a new instance");
+      throw new IllegalStateException(
+          "Container " + containerId + " already ran; restart it as a new instance");
     }
     LOG.info("Container {} starting tasks {}", containerId, model.getTasks().keySet());
     ContainerSystems systems = new ContainerSystems(containerId, config, systemFactories, metrics);
@@ -135,10 +145,18 @@ public final class SamzaContainer {
       for (TaskModel m : model.getTasks().values()) {
         tasks.add(createTask(m, systems));
       }
-      RunLoop runLoop = new RunLoop(containerId, tasks, restoreInputs(tasks, systems), trimmablePartitions,
-          chooser, systems, checkpointManager,
-          config.getLong(Config.TASK_WINDOW_MS, DEFAULT_WINDOW_MS),
-          config.getLong(Config.TASK_COMMIT_MS, DEFAULT_COMMIT_MS), metrics);
+      RunLoop runLoop =
+          new RunLoop(
+              containerId,
+              tasks,
+              restoreInputs(tasks, systems),
+              trimmablePartitions,
+              chooser,
+              systems,
+              checkpointManager,
+              config.getLong(Config.TASK_WINDOW_MS, DEFAULT_WINDOW_MS),
+              config.getLong(Config.TASK_COMMIT_MS, DEFAULT_COMMIT_MS),
+              metrics);
       initTasks(tasks, systems);
       systems.startConsumers();
       loop = runLoop;
@@ -166,7 +184,8 @@ public final class SamzaContainer {
       LOG.error("Container {} failed", containerId, failure);
       throw failure instanceof ContainerException ce
           ? ce
-          : new ContainerException(containerId, null, "Container " + containerId + " failed: " + failure, failure);
+          : new ContainerException(
+              containerId, null, "Container " + containerId + " failed: " + failure, failure);
     }
     LOG.info("Container {} {}: {}", containerId, outcome, metrics);
   }
@@ -185,14 +204,21 @@ public final class SamzaContainer {
     try {
       task = taskFactory.createTask(m);
     } catch (Throwable e) {
-      throw new ContainerException(containerId, m.getTaskName(),
-          "Creating task " + m.getTaskName() + " in container " + containerId + " failed: " + e, e);
+      throw new ContainerException(
+          containerId,
+          m.getTaskName(),
+          "Creating task " + m.getTaskName() + " in container " + containerId + " failed: " + e,
+          e);
     }
     if (task == null) {
-      throw new ContainerException(containerId, m.getTaskName(),
-          "The task factory returned null for task " + m.getTaskName(), null);
+      throw new ContainerException(
+          containerId,
+          m.getTaskName(),
+          "The task factory returned null for task " + m.getTaskName(),
+          null);
     }
-    return new TaskInstance(m, task, new TaskStorageManager(m, config, systems, metrics::addStoreRestore));
+    return new TaskInstance(
+        m, task, new TaskStorageManager(m, config, systems, metrics::addStoreRestore));
   }
 
   private void initTasks(List<TaskInstance> tasks, ContainerSystems systems) {
@@ -203,8 +229,11 @@ public final class SamzaContainer {
       try {
         t.initable.init(new ContainerTaskContext(t.model, config, containerId, systems, t.stores));
       } catch (Throwable e) {
-        throw new ContainerException(containerId, t.name,
-            "Task " + t.name + " failed in init() in container " + containerId + ": " + e, e);
+        throw new ContainerException(
+            containerId,
+            t.name,
+            "Task " + t.name + " failed in init() in container " + containerId + ": " + e,
+            e);
       }
     }
   }
@@ -219,7 +248,8 @@ public final class SamzaContainer {
         SystemAdmin admin = systems.admin(ssp.getSystem());
         String last = cp == null ? null : cp.getOffsets().get(ssp);
         String start = last == null ? null : admin.getOffsetAfter(ssp, last);
-        inputs.computeIfAbsent(ssp, s -> new InputPartition(s, admin.offsetComparator()))
+        inputs
+            .computeIfAbsent(ssp, s -> new InputPartition(s, admin.offsetComparator()))
             .addReader(t, last, start);
       }
     }
@@ -231,18 +261,30 @@ public final class SamzaContainer {
 
   /**
    * Closes every task and then the stores, collecting failures instead of stopping at one. After a
-   * clean finish (final commit done, nothing failed) the stores are flushed, then the producers
-   * (so every changelog record is written), and only then stopped as clean, which lets persistent
+   * clean finish (final commit done, nothing failed) the stores are flushed, then the producers (so
+   * every changelog record is written), and only then stopped as clean, which lets persistent
    * logged stores record the changelog offset they are current to (see {@link TaskStorageManager}).
    */
-  private Throwable closeTasks(List<TaskInstance> tasks, Throwable failure, boolean clean, ContainerSystems systems) {
+  private Throwable closeTasks(
+      List<TaskInstance> tasks, Throwable failure, boolean clean, ContainerSystems systems) {
     for (TaskInstance t : tasks) {
       if (t.closable != null) {
         try {
           t.closable.close();
         } catch (Throwable e) {
-          failure = addFailure(failure, new ContainerException(containerId, t.name,
-              "Task " + t.name + " failed in close() in container " + containerId + ": " + e, e));
+          failure =
+              addFailure(
+                  failure,
+                  new ContainerException(
+                      containerId,
+                      t.name,
+                      "Task "
+                          + t.name
+                          + " failed in close() in container "
+                          + containerId
+                          + ": "
+                          + e,
+                      e));
         }
       }
     }
@@ -255,15 +297,30 @@ public final class SamzaContainer {
         systems.flush();
       } catch (Throwable e) {
         cleanStores = false;
-        failure = addFailure(failure, new ContainerException(containerId, null,
-            "Container " + containerId + ": flushing stores and producers at close failed: " + e, e));
+        failure =
+            addFailure(
+                failure,
+                new ContainerException(
+                    containerId,
+                    null,
+                    "Container "
+                        + containerId
+                        + ": flushing stores and producers at close failed: "
+                        + e,
+                    e));
       }
     }
     for (TaskInstance t : tasks) {
       Throwable storeFailure = t.stores.stop(cleanStores);
       if (storeFailure != null) {
-        failure = addFailure(failure, new ContainerException(containerId, t.name,
-            "Task " + t.name + ": " + storeFailure.getMessage(), storeFailure));
+        failure =
+            addFailure(
+                failure,
+                new ContainerException(
+                    containerId,
+                    t.name,
+                    "Task " + t.name + ": " + storeFailure.getMessage(),
+                    storeFailure));
       }
     }
     return failure;

@@ -20,8 +20,8 @@ import org.beamsamza.runtime.task.WindowableTask;
 /**
  * One task in a container: the user's task with its optional capabilities resolved once (no
  * instanceof per call), its per-partition offsets, and its coordinator. Being the coordinator
- * itself saves an object per call; requests go to the run loop, which applies shutdowns at once
- * and commits after the current call returns. Run-loop thread only.
+ * itself saves an object per call; requests go to the run loop, which applies shutdowns at once and
+ * commits after the current call returns. Run-loop thread only.
  */
 final class TaskInstance implements TaskCoordinator {
   final TaskName name;
@@ -32,6 +32,7 @@ final class TaskInstance implements TaskCoordinator {
   final PreCommitTask preCommit;
   final EndOfStreamListenerTask endOfStreamListener;
   final ClosableTask closable;
+
   /** One per input partition of this task. */
   final List<InputPartition.Reader> readers = new ArrayList<>();
 
@@ -41,6 +42,7 @@ final class TaskInstance implements TaskCoordinator {
   RunLoop loop;
   boolean finished;
   int endedInputs;
+
   /** Some offset moved since the last checkpoint write. */
   boolean offsetsChanged;
 

@@ -71,11 +71,12 @@ public final class JobModelPlanner {
       }
     }
     Set<SystemStreamPartition> single = new TreeSet<>();
-    readers.forEach((ssp, n) -> {
-      if (n == 1) {
-        single.add(ssp);
-      }
-    });
+    readers.forEach(
+        (ssp, n) -> {
+          if (n == 1) {
+            single.add(ssp);
+          }
+        });
     return single;
   }
 
@@ -100,7 +101,8 @@ public final class JobModelPlanner {
       throw new IllegalArgumentException("A job needs at least one stage");
     }
     if (containerCount < 1) {
-      throw new IllegalArgumentException("containerCount must be at least 1, was " + containerCount);
+      throw new IllegalArgumentException(
+          "containerCount must be at least 1, was " + containerCount);
     }
     Set<String> ids = new HashSet<>();
     for (StageSpec stage : stages) {
@@ -125,8 +127,15 @@ public final class JobModelPlanner {
     for (Map.Entry<SystemStream, Integer> in : inputs.entrySet()) {
       if (in.getKey() == null || in.getValue() == null || in.getValue() < 1) {
         throw new IllegalArgumentException(
-            "Stage " + stage.getStageId() + " has " + kind + " input " + in.getKey()
-                + " with partition count " + in.getValue() + "; it must be at least 1");
+            "Stage "
+                + stage.getStageId()
+                + " has "
+                + kind
+                + " input "
+                + in.getKey()
+                + " with partition count "
+                + in.getValue()
+                + "; it must be at least 1");
       }
     }
   }

@@ -6,9 +6,8 @@ import java.util.Objects;
 import org.beamsamza.runtime.system.SystemStream;
 
 /**
- * What the planner needs to know about a stage: its partitioned inputs (task i reads partition i
- * of each) and its broadcast inputs (every task reads every partition), each with its partition
- * count.
+ * What the planner needs to know about a stage: its partitioned inputs (task i reads partition i of
+ * each) and its broadcast inputs (every task reads every partition), each with its partition count.
  */
 public final class StageSpec {
   private final String stageId;
@@ -46,6 +45,12 @@ public final class StageSpec {
 
   @Override
   public String toString() {
-    return "StageSpec{" + stageId + ", inputs=" + partitionedInputs + ", broadcast=" + broadcastInputs + "}";
+    return "StageSpec{"
+        + stageId
+        + ", inputs="
+        + partitionedInputs
+        + ", broadcast="
+        + broadcastInputs
+        + "}";
   }
 }

@@ -39,9 +39,16 @@ public final class TaskModel {
       Set<org.beamsamza.runtime.system.SystemStreamPartition> inputs) {
     this.taskName = Objects.requireNonNull(taskName);
     this.stageId = Objects.requireNonNull(stageId);
-    if (stageTaskCount < 0 || (stageTaskCount > 0 && (taskIndex < 0 || taskIndex >= stageTaskCount))) {
-      throw new IllegalArgumentException("Task " + taskName + ": index " + taskIndex
-          + " is outside its stage's " + stageTaskCount + " tasks");
+    if (stageTaskCount < 0
+        || (stageTaskCount > 0 && (taskIndex < 0 || taskIndex >= stageTaskCount))) {
+      throw new IllegalArgumentException(
+          "Task "
+              + taskName
+              + ": index "
+              + taskIndex
+              + " is outside its stage's "
+              + stageTaskCount
+              + " tasks");
     }
     this.taskIndex = taskIndex;
     this.stageTaskCount = stageTaskCount;
@@ -61,8 +68,8 @@ public final class TaskModel {
   }
 
   /**
-   * Number of tasks of this task's stage (= partitions of each changelog stream of the stage), or
-   * 0 when the model was built without it.
+   * Number of tasks of this task's stage (= partitions of each changelog stream of the stage), or 0
+   * when the model was built without it.
    */
   public int getStageTaskCount() {
     return stageTaskCount;

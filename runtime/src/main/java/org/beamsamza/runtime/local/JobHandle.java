@@ -55,7 +55,10 @@ public final class JobHandle {
     return status;
   }
 
-  /** The first container failure (a {@code ContainerException} whose cause is the original), or null. */
+  /**
+   * The first container failure (a {@code ContainerException} whose cause is the original), or
+   * null.
+   */
   public Throwable getFailure() {
     synchronized (lock) {
       return failure;
@@ -87,7 +90,8 @@ public final class JobHandle {
 
   /**
    * Asks every container to stop, without a final commit, and returns at once; the status becomes
-   * KILLED when they have stopped ({@link #waitForFinish} waits for that). No effect on an ended job.
+   * KILLED when they have stopped ({@link #waitForFinish} waits for that). No effect on an ended
+   * job.
    */
   public void kill() {
     synchronized (lock) {

@@ -17,8 +17,8 @@ import org.beamsamza.runtime.system.SystemStreamPartition;
 import org.beamsamza.runtime.task.StreamTaskFactory;
 
 /**
- * Runs a whole job inside this JVM, one thread per container, the way a test or a laptop run
- * wants it: same containers and run loop as on a cluster, so local runs exercise the real engine.
+ * Runs a whole job inside this JVM, one thread per container, the way a test or a laptop run wants
+ * it: same containers and run loop as on a cluster, so local runs exercise the real engine.
  * Partitions that exactly one task of the job reads are trimmed after commits; the streams must
  * already exist.
  */
@@ -26,8 +26,8 @@ public final class LocalJobRunner {
   private LocalJobRunner() {}
 
   /**
-   * Starts every container of the job on a thread named {@code container-<id>} and returns at
-   * once. The checkpoint manager is started here and stopped when the last container ends.
+   * Starts every container of the job on a thread named {@code container-<id>} and returns at once.
+   * The checkpoint manager is started here and stopped when the last container ends.
    */
   public static JobHandle start(
       JobModel jobModel,
@@ -39,8 +39,16 @@ public final class LocalJobRunner {
     Set<SystemStreamPartition> trimmable = JobModelPlanner.singleReaderPartitions(jobModel);
     List<SamzaContainer> containers = new ArrayList<>();
     for (ContainerModel model : jobModel.getContainers().values()) {
-      containers.add(new SamzaContainer(model.getContainerId(), model, config, systems, taskFactory,
-          checkpointManager, trimmable, new RoundRobinChooser()));
+      containers.add(
+          new SamzaContainer(
+              model.getContainerId(),
+              model,
+              config,
+              systems,
+              taskFactory,
+              checkpointManager,
+              trimmable,
+              new RoundRobinChooser()));
     }
     JobHandle handle = new JobHandle(containers, checkpointManager);
     handle.start();

@@ -11,10 +11,10 @@ import org.beamsamza.runtime.system.SystemConsumer;
 import org.beamsamza.runtime.system.SystemStreamPartition;
 
 /**
- * Streams one changelog partition, from a start offset up to and including the newest offset as
- * of open time, through a consumer of its own. Lazy: records are polled batch by batch as the
- * store consumes them, so a restore never holds the whole partition in memory. Counts records and
- * bytes as it goes.
+ * Streams one changelog partition, from a start offset up to and including the newest offset as of
+ * open time, through a consumer of its own. Lazy: records are polled batch by batch as the store
+ * consumes them, so a restore never holds the whole partition in memory. Counts records and bytes
+ * as it goes.
  *
  * <p>It stops at the first record past the end offset, at end of stream, or when the consumer
  * returns nothing for {@code idleTimeoutMs}: the message at the end offset may have been compacted
@@ -36,9 +36,16 @@ final class ChangelogReader implements Iterator<IncomingMessageEnvelope>, AutoCl
   private long records;
   private long bytes;
 
-  /** Registers {@code ssp} at {@code startOffset} ({@code null}: oldest) and starts the consumer. */
-  ChangelogReader(SystemConsumer consumer, SystemStreamPartition ssp, String startOffset, String endOffset,
-      Comparator<String> order, long idleTimeoutMs) {
+  /**
+   * Registers {@code ssp} at {@code startOffset} ({@code null}: oldest) and starts the consumer.
+   */
+  ChangelogReader(
+      SystemConsumer consumer,
+      SystemStreamPartition ssp,
+      String startOffset,
+      String endOffset,
+      Comparator<String> order,
+      long idleTimeoutMs) {
     this.consumer = consumer;
     this.ssp = ssp;
     this.ssps = Set.of(ssp);

@@ -6,11 +6,10 @@ import org.beamsamza.runtime.system.IncomingMessageEnvelope;
 /**
  * One task's local store as the container sees it (Samza's {@code StorageEngine}): the container
  * opens it on the task's first {@link org.beamsamza.runtime.task.TaskContext#getStore} call,
- * replays its changelog partition into it, flushes it at every commit (after the task's
- * {@code prepareCommit}, before producers are flushed and the checkpoint is written, so that a
- * checkpoint never covers input whose state changes are not yet in the changelog) and stops it when
- * the task closes. What the task reads and writes is {@link #getStore()}; the container never
- * looks inside.
+ * replays its changelog partition into it, flushes it at every commit (after the task's {@code
+ * prepareCommit}, before producers are flushed and the checkpoint is written, so that a checkpoint
+ * never covers input whose state changes are not yet in the changelog) and stops it when the task
+ * closes. What the task reads and writes is {@link #getStore()}; the container never looks inside.
  */
 public interface StorageEngine {
 

@@ -10,10 +10,12 @@ import org.beamsamza.runtime.task.TaskName;
  * @param taskName the task owning it
  * @param changelogPartition the partition replayed
  * @param mode {@link Mode#FULL} (whole partition: no local state, or local state not provably
- *     current), {@link Mode#DELTA} (records after the {@code OFFSET} file's offset) or
- *     {@link Mode#NONE} (the local store was already current)
- * @param startOffset offset restore started reading at ({@code null}: oldest retained, or nothing read)
- * @param endOffset newest changelog offset when the store was opened ({@code null}: empty partition)
+ *     current), {@link Mode#DELTA} (records after the {@code OFFSET} file's offset) or {@link
+ *     Mode#NONE} (the local store was already current)
+ * @param startOffset offset restore started reading at ({@code null}: oldest retained, or nothing
+ *     read)
+ * @param endOffset newest changelog offset when the store was opened ({@code null}: empty
+ *     partition)
  * @param records changelog records replayed into the store (tombstones included)
  * @param bytes key plus value bytes of those records
  * @param millis wall time of reading and applying them

@@ -31,15 +31,16 @@ import org.slf4j.LoggerFactory;
  * close. One per task; run-loop thread only.
  *
  * <p>Config: {@code stores.<name>.factory} names the {@link StorageEngineFactory} class; every
- * {@code stores.<name>.*} key reaches the factory with the prefix removed. Stores live under
- * {@code job.store.base.dir} (default: {@code <java.io.tmpdir>/beam-samza-stores}) in
- * {@code <name>/<task name>}.
+ * {@code stores.<name>.*} key reaches the factory with the prefix removed. Stores live under {@code
+ * job.store.base.dir} (default: {@code <java.io.tmpdir>/beam-samza-stores}) in {@code <name>/<task
+ * name>}.
  *
  * <p>Logged stores: {@code stores.<name>.changelog=<system>.<streamPrefix>} logs every write to
  * partition {@link TaskModel#getTaskIndex()} of stream {@code <streamPrefix>-<stageId>}, which has
- * one partition per task of the stage and {@code cleanup.policy=compact}; the manager creates it
- * if missing. On open, before the task sees the store, the manager replays that partition (up to
- * its newest offset as of open time, through a consumer of its own) into the store:
+ * one partition per task of the stage and {@code cleanup.policy=compact}; the manager creates it if
+ * missing. On open, before the task sees the store, the manager replays that partition (up to its
+ * newest offset as of open time, through a consumer of its own) into the store:
+ *
  * <ul>
  *   <li>A store that {@link StorageEngine#persistsAcrossRestarts() persists} and whose directory
  *       holds an {@value #OFFSET_FILE} file (written at the last clean stop) is current up to that
@@ -49,6 +50,7 @@ import org.slf4j.LoggerFactory;
  *       (unparseable, or ahead of the changelog) is wiped and the whole partition is replayed.
  *   <li>A store that does not persist (in-memory) always replays the whole partition.
  * </ul>
+ *
  * At a clean stop ({@link #stop(boolean) stop(true)}: the container finished normally, after its
  * final commit, and flushed the stores and its producers), each persistent logged store is closed
  * and then gets an {@value #OFFSET_FILE} file holding the newest changelog offset. Each restore is
@@ -60,10 +62,15 @@ public final class TaskStorageManager {
   private static final Logger LOG = LoggerFactory.getLogger(TaskStorageManager.class);
   public static final String STORE_BASE_DIR = "job.store.base.dir";
   public static final String STORES_PREFIX = "stores.";
-  /** Store key (after {@code stores.<name>.}) naming the changelog: {@code <system>.<streamPrefix>}. */
+
+  /**
+   * Store key (after {@code stores.<name>.}) naming the changelog: {@code <system>.<streamPrefix>}.
+   */
   public static final String CHANGELOG = "changelog";
+
   public static final String RESTORE_IDLE_MS = "changelog.restore.idle.ms";
   public static final long DEFAULT_RESTORE_IDLE_MS = 200;
+
   /** File in a store's directory naming the changelog offset the store is current to. */
   public static final String OFFSET_FILE = "OFFSET";
 
@@ -83,7 +90,10 @@ public final class TaskStorageManager {
    * @param systems the container's systems, for changelogs; {@code null} if no store is logged
    * @param restoreListener told about every restore (on the run-loop thread)
    */
-  public TaskStorageManager(TaskModel model, Config config, StoreSystems systems,
+  public TaskStorageManager(
+      TaskModel model,
+      Config config,
+      StoreSystems systems,
       Consumer<StoreRestoreStats> restoreListener) {
     this.model = Objects.requireNonNull(model, "model");
     this.taskName = model.getTaskName();
@@ -143,8 +153,9 @@ public final class TaskStorageManager {
           }
         }
       } catch (Throwable t) {
-        RuntimeException wrapped = new RuntimeException(
-            "Stopping store " + e.getKey() + " of task " + taskName + " failed: " + t, t);
+        RuntimeException wrapped =
+            new RuntimeException(
+                "Stopping store " + e.getKey() + " of task " + taskName + " failed: " + t, t);
         if (failure == null) {
           failure = wrapped;
         } else {
@@ -160,15 +171,28 @@ public final class TaskStorageManager {
     String prefix = STORES_PREFIX + name + ".";
     String factoryClass = config.get(prefix + "factory");
     if (factoryClass == null) {
-      throw new IllegalArgumentException("Task " + taskName + " asked for store '" + name
-          + "', but the config has no " + prefix + "factory");
+      throw new IllegalArgumentException(
+          "Task "
+              + taskName
+              + " asked for store '"
+              + name
+              + "', but the config has no "
+              + prefix
+              + "factory");
     }
     StorageEngineFactory factory;
     try {
-      factory = (StorageEngineFactory) Class.forName(factoryClass).getDeclaredConstructor().newInstance();
+      factory =
+          (StorageEngineFactory) Class.forName(factoryClass).getDeclaredConstructor().newInstance();
     } catch (ReflectiveOperationException | ClassCastException e) {
-      throw new IllegalArgumentException("Config " + prefix + "factory=" + factoryClass
-          + " is not a loadable StorageEngineFactory: " + e, e);
+      throw new IllegalArgumentException(
+          "Config "
+              + prefix
+              + "factory="
+              + factoryClass
+              + " is not a loadable StorageEngineFactory: "
+              + e,
+          e);
     }
     Map<String, String> storeConfigMap = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : config.asMap().entrySet()) {
@@ -177,44 +201,92 @@ public final class TaskStorageManager {
       }
     }
     Config storeConfig = new Config(storeConfigMap);
-    File base = new File(config.get(STORE_BASE_DIR,
-        new File(System.getProperty("java.io.tmpdir"), "beam-samza-stores").getPath()));
-    File dir = new File(new File(base, name), taskName.toString().replaceAll("[^A-Za-z0-9._-]", "_"));
+    File base =
+        new File(
+            config.get(
+                STORE_BASE_DIR,
+                new File(System.getProperty("java.io.tmpdir"), "beam-samza-stores").getPath()));
+    File dir =
+        new File(new File(base, name), taskName.toString().replaceAll("[^A-Za-z0-9._-]", "_"));
     String changelogSpec = storeConfig.get(CHANGELOG);
     if (changelogSpec == null) {
-      return new OpenStore(factory.getStorageEngine(
-          new StoreContext(name, taskName, dir, storeConfig, null, null)), dir, null, null);
+      return new OpenStore(
+          factory.getStorageEngine(new StoreContext(name, taskName, dir, storeConfig, null, null)),
+          dir,
+          null,
+          null);
     }
     return openLogged(name, prefix, factory, storeConfig, dir, changelogSpec);
   }
 
-  private OpenStore openLogged(String name, String prefix, StorageEngineFactory factory, Config storeConfig,
-      File dir, String changelogSpec) {
+  private OpenStore openLogged(
+      String name,
+      String prefix,
+      StorageEngineFactory factory,
+      Config storeConfig,
+      File dir,
+      String changelogSpec) {
     String key = prefix + CHANGELOG;
     int dot = changelogSpec.indexOf('.');
-    if (dot <= 0 || dot == changelogSpec.length() - 1 || !changelogSpec.equals(changelogSpec.trim())) {
-      throw new IllegalArgumentException("Store '" + name + "' of task " + taskName + ": config " + key + "='"
-          + changelogSpec + "' is not of the form <system>.<streamPrefix>");
+    if (dot <= 0
+        || dot == changelogSpec.length() - 1
+        || !changelogSpec.equals(changelogSpec.trim())) {
+      throw new IllegalArgumentException(
+          "Store '"
+              + name
+              + "' of task "
+              + taskName
+              + ": config "
+              + key
+              + "='"
+              + changelogSpec
+              + "' is not of the form <system>.<streamPrefix>");
     }
     if (systems == null) {
-      throw new IllegalStateException("Store '" + name + "' of task " + taskName + " is logged (" + key
-          + "), but this storage manager was made without systems");
+      throw new IllegalStateException(
+          "Store '"
+              + name
+              + "' of task "
+              + taskName
+              + " is logged ("
+              + key
+              + "), but this storage manager was made without systems");
     }
     if (model.getStageTaskCount() < 1) {
-      throw new IllegalStateException("Store '" + name + "' of task " + taskName + " is logged (" + key
-          + "), but the task model does not know its stage's task count (plan it with JobModelPlanner)");
+      throw new IllegalStateException(
+          "Store '"
+              + name
+              + "' of task "
+              + taskName
+              + " is logged ("
+              + key
+              + "), but the task model does not know its stage's task count (plan it with JobModelPlanner)");
     }
     String system = changelogSpec.substring(0, dot);
-    SystemStream stream = new SystemStream(system, changelogSpec.substring(dot + 1) + "-" + model.getStageId());
+    SystemStream stream =
+        new SystemStream(system, changelogSpec.substring(dot + 1) + "-" + model.getStageId());
     SystemStreamPartition ssp = stream.partition(model.getTaskIndex());
     SystemAdmin admin;
     try {
       admin = systems.admin(system);
-      admin.createStream(new StreamSpec(stream, model.getStageTaskCount(), false,
-          Map.of("cleanup.policy", "compact")));
+      admin.createStream(
+          new StreamSpec(
+              stream, model.getStageTaskCount(), false, Map.of("cleanup.policy", "compact")));
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException("Store '" + name + "' of task " + taskName + ": cannot use changelog "
-          + stream + " from config " + key + "='" + changelogSpec + "': " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "Store '"
+              + name
+              + "' of task "
+              + taskName
+              + ": cannot use changelog "
+              + stream
+              + " from config "
+              + key
+              + "='"
+              + changelogSpec
+              + "': "
+              + e.getMessage(),
+          e);
     }
     String newest = admin.getNewestOffset(ssp);
 
@@ -222,8 +294,14 @@ public final class TaskStorageManager {
     // store may be written, so it is no longer provably current to any offset.
     String localOffset = takeOffsetFile(dir);
     if (localOffset != null && !usableOffset(admin, localOffset, newest)) {
-      LOG.warn("Store {} of task {}: {} file says {} but the newest offset of {} is {}; restoring from scratch",
-          name, taskName, OFFSET_FILE, localOffset, ssp, newest);
+      LOG.warn(
+          "Store {} of task {}: {} file says {} but the newest offset of {} is {}; restoring from scratch",
+          name,
+          taskName,
+          OFFSET_FILE,
+          localOffset,
+          ssp,
+          newest);
       localOffset = null;
     }
     if (localOffset == null && dir.exists()) {
@@ -231,8 +309,9 @@ public final class TaskStorageManager {
     }
 
     MessageCollector collector = systems.changelogCollector();
-    StorageEngine engine = factory.getStorageEngine(
-        new StoreContext(name, taskName, dir, storeConfig, collector, ssp));
+    StorageEngine engine =
+        factory.getStorageEngine(
+            new StoreContext(name, taskName, dir, storeConfig, collector, ssp));
     try {
       StoreRestoreStats.Mode mode;
       String start;
@@ -248,17 +327,33 @@ public final class TaskStorageManager {
       long records = 0;
       long bytes = 0;
       if (newest != null && (mode != StoreRestoreStats.Mode.NONE)) {
-        try (ChangelogReader reader = new ChangelogReader(systems.newConsumer(system), ssp, start, newest,
-            admin.offsetComparator(), storeConfig.getLong(RESTORE_IDLE_MS, DEFAULT_RESTORE_IDLE_MS))) {
+        try (ChangelogReader reader =
+            new ChangelogReader(
+                systems.newConsumer(system),
+                ssp,
+                start,
+                newest,
+                admin.offsetComparator(),
+                storeConfig.getLong(RESTORE_IDLE_MS, DEFAULT_RESTORE_IDLE_MS))) {
           engine.restore(reader);
           records = reader.records();
           bytes = reader.bytes();
         }
       }
       long millis = (System.nanoTime() - t0) / 1_000_000;
-      StoreRestoreStats stats = new StoreRestoreStats(name, taskName, ssp, mode, start, newest, records, bytes, millis);
-      LOG.info("Restored store {} of task {} from {} ({}, offsets {}..{}): {} records, {} bytes in {} ms ({} MB/s)",
-          name, taskName, ssp, mode, start, newest, records, bytes, millis,
+      StoreRestoreStats stats =
+          new StoreRestoreStats(name, taskName, ssp, mode, start, newest, records, bytes, millis);
+      LOG.info(
+          "Restored store {} of task {} from {} ({}, offsets {}..{}): {} records, {} bytes in {} ms ({} MB/s)",
+          name,
+          taskName,
+          ssp,
+          mode,
+          start,
+          newest,
+          records,
+          bytes,
+          millis,
           String.format("%.1f", stats.megabytesPerSecond()));
       restoreListener.accept(stats);
     } catch (RuntimeException | Error e) {
@@ -267,8 +362,9 @@ public final class TaskStorageManager {
       } catch (Throwable t) {
         e.addSuppressed(t);
       }
-      throw new IllegalStateException("Restoring store '" + name + "' of task " + taskName + " from " + ssp
-          + " failed: " + e, e);
+      throw new IllegalStateException(
+          "Restoring store '" + name + "' of task " + taskName + " from " + ssp + " failed: " + e,
+          e);
     }
     return new OpenStore(engine, dir, ssp, admin);
   }
@@ -282,8 +378,8 @@ public final class TaskStorageManager {
   }
 
   /**
-   * Reads and deletes the {@value #OFFSET_FILE} file of a store directory; {@code null} if there
-   * is none or it is empty.
+   * Reads and deletes the {@value #OFFSET_FILE} file of a store directory; {@code null} if there is
+   * none or it is empty.
    */
   static String takeOffsetFile(File storeDir) {
     Path file = storeDir.toPath().resolve(OFFSET_FILE);
@@ -307,7 +403,11 @@ public final class TaskStorageManager {
       Files.createDirectories(dir);
       Files.writeString(tmp, offset, StandardCharsets.UTF_8);
       try {
-        Files.move(tmp, dir.resolve(OFFSET_FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            tmp,
+            dir.resolve(OFFSET_FILE),
+            StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, dir.resolve(OFFSET_FILE), StandardCopyOption.REPLACE_EXISTING);
       }
@@ -318,26 +418,30 @@ public final class TaskStorageManager {
 
   static void deleteRecursively(Path root) {
     try {
-      Files.walkFileTree(root, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          Files.delete(file);
-          return FileVisitResult.CONTINUE;
-        }
+      Files.walkFileTree(
+          root,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                throws IOException {
+              Files.delete(file);
+              return FileVisitResult.CONTINUE;
+            }
 
-        @Override
-        public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-          if (e != null) {
-            throw e;
-          }
-          Files.delete(d);
-          return FileVisitResult.CONTINUE;
-        }
-      });
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+              if (e != null) {
+                throw e;
+              }
+              Files.delete(d);
+              return FileVisitResult.CONTINUE;
+            }
+          });
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot wipe store directory " + root, e);
     }
   }
 
-  private record OpenStore(StorageEngine engine, File dir, SystemStreamPartition changelog, SystemAdmin admin) {}
+  private record OpenStore(
+      StorageEngine engine, File dir, SystemStreamPartition changelog, SystemAdmin admin) {}
 }

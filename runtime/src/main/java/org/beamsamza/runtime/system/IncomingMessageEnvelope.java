@@ -1,8 +1,8 @@
 package org.beamsamza.runtime.system;
 
 /**
- * A message read from one partition, with its offset. Offsets are strings, as in Samza, so that
- * a system can use whatever position it has (a Kafka offset, an element index, a serialized source
+ * A message read from one partition, with its offset. Offsets are strings, as in Samza, so that a
+ * system can use whatever position it has (a Kafka offset, an element index, a serialized source
  * checkpoint mark); {@link SystemAdmin#offsetComparator} orders them.
  *
  * <p>An envelope whose offset is {@link #END_OF_STREAM_OFFSET} marks the end of a bounded

@@ -13,7 +13,8 @@ public final class OutgoingMessageEnvelope {
   private final Object key;
   private final Object message;
 
-  public OutgoingMessageEnvelope(SystemStream systemStream, int partition, Object key, Object message) {
+  public OutgoingMessageEnvelope(
+      SystemStream systemStream, int partition, Object key, Object message) {
     this.systemStream = Objects.requireNonNull(systemStream, "systemStream");
     this.partition = partition;
     this.key = key;

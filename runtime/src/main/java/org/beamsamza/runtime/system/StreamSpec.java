@@ -4,9 +4,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * What a stream should look like when the job creates it: its partition count and properties
- * (e.g. {@code cleanup.policy=compact} for a changelog). {@code intermediate} streams are owned by
- * the job (repartition, broadcast): the engine may delete their messages once every consumer has
+ * What a stream should look like when the job creates it: its partition count and properties (e.g.
+ * {@code cleanup.policy=compact} for a changelog). {@code intermediate} streams are owned by the
+ * job (repartition, broadcast): the engine may delete their messages once every consumer has
  * checkpointed past them.
  */
 public final class StreamSpec {
@@ -16,7 +16,10 @@ public final class StreamSpec {
   private final Map<String, String> properties;
 
   public StreamSpec(
-      SystemStream systemStream, int partitionCount, boolean intermediate, Map<String, String> properties) {
+      SystemStream systemStream,
+      int partitionCount,
+      boolean intermediate,
+      Map<String, String> properties) {
     this.systemStream = Objects.requireNonNull(systemStream);
     if (partitionCount < 1) {
       throw new IllegalArgumentException("partitionCount must be >= 1 for " + systemStream);
@@ -48,7 +51,13 @@ public final class StreamSpec {
 
   @Override
   public String toString() {
-    return "StreamSpec{" + systemStream + ", partitions=" + partitionCount
-        + (intermediate ? ", intermediate" : "") + ", " + properties + "}";
+    return "StreamSpec{"
+        + systemStream
+        + ", partitions="
+        + partitionCount
+        + (intermediate ? ", intermediate" : "")
+        + ", "
+        + properties
+        + "}";
   }
 }

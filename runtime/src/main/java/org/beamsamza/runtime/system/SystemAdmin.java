@@ -8,7 +8,9 @@ public interface SystemAdmin {
   /** Creates the stream if it does not exist; returns false if it already existed. */
   boolean createStream(StreamSpec spec);
 
-  /** Number of partitions of an existing stream. Fails with the stream name if it does not exist. */
+  /**
+   * Number of partitions of an existing stream. Fails with the stream name if it does not exist.
+   */
   int getPartitionCount(SystemStream stream);
 
   /** The offset of the message after {@code offset} in that partition. */
@@ -20,7 +22,8 @@ public interface SystemAdmin {
    * restore; systems that cannot answer keep the default, which fails.
    */
   default String getOldestOffset(SystemStreamPartition ssp) {
-    throw new UnsupportedOperationException(getClass().getName() + " does not report partition offsets");
+    throw new UnsupportedOperationException(
+        getClass().getName() + " does not report partition offsets");
   }
 
   /**
@@ -30,7 +33,8 @@ public interface SystemAdmin {
    * of messages, not only on reaching it).
    */
   default String getNewestOffset(SystemStreamPartition ssp) {
-    throw new UnsupportedOperationException(getClass().getName() + " does not report partition offsets");
+    throw new UnsupportedOperationException(
+        getClass().getName() + " does not report partition offsets");
   }
 
   /** Orders two offsets of the same partition. */

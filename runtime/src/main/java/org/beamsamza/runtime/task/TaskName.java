@@ -2,7 +2,9 @@ package org.beamsamza.runtime.task;
 
 import java.util.Objects;
 
-/** The stable name of a task ("stage-2-partition-3"): it keys checkpoints and state across restarts. */
+/**
+ * The stable name of a task ("stage-2-partition-3"): it keys checkpoints and state across restarts.
+ */
 public final class TaskName implements Comparable<TaskName> {
   private final String name;
 

@@ -46,7 +46,6 @@ import org.beamsamza.runtime.task.EndOfStreamListenerTask;
 import org.beamsamza.runtime.task.MessageCollector;
 import org.beamsamza.runtime.task.PreCommitTask;
 import org.beamsamza.runtime.task.StreamTask;
-import org.beamsamza.runtime.task.StreamTaskFactory;
 import org.beamsamza.runtime.task.TaskCoordinator;
 import org.beamsamza.runtime.task.TaskCoordinator.RequestScope;
 import org.beamsamza.runtime.task.TaskName;
@@ -55,7 +54,8 @@ import org.junit.Test;
 
 public class SamzaContainerTest {
   private final InMemoryStreams streams = new InMemoryStreams();
-  private final Map<String, SystemFactory> systems = Map.of("mem", new InMemorySystemFactory(streams));
+  private final Map<String, SystemFactory> systems =
+      Map.of("mem", new InMemorySystemFactory(streams));
   private final InMemoryCheckpointManager checkpoints = new InMemoryCheckpointManager();
   private final SystemStream in = new SystemStream("mem", "in");
   private final SystemStream out = new SystemStream("mem", "out");
@@ -73,7 +73,8 @@ public class SamzaContainerTest {
   }
 
   private static Config config(long windowMs, long commitMs) {
-    return new Config(Map.of(Config.TASK_WINDOW_MS, "" + windowMs, Config.TASK_COMMIT_MS, "" + commitMs));
+    return new Config(
+        Map.of(Config.TASK_WINDOW_MS, "" + windowMs, Config.TASK_COMMIT_MS, "" + commitMs));
   }
 
   private void write(SystemStream stream, int partitions, int perPartition) {
@@ -91,13 +92,16 @@ public class SamzaContainerTest {
     final AtomicReference<Throwable> thrown = new AtomicReference<>();
 
     Running(SamzaContainer c) {
-      thread = new Thread(() -> {
-        try {
-          c.run();
-        } catch (Throwable t) {
-          thrown.set(t);
-        }
-      }, "test-container");
+      thread =
+          new Thread(
+              () -> {
+                try {
+                  c.run();
+                } catch (Throwable t) {
+                  thrown.set(t);
+                }
+              },
+              "test-container");
       thread.start();
     }
 
@@ -127,7 +131,8 @@ public class SamzaContainerTest {
     volatile int seenAtEndOfStream = -1;
 
     @Override
-    public void process(IncomingMessageEnvelope envelope, MessageCollector collector, TaskCoordinator coordinator) {
+    public void process(
+        IncomingMessageEnvelope envelope, MessageCollector collector, TaskCoordinator coordinator) {
       assertFalse("end of stream must not reach process()", envelope.isEndOfStream());
       seen.add(envelope);
     }
@@ -149,10 +154,17 @@ public class SamzaContainerTest {
     write(in, 2, 5);
     streams.seal(in);
     RecordingTask task = new RecordingTask();
-    new SamzaContainer("0", container(task("T", in.partition(0), in.partition(1))), Config.empty(),
-        systems, m -> task, checkpoints).run();
+    new SamzaContainer(
+            "0",
+            container(task("T", in.partition(0), in.partition(1))),
+            Config.empty(),
+            systems,
+            m -> task,
+            checkpoints)
+        .run();
 
-    List<Integer> order = task.seen.stream().map(e -> e.getSystemStreamPartition().getPartition()).toList();
+    List<Integer> order =
+        task.seen.stream().map(e -> e.getSystemStreamPartition().getPartition()).toList();
     assertEquals(10, order.size());
     for (int i = 1; i < order.size(); i++) {
       assertTrue("partitions not alternating: " + order, !order.get(i).equals(order.get(i - 1)));
@@ -169,8 +181,14 @@ public class SamzaContainerTest {
         windows.incrementAndGet();
       }
     }
-    SamzaContainer c = new SamzaContainer("0", container(task("T", in.partition(0))), config(50, -1),
-        systems, m -> new Windowed(), checkpoints);
+    SamzaContainer c =
+        new SamzaContainer(
+            "0",
+            container(task("T", in.partition(0))),
+            config(50, -1),
+            systems,
+            m -> new Windowed(),
+            checkpoints);
     Running r = new Running(c);
     Thread.sleep(500);
     c.shutdown();
@@ -185,7 +203,8 @@ public class SamzaContainerTest {
     AtomicInteger windows = new AtomicInteger();
     class Windowed extends RecordingTask implements WindowableTask {
       @Override
-      public void process(IncomingMessageEnvelope e, MessageCollector collector, TaskCoordinator coordinator) {
+      public void process(
+          IncomingMessageEnvelope e, MessageCollector collector, TaskCoordinator coordinator) {
         // no recording: a busy task
       }
 
@@ -194,8 +213,14 @@ public class SamzaContainerTest {
         windows.incrementAndGet();
       }
     }
-    SamzaContainer c = new SamzaContainer("0", container(task("T", in.partition(0))), config(50, -1),
-        systems, m -> new Windowed(), checkpoints);
+    SamzaContainer c =
+        new SamzaContainer(
+            "0",
+            container(task("T", in.partition(0))),
+            config(50, -1),
+            systems,
+            m -> new Windowed(),
+            checkpoints);
     Running r = new Running(c);
     long end = System.currentTimeMillis() + 500;
     while (System.currentTimeMillis() < end) {
@@ -207,19 +232,27 @@ public class SamzaContainerTest {
     c.shutdown();
     r.join();
     assertThat(c.getMetrics().getMessagesProcessed(), greaterThanOrEqualTo(1000L));
-    assertThat("window calls", windows.get(), allOf(greaterThanOrEqualTo(5), lessThanOrEqualTo(20)));
+    assertThat(
+        "window calls", windows.get(), allOf(greaterThanOrEqualTo(5), lessThanOrEqualTo(20)));
   }
 
   @Test
   public void commitsEveryCommitMs() throws Exception {
     streams.createStream(new StreamSpec(in, 1, false, Map.of()));
-    SamzaContainer c = new SamzaContainer("0", container(task("T", in.partition(0))), config(-1, 50),
-        systems, m -> new RecordingTask(), checkpoints);
+    SamzaContainer c =
+        new SamzaContainer(
+            "0",
+            container(task("T", in.partition(0))),
+            config(-1, 50),
+            systems,
+            m -> new RecordingTask(),
+            checkpoints);
     Running r = new Running(c);
     Thread.sleep(500);
     c.shutdown();
     r.join();
-    assertThat(c.getMetrics().getCommits(), allOf(greaterThanOrEqualTo(4L), lessThanOrEqualTo(20L)));
+    assertThat(
+        c.getMetrics().getCommits(), allOf(greaterThanOrEqualTo(4L), lessThanOrEqualTo(20L)));
   }
 
   @Test
@@ -228,21 +261,23 @@ public class SamzaContainerTest {
     streams.createStream(new StreamSpec(out, 1, false, Map.of()));
     List<String> events = Collections.synchronizedList(new ArrayList<>());
     SystemFactory recordingFactory = new RecordingFactory(systems.get("mem"), events);
-    CheckpointManager recordingCheckpoints = new CheckpointManager() {
-      @Override
-      public Checkpoint readLastCheckpoint(TaskName task) {
-        return checkpoints.readLastCheckpoint(task);
-      }
+    CheckpointManager recordingCheckpoints =
+        new CheckpointManager() {
+          @Override
+          public Checkpoint readLastCheckpoint(TaskName task) {
+            return checkpoints.readLastCheckpoint(task);
+          }
 
-      @Override
-      public void writeCheckpoint(TaskName task, Checkpoint checkpoint) {
-        events.add("checkpoint " + checkpoint.getOffsets().values());
-        checkpoints.writeCheckpoint(task, checkpoint);
-      }
-    };
+          @Override
+          public void writeCheckpoint(TaskName task, Checkpoint checkpoint) {
+            events.add("checkpoint " + checkpoint.getOffsets().values());
+            checkpoints.writeCheckpoint(task, checkpoint);
+          }
+        };
     class Committing implements StreamTask, PreCommitTask {
       @Override
-      public void process(IncomingMessageEnvelope e, MessageCollector collector, TaskCoordinator coordinator) {
+      public void process(
+          IncomingMessageEnvelope e, MessageCollector collector, TaskCoordinator coordinator) {
         collector.send(new OutgoingMessageEnvelope(out, 0, null, e.getMessage()));
         if (e.getOffset().equals("4")) {
           coordinator.commit(RequestScope.CURRENT_TASK);
@@ -256,12 +291,21 @@ public class SamzaContainerTest {
         events.add("prepare");
       }
     }
-    SamzaContainer c = new SamzaContainer("0", container(task("T", in.partition(0))), config(-1, -1),
-        Map.of("mem", recordingFactory), m -> new Committing(), recordingCheckpoints);
+    SamzaContainer c =
+        new SamzaContainer(
+            "0",
+            container(task("T", in.partition(0))),
+            config(-1, -1),
+            Map.of("mem", recordingFactory),
+            m -> new Committing(),
+            recordingCheckpoints);
     c.run();
 
-    assertEquals(List.of("prepare", "flush", "checkpoint [4]", "prepare", "flush", "checkpoint [9]"), events);
-    assertEquals(Map.of(in.partition(0), "9"),
+    assertEquals(
+        List.of("prepare", "flush", "checkpoint [4]", "prepare", "flush", "checkpoint [9]"),
+        events);
+    assertEquals(
+        Map.of(in.partition(0), "9"),
         recordingCheckpoints.readLastCheckpoint(new TaskName("T")).getOffsets());
     assertEquals(10, streams.getNextOffset(out.partition(0)));
     assertEquals(2, c.getMetrics().getCommits());
@@ -321,7 +365,8 @@ public class SamzaContainerTest {
     write(in, 1, 10);
     class StopAfterFour extends RecordingTask {
       @Override
-      public void process(IncomingMessageEnvelope e, MessageCollector collector, TaskCoordinator coordinator) {
+      public void process(
+          IncomingMessageEnvelope e, MessageCollector collector, TaskCoordinator coordinator) {
         super.process(e, collector, coordinator);
         if (e.getOffset().equals("4")) {
           coordinator.shutdown(RequestScope.CURRENT_TASK);
@@ -329,24 +374,44 @@ public class SamzaContainerTest {
       }
     }
     StopAfterFour first = new StopAfterFour();
-    new SamzaContainer("0", container(task("T", in.partition(0))), config(-1, -1), systems, m -> first,
-        checkpoints).run();
+    new SamzaContainer(
+            "0",
+            container(task("T", in.partition(0))),
+            config(-1, -1),
+            systems,
+            m -> first,
+            checkpoints)
+        .run();
     assertEquals(List.of("0", "1", "2", "3", "4"), first.offsets());
 
     streams.seal(in);
     RecordingTask second = new RecordingTask();
-    new SamzaContainer("0", container(task("T", in.partition(0))), config(-1, -1), systems, m -> second,
-        checkpoints).run();
+    new SamzaContainer(
+            "0",
+            container(task("T", in.partition(0))),
+            config(-1, -1),
+            systems,
+            m -> second,
+            checkpoints)
+        .run();
     assertEquals(List.of("5", "6", "7", "8", "9"), second.offsets());
-    assertEquals(Map.of(in.partition(0), "9"), checkpoints.readLastCheckpoint(new TaskName("T")).getOffsets());
+    assertEquals(
+        Map.of(in.partition(0), "9"),
+        checkpoints.readLastCheckpoint(new TaskName("T")).getOffsets());
   }
 
   @Test
   public void externalShutdownDoesNotCommitSoWorkIsReplayed() throws Exception {
     write(in, 1, 10);
     RecordingTask first = new RecordingTask();
-    SamzaContainer c = new SamzaContainer("0", container(task("T", in.partition(0))), config(-1, -1),
-        systems, m -> first, checkpoints);
+    SamzaContainer c =
+        new SamzaContainer(
+            "0",
+            container(task("T", in.partition(0))),
+            config(-1, -1),
+            systems,
+            m -> first,
+            checkpoints);
     Running r = new Running(c);
     await(() -> first.seen.size() == 10);
     c.shutdown();
@@ -355,8 +420,14 @@ public class SamzaContainerTest {
 
     streams.seal(in);
     RecordingTask second = new RecordingTask();
-    new SamzaContainer("0", container(task("T", in.partition(0))), config(-1, -1), systems, m -> second,
-        checkpoints).run();
+    new SamzaContainer(
+            "0",
+            container(task("T", in.partition(0))),
+            config(-1, -1),
+            systems,
+            m -> second,
+            checkpoints)
+        .run();
     assertEquals(10, second.seen.size());
     assertEquals("0", second.seen.get(0).getOffset());
   }
@@ -374,7 +445,8 @@ public class SamzaContainerTest {
       }
 
       @Override
-      public void process(IncomingMessageEnvelope e, MessageCollector collector, TaskCoordinator coordinator) {
+      public void process(
+          IncomingMessageEnvelope e, MessageCollector collector, TaskCoordinator coordinator) {
         if (++n == 3) {
           coordinator.shutdown(RequestScope.CURRENT_TASK);
         }
@@ -386,15 +458,24 @@ public class SamzaContainerTest {
         closed.computeIfAbsent(name, k -> new AtomicInteger()).incrementAndGet();
       }
     }
-    SamzaContainer c = new SamzaContainer("0",
-        container(task("T0", in.partition(0)), task("T1", in.partition(1))), config(-1, -1),
-        systems, m -> new StopAfterThree(m.getTaskName().getName()), checkpoints);
+    SamzaContainer c =
+        new SamzaContainer(
+            "0",
+            container(task("T0", in.partition(0)), task("T1", in.partition(1))),
+            config(-1, -1),
+            systems,
+            m -> new StopAfterThree(m.getTaskName().getName()),
+            checkpoints);
     c.run(); // returns: the input is not sealed, so only the tasks' shutdowns end it
 
     assertEquals(Set.of("T0", "T1"), closed.keySet());
     closed.values().forEach(n -> assertEquals(1, n.get()));
-    assertEquals(Map.of(in.partition(0), "2"), checkpoints.readLastCheckpoint(new TaskName("T0")).getOffsets());
-    assertEquals(Map.of(in.partition(1), "2"), checkpoints.readLastCheckpoint(new TaskName("T1")).getOffsets());
+    assertEquals(
+        Map.of(in.partition(0), "2"),
+        checkpoints.readLastCheckpoint(new TaskName("T0")).getOffsets());
+    assertEquals(
+        Map.of(in.partition(1), "2"),
+        checkpoints.readLastCheckpoint(new TaskName("T1")).getOffsets());
     assertEquals(6, c.getMetrics().getMessagesProcessed());
   }
 
@@ -402,12 +483,19 @@ public class SamzaContainerTest {
   public void shutdownOfAllTasksInContainer() throws Exception {
     write(in, 2, 10);
     AtomicInteger processed = new AtomicInteger();
-    StreamTask stopsAll = (e, collector, coordinator) -> {
-      processed.incrementAndGet();
-      coordinator.shutdown(RequestScope.ALL_TASKS_IN_CONTAINER);
-    };
-    new SamzaContainer("0", container(task("T0", in.partition(0)), task("T1", in.partition(1))),
-        config(-1, -1), systems, m -> stopsAll, checkpoints).run();
+    StreamTask stopsAll =
+        (e, collector, coordinator) -> {
+          processed.incrementAndGet();
+          coordinator.shutdown(RequestScope.ALL_TASKS_IN_CONTAINER);
+        };
+    new SamzaContainer(
+            "0",
+            container(task("T0", in.partition(0)), task("T1", in.partition(1))),
+            config(-1, -1),
+            systems,
+            m -> stopsAll,
+            checkpoints)
+        .run();
     assertEquals(1, processed.get());
   }
 
@@ -418,8 +506,15 @@ public class SamzaContainerTest {
     write(other, 1, 3);
     streams.seal(in);
     RecordingTask task = new RecordingTask();
-    Running r = new Running(new SamzaContainer("0", container(task("T", in.partition(0), other.partition(0))),
-        config(-1, -1), systems, m -> task, checkpoints));
+    Running r =
+        new Running(
+            new SamzaContainer(
+                "0",
+                container(task("T", in.partition(0), other.partition(0))),
+                config(-1, -1),
+                systems,
+                m -> task,
+                checkpoints));
     await(() -> task.seen.size() == 6);
     Thread.sleep(50);
     assertEquals("one input has not ended yet", 0, task.endOfStreamCalls.get());
@@ -435,8 +530,14 @@ public class SamzaContainerTest {
     write(in, 1, 3);
     streams.seal(in);
     AtomicInteger processed = new AtomicInteger();
-    new SamzaContainer("0", container(task("T", in.partition(0))), config(-1, -1), systems,
-        m -> (e, collector, coordinator) -> processed.incrementAndGet(), checkpoints).run();
+    new SamzaContainer(
+            "0",
+            container(task("T", in.partition(0))),
+            config(-1, -1),
+            systems,
+            m -> (e, collector, coordinator) -> processed.incrementAndGet(),
+            checkpoints)
+        .run();
     assertEquals(3, processed.get());
   }
 
@@ -449,15 +550,25 @@ public class SamzaContainerTest {
     streams.seal(side);
     checkpoints.writeCheckpoint(new TaskName("T0"), new Checkpoint(Map.of(side.partition(0), "1")));
     Map<String, RecordingTask> tasks = new ConcurrentHashMap<>();
-    new SamzaContainer("0",
-        container(task("T0", in.partition(0), side.partition(0)), task("T1", in.partition(1), side.partition(0))),
-        config(-1, -1), systems,
-        m -> tasks.computeIfAbsent(m.getTaskName().getName(), k -> new RecordingTask()), checkpoints).run();
+    new SamzaContainer(
+            "0",
+            container(
+                task("T0", in.partition(0), side.partition(0)),
+                task("T1", in.partition(1), side.partition(0))),
+            config(-1, -1),
+            systems,
+            m -> tasks.computeIfAbsent(m.getTaskName().getName(), k -> new RecordingTask()),
+            checkpoints)
+        .run();
 
     assertEquals(List.of("2", "3"), tasks.get("T0").offsets());
     assertEquals(List.of("0", "1", "2", "3"), tasks.get("T1").offsets());
-    assertEquals(Map.of(side.partition(0), "3"), checkpoints.readLastCheckpoint(new TaskName("T0")).getOffsets());
-    assertEquals(Map.of(side.partition(0), "3"), checkpoints.readLastCheckpoint(new TaskName("T1")).getOffsets());
+    assertEquals(
+        Map.of(side.partition(0), "3"),
+        checkpoints.readLastCheckpoint(new TaskName("T0")).getOffsets());
+    assertEquals(
+        Map.of(side.partition(0), "3"),
+        checkpoints.readLastCheckpoint(new TaskName("T1")).getOffsets());
   }
 
   @Test
@@ -467,7 +578,8 @@ public class SamzaContainerTest {
     AtomicInteger closed = new AtomicInteger();
     class Failing implements StreamTask, ClosableTask {
       @Override
-      public void process(IncomingMessageEnvelope e, MessageCollector collector, TaskCoordinator coordinator) {
+      public void process(
+          IncomingMessageEnvelope e, MessageCollector collector, TaskCoordinator coordinator) {
         if (e.getOffset().equals("1")) {
           throw boom;
         }
@@ -478,21 +590,33 @@ public class SamzaContainerTest {
         closed.incrementAndGet();
       }
     }
-    SamzaContainer c = new SamzaContainer("7", container(task("T", in.partition(0))), config(-1, -1),
-        systems, m -> new Failing(), checkpoints);
+    SamzaContainer c =
+        new SamzaContainer(
+            "7",
+            container(task("T", in.partition(0))),
+            config(-1, -1),
+            systems,
+            m -> new Failing(),
+            checkpoints);
     ContainerException e = assertThrows(ContainerException.class, c::run);
     assertSame(boom, e.getCause());
     assertThat(e.getMessage(), containsString("Task T"));
     assertEquals(new TaskName("T"), e.getTaskName());
     assertEquals(1, closed.get());
-    assertNull("a failed container must not commit", checkpoints.readLastCheckpoint(new TaskName("T")));
+    assertNull(
+        "a failed container must not commit", checkpoints.readLastCheckpoint(new TaskName("T")));
   }
 
   @Test
   public void missingSystemFailsWithItsName() {
-    SamzaContainer c = new SamzaContainer("0",
-        container(task("T", new SystemStream("kafka", "x").partition(0))), Config.empty(), systems,
-        m -> new RecordingTask(), checkpoints);
+    SamzaContainer c =
+        new SamzaContainer(
+            "0",
+            container(task("T", new SystemStream("kafka", "x").partition(0))),
+            Config.empty(),
+            systems,
+            m -> new RecordingTask(),
+            checkpoints);
     ContainerException e = assertThrows(ContainerException.class, c::run);
     assertThat(e.getMessage(), containsString("kafka"));
   }

@@ -47,7 +47,8 @@ public class JobModelPlannerTest {
     Map<TaskName, TaskModel> tasks = allTasks(JobModelPlanner.plan(List.of(s), 1));
 
     assertEquals(4, tasks.size());
-    assertEquals(Set.of(A.partition(1), B.partition(1)), tasks.get(new TaskName("S-1")).getInputs());
+    assertEquals(
+        Set.of(A.partition(1), B.partition(1)), tasks.get(new TaskName("S-1")).getInputs());
     assertEquals(Set.of(A.partition(3)), tasks.get(new TaskName("S-3")).getInputs());
     TaskModel t2 = tasks.get(new TaskName("S-2"));
     assertEquals("S", t2.getStageId());
@@ -61,15 +62,17 @@ public class JobModelPlannerTest {
 
     assertEquals(3, tasks.size());
     for (int i = 0; i < 3; i++) {
-      assertEquals(Set.of(A.partition(i), SIDE.partition(0), SIDE.partition(1)),
+      assertEquals(
+          Set.of(A.partition(i), SIDE.partition(0), SIDE.partition(1)),
           tasks.get(new TaskName("S-" + i)).getInputs());
     }
   }
 
   @Test
   public void tasksAreSpreadRoundRobinAndDeterministically() {
-    List<StageSpec> stages = List.of(
-        new StageSpec("X", inputs(A, 4), Map.of()), new StageSpec("Y", inputs(B, 3), Map.of()));
+    List<StageSpec> stages =
+        List.of(
+            new StageSpec("X", inputs(A, 4), Map.of()), new StageSpec("Y", inputs(B, 3), Map.of()));
     JobModel job = JobModelPlanner.plan(stages, 3);
 
     assertEquals(Set.of("0", "1", "2"), job.getContainers().keySet());
@@ -77,7 +80,8 @@ public class JobModelPlannerTest {
     job.getContainers().values().forEach(c -> sizes.add(c.getTasks().size()));
     assertEquals(List.of(3, 2, 2), sizes);
     assertEquals(7, allTasks(job).size());
-    assertEquals(Set.of(new TaskName("X-0"), new TaskName("X-3"), new TaskName("Y-2")),
+    assertEquals(
+        Set.of(new TaskName("X-0"), new TaskName("X-3"), new TaskName("Y-2")),
         job.getContainers().get("0").getTasks().keySet());
     assertEquals(job.toString(), JobModelPlanner.plan(stages, 3).toString());
   }
@@ -91,23 +95,31 @@ public class JobModelPlannerTest {
   @Test
   public void rejectsBadArguments() {
     StageSpec s = new StageSpec("S", inputs(A, 2), Map.of());
-    assertThat(assertThrows(IllegalArgumentException.class, () -> JobModelPlanner.plan(List.of(s), 0))
-        .getMessage(), containsString("containerCount"));
+    assertThat(
+        assertThrows(IllegalArgumentException.class, () -> JobModelPlanner.plan(List.of(s), 0))
+            .getMessage(),
+        containsString("containerCount"));
     assertThrows(IllegalArgumentException.class, () -> JobModelPlanner.plan(List.of(), 1));
-    assertThat(assertThrows(IllegalArgumentException.class, () -> JobModelPlanner.plan(List.of(s, s), 1))
-        .getMessage(), containsString("S"));
+    assertThat(
+        assertThrows(IllegalArgumentException.class, () -> JobModelPlanner.plan(List.of(s, s), 1))
+            .getMessage(),
+        containsString("S"));
     StageSpec zero = new StageSpec("Z", inputs(A, 2), inputs(SIDE, 0));
-    assertThat(assertThrows(IllegalArgumentException.class, () -> JobModelPlanner.plan(List.of(zero), 1))
-        .getMessage(), containsString("mem.side"));
+    assertThat(
+        assertThrows(IllegalArgumentException.class, () -> JobModelPlanner.plan(List.of(zero), 1))
+            .getMessage(),
+        containsString("mem.side"));
   }
 
   @Test
   public void onlyPartitionsWithOneReaderInTheJobAreTrimmable() {
-    List<StageSpec> stages = List.of(
-        new StageSpec("X", inputs(A, 2), inputs(SIDE, 1)),
-        new StageSpec("Y", inputs(B, 2), Map.of()),
-        new StageSpec("Z", inputs(B, 1), Map.of()));
-    Set<SystemStreamPartition> single = JobModelPlanner.singleReaderPartitions(JobModelPlanner.plan(stages, 2));
+    List<StageSpec> stages =
+        List.of(
+            new StageSpec("X", inputs(A, 2), inputs(SIDE, 1)),
+            new StageSpec("Y", inputs(B, 2), Map.of()),
+            new StageSpec("Z", inputs(B, 1), Map.of()));
+    Set<SystemStreamPartition> single =
+        JobModelPlanner.singleReaderPartitions(JobModelPlanner.plan(stages, 2));
     // side[0] is read by; b[0] by Y-0 and Z-0.
     assertEquals(Set.of(A.partition(0), A.partition(1), B.partition(1)), single);
   }

@@ -40,7 +40,8 @@ import org.junit.Test;
 public class LocalJobRunnerTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
   private final InMemoryStreams streams = new InMemoryStreams();
-  private final Map<String, SystemFactory> systems = Map.of("mem", new InMemorySystemFactory(streams));
+  private final Map<String, SystemFactory> systems =
+      Map.of("mem", new InMemorySystemFactory(streams));
   private final InMemoryCheckpointManager checkpoints = new InMemoryCheckpointManager();
   private final SystemStream words = new SystemStream("mem", "words");
   private final SystemStream byWord = new SystemStream("mem", "by-word");
@@ -57,9 +58,11 @@ public class LocalJobRunnerTest {
     }
 
     @Override
-    public void process(IncomingMessageEnvelope e, MessageCollector collector, TaskCoordinator coordinator) {
+    public void process(
+        IncomingMessageEnvelope e, MessageCollector collector, TaskCoordinator coordinator) {
       String word = (String) e.getMessage();
-      collector.send(new OutgoingMessageEnvelope(byWord, Math.floorMod(word.hashCode(), 4), word, word));
+      collector.send(
+          new OutgoingMessageEnvelope(byWord, Math.floorMod(word.hashCode(), 4), word, word));
     }
 
     @Override
@@ -81,7 +84,8 @@ public class LocalJobRunnerTest {
     }
 
     @Override
-    public void process(IncomingMessageEnvelope e, MessageCollector collector, TaskCoordinator coordinator) {
+    public void process(
+        IncomingMessageEnvelope e, MessageCollector collector, TaskCoordinator coordinator) {
       if (e.getMessage() instanceof Done d) {
         upstreamDone.add(d.task());
         if (upstreamDone.size() == 4) {
@@ -105,14 +109,24 @@ public class LocalJobRunnerTest {
       expected.merge(word, 1L, Long::sum);
     }
     streams.seal(words);
-    JobModel job = JobModelPlanner.plan(List.of(
-        new StageSpec("A", Map.of(words, 4), Map.of()),
-        new StageSpec("B", Map.of(byWord, 4), Map.of())), 2);
+    JobModel job =
+        JobModelPlanner.plan(
+            List.of(
+                new StageSpec("A", Map.of(words, 4), Map.of()),
+                new StageSpec("B", Map.of(byWord, 4), Map.of())),
+            2);
     Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
 
-    JobHandle handle = LocalJobRunner.start(job, new Config(Map.of(Config.TASK_COMMIT_MS, "20")), systems,
-        (TaskModel m) -> m.getStageId().equals("A") ? new Route(m.getTaskName().getName()) : new Count(counts),
-        checkpoints);
+    JobHandle handle =
+        LocalJobRunner.start(
+            job,
+            new Config(Map.of(Config.TASK_COMMIT_MS, "20")),
+            systems,
+            (TaskModel m) ->
+                m.getStageId().equals("A")
+                    ? new Route(m.getTaskName().getName())
+                    : new Count(counts),
+            checkpoints);
 
     assertEquals(JobStatus.SUCCEEDED, handle.waitForFinish(TIMEOUT));
     Map<String, Long> actual = new HashMap<>();
@@ -128,25 +142,34 @@ public class LocalJobRunnerTest {
     assertEquals(2 * 50_000 + 16, processed); // every word twice, plus 4 markers on 4 partitions
     for (int p = 0; p < 4; p++) {
       // the intermediate stream was trimmed up to what stage B committed: all of it
-      assertEquals(streams.getNextOffset(byWord.partition(p)), streams.getOldestOffset(byWord.partition(p)));
-      assertEquals(0, streams.getOldestOffset(words.partition(p))); // the job's input is not its to trim
+      assertEquals(
+          streams.getNextOffset(byWord.partition(p)), streams.getOldestOffset(byWord.partition(p)));
+      assertEquals(
+          0, streams.getOldestOffset(words.partition(p))); // the job's input is not its to trim
     }
     assertEquals(8, checkpoints.getCheckpoints().size());
   }
 
   @Test
   public void taskFailureFailsTheJobAndStopsOtherContainers() {
-    streams.createStream(new StreamSpec(words, 2, false, Map.of())); // never sealed: only the failure ends the job
+    streams.createStream(
+        new StreamSpec(words, 2, false, Map.of())); // never sealed: only the failure ends the job
     streams.append(words.partition(1), null, "bad");
     IllegalStateException boom = new IllegalStateException("boom");
     JobModel job = JobModelPlanner.plan(List.of(new StageSpec("S", Map.of(words, 2), Map.of())), 2);
 
-    JobHandle handle = LocalJobRunner.start(job, Config.empty(), systems,
-        m -> (e, collector, coordinator) -> {
-          if ("bad".equals(e.getMessage())) {
-            throw boom;
-          }
-        }, checkpoints);
+    JobHandle handle =
+        LocalJobRunner.start(
+            job,
+            Config.empty(),
+            systems,
+            m ->
+                (e, collector, coordinator) -> {
+                  if ("bad".equals(e.getMessage())) {
+                    throw boom;
+                  }
+                },
+            checkpoints);
 
     assertEquals(JobStatus.FAILED, handle.waitForFinish(TIMEOUT));
     assertSame(boom, handle.getFailure().getCause());
@@ -159,8 +182,13 @@ public class LocalJobRunnerTest {
     streams.createStream(new StreamSpec(words, 2, false, Map.of()));
     JobModel job = JobModelPlanner.plan(List.of(new StageSpec("S", Map.of(words, 2), Map.of())), 2);
     AtomicReference<String> threadName = new AtomicReference<>();
-    JobHandle handle = LocalJobRunner.start(job, Config.empty(), systems,
-        m -> (e, collector, coordinator) -> threadName.set(Thread.currentThread().getName()), checkpoints);
+    JobHandle handle =
+        LocalJobRunner.start(
+            job,
+            Config.empty(),
+            systems,
+            m -> (e, collector, coordinator) -> threadName.set(Thread.currentThread().getName()),
+            checkpoints);
     streams.append(words.partition(0), null, "x");
 
     assertEquals(JobStatus.RUNNING, handle.waitForFinish(Duration.ofMillis(200)));

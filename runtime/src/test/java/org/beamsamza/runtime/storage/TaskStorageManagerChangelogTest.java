@@ -43,8 +43,10 @@ public class TaskStorageManagerChangelogTest {
   private final InMemoryStreams streams = new InMemoryStreams();
   private final InMemorySystemFactory factory = new InMemorySystemFactory(streams);
   private final SystemStream changelog = new SystemStream("mem", "cl-S");
+
   /** Task S-1 of a 3-task stage: its changelog partition is 1. */
   private final SystemStreamPartition ssp = changelog.partition(1);
+
   private final TaskModel model = new TaskModel(new TaskName("S-1"), "S", 1, 3, Set.of());
   private final List<StoreRestoreStats> restores = new ArrayList<>();
 
@@ -82,8 +84,14 @@ public class TaskStorageManagerChangelogTest {
 
     void put(String k, String v) {
       map.put(k, v);
-      context.changelog().send(new OutgoingMessageEnvelope(context.changelogPartition().getSystemStream(),
-          context.changelogPartition().getPartition(), bytes(k), v == null ? null : bytes(v)));
+      context
+          .changelog()
+          .send(
+              new OutgoingMessageEnvelope(
+                  context.changelogPartition().getSystemStream(),
+                  context.changelogPartition().getPartition(),
+                  bytes(k),
+                  v == null ? null : bytes(v)));
     }
 
     @Override
@@ -213,7 +221,8 @@ public class TaskStorageManagerChangelogTest {
     localState("4\n");
     MapEngine e = open(manager());
     assertTrue("current local state is kept", new File(dir(), "JUNK").exists());
-    assertFalse("OFFSET is deleted as soon as the store is opened",
+    assertFalse(
+        "OFFSET is deleted as soon as the store is opened",
         new File(dir(), TaskStorageManager.OFFSET_FILE).exists());
     assertEquals(StoreRestoreStats.Mode.NONE, lastRestore().mode());
     assertEquals(0, lastRestore().records());
@@ -295,8 +304,9 @@ public class TaskStorageManagerChangelogTest {
   @Test
   public void invalidChangelogConfigNamesTheStoreAndTheKey() {
     for (String bad : new String[] {"", "nodot", ".x", "mem.", "nosys.cl"}) {
-      Exception e = assertThrows(bad, RuntimeException.class,
-          () -> manager("stores.s.changelog", bad).getStore("s"));
+      Exception e =
+          assertThrows(
+              bad, RuntimeException.class, () -> manager("stores.s.changelog", bad).getStore("s"));
       assertThat(e.getMessage(), containsString("Store 's'"));
       assertThat(e.getMessage(), containsString("stores.s.changelog"));
     }
@@ -309,8 +319,12 @@ public class TaskStorageManagerChangelogTest {
     c.put("stores.s.factory", MapEngineFactory.class.getName());
     c.put("stores.s.changelog", "mem.cl");
     c.put(TaskStorageManager.STORE_BASE_DIR, tmp.getRoot().getPath());
-    Exception e = assertThrows(IllegalStateException.class,
-        () -> new TaskStorageManager(withoutCount, new Config(c), systems(), s -> {}).getStore("s"));
+    Exception e =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                new TaskStorageManager(withoutCount, new Config(c), systems(), s -> {})
+                    .getStore("s"));
     assertThat(e.getMessage(), containsString("task count"));
     assertThat(e.getMessage(), containsString("stores.s.changelog"));
   }

@@ -12,8 +12,8 @@ import org.beamsamza.state.kv.KeyValueStore;
  * <p>A number is {@code epoch << 32 | counter}: {@code counter} counts up in memory, {@code epoch}
  * is persisted in the store under {@code [0x07][len stepId][stepId]}. {@link #open} reads the last
  * epoch, writes the next one and <b>flushes the store</b> before handing out any number, and a
- * counter overflow does the same. So the epoch record reaches the store's lower layers (RocksDB, the
- * changelog) before any element written with its numbers, and after a crash and a restore (from
+ * counter overflow does the same. So the epoch record reaches the store's lower layers (RocksDB,
+ * the changelog) before any element written with its numbers, and after a crash and a restore (from
  * the local store or the changelog) every element in the store has an epoch at most the restored
  * epoch record: the next {@code open} takes a strictly greater one. Hence numbers are unique within
  * the step and increase in the order they were taken, across restarts, so a cell's elements scan in

@@ -32,7 +32,8 @@ public final class HoldTrackingStateInternals implements StateInternals {
 
   @Override
   @SuppressWarnings("unchecked")
-  public <T extends State> T state(StateNamespace namespace, StateTag<T> address, StateContext<?> c) {
+  public <T extends State> T state(
+      StateNamespace namespace, StateTag<T> address, StateContext<?> c) {
     T state = delegate.state(namespace, address, c);
     if (state instanceof WatermarkHoldState hold) {
       return (T) new TrackedHold(hold, NamespaceKeys.stringKey(namespace), address.getId());

@@ -7,19 +7,23 @@ import org.apache.beam.runners.core.StateInternals;
 import org.joda.time.Instant;
 
 /**
- * Keyed Beam state of one operator in one task, held on the heap (runners-core's
- * {@link InMemoryStateInternals} per key) with every watermark hold indexed. The RocksDB backend
- * replaces this for state that must survive restarts or outgrow the heap.
+ * Keyed Beam state of one operator in one task, held on the heap (runners-core's {@link
+ * InMemoryStateInternals} per key) with every watermark hold indexed. The RocksDB backend replaces
+ * this for state that must survive restarts or outgrow the heap.
  */
 public final class InMemoryKeyedStateInternals {
   private final Map<ByteKey, StateInternals> byKey = new HashMap<>();
   private final WatermarkHolds holds = new WatermarkHolds();
 
-  /** The state of one key; {@code key} is the decoded key that {@link StateInternals#getKey} returns. */
+  /**
+   * The state of one key; {@code key} is the decoded key that {@link StateInternals#getKey}
+   * returns.
+   */
   public StateInternals forKey(ByteKey keyBytes, Object key) {
     StateInternals internals = byKey.get(keyBytes);
     if (internals == null) {
-      internals = new HoldTrackingStateInternals(InMemoryStateInternals.forKey(key), keyBytes, holds);
+      internals =
+          new HoldTrackingStateInternals(InMemoryStateInternals.forKey(key), keyBytes, holds);
       byKey.put(keyBytes, internals);
     }
     return internals;

@@ -6,8 +6,8 @@ import org.apache.beam.sdk.state.TimeDomain;
 import org.joda.time.Instant;
 
 /**
- * The {@link TimerInternals} of one key, as runners-core code (ReduceFnRunner, DoFnRunner) sees
- * it, over the timers of a whole step ({@link KeyedTimers} on the heap, {@link KeyValueTimers} in a
+ * The {@link TimerInternals} of one key, as runners-core code (ReduceFnRunner, DoFnRunner) sees it,
+ * over the timers of a whole step ({@link KeyedTimers} on the heap, {@link KeyValueTimers} in a
  * store): every call is forwarded with the key added.
  */
 public final class KeyTimerInternals implements TimerInternals {
@@ -38,7 +38,8 @@ public final class KeyTimerInternals implements TimerInternals {
       Instant target,
       Instant outputTimestamp,
       TimeDomain timeDomain) {
-    timers.set(key, TimerData.of(timerId, timerFamilyId, namespace, target, outputTimestamp, timeDomain));
+    timers.set(
+        key, TimerData.of(timerId, timerFamilyId, namespace, target, outputTimestamp, timeDomain));
   }
 
   @Override

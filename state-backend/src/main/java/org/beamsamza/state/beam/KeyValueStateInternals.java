@@ -45,8 +45,8 @@ import org.joda.time.Instant;
 /**
  * Beam {@link StateInternals} for one key of one step, kept in a task's {@link KeyValueStore}
  * (RocksDB in production) instead of on the heap, so that state survives restarts through the
- * store's changelog and can outgrow memory (DESIGN decisions 4 and 5). The heap
- * {@link InMemoryKeyedStateInternals} stays for the translation module until this one is wired in.
+ * store's changelog and can outgrow memory (DESIGN decisions 4 and 5). The heap {@link
+ * InMemoryKeyedStateInternals} stays for the translation module until this one is wired in.
  *
  * <p>Layout: see {@link StateKeyLayout}. The {@code stepId} is part of every key so that two DoFns
  * (or a DoFn and a GroupAlsoByWindow) using the same state id in one task stay separate.
@@ -58,9 +58,9 @@ import org.joda.time.Instant;
  * Beam expects. Collection reads ({@code BagState.read()}, map {@code keys()/values()/entries()},
  * set {@code read()}, ordered-list reads) copy the matching entries into a list when {@code read()}
  * is called: this is simple, closes the store iterator at once (RocksDB iterators are native
- * resources that a half-consumed lazy iterable would leak until store close), and gives the snapshot
- * semantics Beam's javadoc asks for ("changes will not be reflected in the results returned by
- * previous calls to read"). A later version may stream very large bags instead.
+ * resources that a half-consumed lazy iterable would leak until store close), and gives the
+ * snapshot semantics Beam's javadoc asks for ("changes will not be reflected in the results
+ * returned by previous calls to read"). A later version may stream very large bags instead.
  *
  * <p>{@code readLater()} methods are no-ops returning {@code this}: there is nothing to prefetch
  * from a local store. Element-keyed states (set elements, map keys, multimap keys) require
@@ -90,16 +90,15 @@ public final class KeyValueStateInternals implements StateInternals {
    * State of {@code key} (whose encoded form is {@code encodedKey}, used in store keys) for the
    * step {@code stepId}.
    */
-  public KeyValueStateInternals(
-      KeyValueStore store, String stepId, byte[] encodedKey, Object key) {
+  public KeyValueStateInternals(KeyValueStore store, String stepId, byte[] encodedKey, Object key) {
     this(store, stepId, encodedKey, key, null);
   }
 
   /**
-   * As above, but bag, multimap and ordered-list elements are numbered by the step's shared
-   * {@code sequence} (no store read or write per element) instead of a per-cell META counter
-   * (read and rewritten on every add). {@code sequence == null} means the META counter. One step
-   * must use one of the two for all its writes.
+   * As above, but bag, multimap and ordered-list elements are numbered by the step's shared {@code
+   * sequence} (no store read or write per element) instead of a per-cell META counter (read and
+   * rewritten on every add). {@code sequence == null} means the META counter. One step must use one
+   * of the two for all its writes.
    */
   public KeyValueStateInternals(
       KeyValueStore store, String stepId, byte[] encodedKey, Object key, ElementSequence sequence) {
@@ -241,13 +240,17 @@ public final class KeyValueStateInternals implements StateInternals {
 
     @Override
     public <KeyT, ValueT> MapState<KeyT, ValueT> bindMap(
-        StateTag<MapState<KeyT, ValueT>> spec, Coder<KeyT> mapKeyCoder, Coder<ValueT> mapValueCoder) {
+        StateTag<MapState<KeyT, ValueT>> spec,
+        Coder<KeyT> mapKeyCoder,
+        Coder<ValueT> mapValueCoder) {
       return new KvMap<>(prefix(spec), mapKeyCoder, mapValueCoder);
     }
 
     @Override
     public <KeyT, ValueT> MultimapState<KeyT, ValueT> bindMultimap(
-        StateTag<MultimapState<KeyT, ValueT>> spec, Coder<KeyT> keyCoder, Coder<ValueT> valueCoder) {
+        StateTag<MultimapState<KeyT, ValueT>> spec,
+        Coder<KeyT> keyCoder,
+        Coder<ValueT> valueCoder) {
       return new KvMultimap<>(prefix(spec), keyCoder, valueCoder);
     }
 
@@ -302,7 +305,8 @@ public final class KeyValueStateInternals implements StateInternals {
 
     /**
      * Takes the next element sequence number: from the step's {@link ElementSequence} if there is
-     * one, else from the META counter (0 after a clear), adding the counter's update to {@code batch}.
+     * one, else from the META counter (0 after a clear), adding the counter's update to {@code
+     * batch}.
      */
     long nextSequence(List<Entry> batch) {
       if (sequence != null) {
@@ -509,44 +513,50 @@ public final class KeyValueStateInternals implements StateInternals {
 
     @Override
     public ReadableState<V> getOrDefault(K k, V defaultValue) {
-      return deferred(() -> {
-        V v = readNow(k);
-        return v == null ? defaultValue : v;
-      });
+      return deferred(
+          () -> {
+            V v = readNow(k);
+            return v == null ? defaultValue : v;
+          });
     }
 
     @Override
     public ReadableState<Iterable<K>> keys() {
-      return deferred(() -> {
-        List<K> out = new ArrayList<>();
-        for (Entry e : scan(elementPrefix)) {
-          out.add(decode(keyCoder, e.key(), elementPrefix.length));
-        }
-        return out;
-      });
+      return deferred(
+          () -> {
+            List<K> out = new ArrayList<>();
+            for (Entry e : scan(elementPrefix)) {
+              out.add(decode(keyCoder, e.key(), elementPrefix.length));
+            }
+            return out;
+          });
     }
 
     @Override
     public ReadableState<Iterable<V>> values() {
-      return deferred(() -> {
-        List<V> out = new ArrayList<>();
-        for (Entry e : scan(elementPrefix)) {
-          out.add(decode(valueCoder, e.value()));
-        }
-        return out;
-      });
+      return deferred(
+          () -> {
+            List<V> out = new ArrayList<>();
+            for (Entry e : scan(elementPrefix)) {
+              out.add(decode(valueCoder, e.value()));
+            }
+            return out;
+          });
     }
 
     @Override
     public ReadableState<Iterable<Map.Entry<K, V>>> entries() {
-      return deferred(() -> {
-        List<Map.Entry<K, V>> out = new ArrayList<>();
-        for (Entry e : scan(elementPrefix)) {
-          out.add(new AbstractMap.SimpleImmutableEntry<>(
-              decode(keyCoder, e.key(), elementPrefix.length), decode(valueCoder, e.value())));
-        }
-        return out;
-      });
+      return deferred(
+          () -> {
+            List<Map.Entry<K, V>> out = new ArrayList<>();
+            for (Entry e : scan(elementPrefix)) {
+              out.add(
+                  new AbstractMap.SimpleImmutableEntry<>(
+                      decode(keyCoder, e.key(), elementPrefix.length),
+                      decode(valueCoder, e.value())));
+            }
+            return out;
+          });
     }
 
     @Override
@@ -583,21 +593,24 @@ public final class KeyValueStateInternals implements StateInternals {
     public void put(K k, V value) {
       List<Entry> batch = new ArrayList<>(2);
       long seq = nextSequence(batch);
-      batch.add(new Entry(
-          concat(keyPrefixOf(k), StateKeyLayout.longBigEndian(seq)), encode(valueCoder, value)));
+      batch.add(
+          new Entry(
+              concat(keyPrefixOf(k), StateKeyLayout.longBigEndian(seq)),
+              encode(valueCoder, value)));
       store.putAll(batch);
     }
 
     @Override
     public ReadableState<Iterable<V>> get(K k) {
       byte[] p = keyPrefixOf(k);
-      return deferred(() -> {
-        List<V> out = new ArrayList<>();
-        for (Entry e : scan(p)) {
-          out.add(decode(valueCoder, e.value()));
-        }
-        return out;
-      });
+      return deferred(
+          () -> {
+            List<V> out = new ArrayList<>();
+            for (Entry e : scan(p)) {
+              out.add(decode(valueCoder, e.value()));
+            }
+            return out;
+          });
     }
 
     @Override
@@ -607,30 +620,36 @@ public final class KeyValueStateInternals implements StateInternals {
 
     @Override
     public ReadableState<Iterable<K>> keys() {
-      return deferred(() -> {
-        List<K> out = new ArrayList<>();
-        byte[] lastKeyPart = null;
-        for (Entry e : scan(elementPrefix)) {
-          // Entries of one key are contiguous: the key part is everything but the 8-byte sequence.
-          byte[] keyPart = Arrays.copyOfRange(e.key(), elementPrefix.length, e.key().length - 8);
-          if (lastKeyPart == null || !Arrays.equals(lastKeyPart, keyPart)) {
-            out.add(keyOf(e.key()));
-            lastKeyPart = keyPart;
-          }
-        }
-        return out;
-      });
+      return deferred(
+          () -> {
+            List<K> out = new ArrayList<>();
+            byte[] lastKeyPart = null;
+            for (Entry e : scan(elementPrefix)) {
+              // Entries of one key are contiguous: the key part is everything but the 8-byte
+              // sequence.
+              byte[] keyPart =
+                  Arrays.copyOfRange(e.key(), elementPrefix.length, e.key().length - 8);
+              if (lastKeyPart == null || !Arrays.equals(lastKeyPart, keyPart)) {
+                out.add(keyOf(e.key()));
+                lastKeyPart = keyPart;
+              }
+            }
+            return out;
+          });
     }
 
     @Override
     public ReadableState<Iterable<Map.Entry<K, V>>> entries() {
-      return deferred(() -> {
-        List<Map.Entry<K, V>> out = new ArrayList<>();
-        for (Entry e : scan(elementPrefix)) {
-          out.add(new AbstractMap.SimpleImmutableEntry<>(keyOf(e.key()), decode(valueCoder, e.value())));
-        }
-        return out;
-      });
+      return deferred(
+          () -> {
+            List<Map.Entry<K, V>> out = new ArrayList<>();
+            for (Entry e : scan(elementPrefix)) {
+              out.add(
+                  new AbstractMap.SimpleImmutableEntry<>(
+                      keyOf(e.key()), decode(valueCoder, e.value())));
+            }
+            return out;
+          });
     }
 
     @Override
@@ -666,9 +685,10 @@ public final class KeyValueStateInternals implements StateInternals {
     public void add(TimestampedValue<T> value) {
       List<Entry> batch = new ArrayList<>(2);
       long seq = nextSequence(batch);
-      batch.add(new Entry(
-          concat(timeKey(value.getTimestamp()), StateKeyLayout.longBigEndian(seq)),
-          encode(coder, value.getValue())));
+      batch.add(
+          new Entry(
+              concat(timeKey(value.getTimestamp()), StateKeyLayout.longBigEndian(seq)),
+              encode(coder, value.getValue())));
       store.putAll(batch);
     }
 
@@ -750,9 +770,10 @@ public final class KeyValueStateInternals implements StateInternals {
     @Override
     public void addAccum(AccumT accum) {
       byte[] bytes = store.get(metaKey);
-      writeAccum(bytes == null
-          ? accum
-          : combineFn.mergeAccumulators(List.of(decode(accumCoder, bytes), accum)));
+      writeAccum(
+          bytes == null
+              ? accum
+              : combineFn.mergeAccumulators(List.of(decode(accumCoder, bytes), accum)));
     }
 
     @Override

@@ -9,12 +9,12 @@ import org.apache.beam.sdk.util.CoderUtils;
 import org.beamsamza.state.kv.KeyValueStore;
 
 /**
- * Hands out {@link KeyValueStateInternals} for one step over one task store, encoding each key
- * with the step's key coder. A {@link StateInternalsFactory} because that is what runners-core's
- * {@code DoFnRunners} and {@code GroupAlsoByWindow} code ask for. State objects hold no data, so
- * creating one per key per element is cheap; everything lives in the store. Collection elements are
- * numbered by one {@link ElementSequence} of the step (opened here, which writes and flushes its
- * epoch), so create one factory per step and store.
+ * Hands out {@link KeyValueStateInternals} for one step over one task store, encoding each key with
+ * the step's key coder. A {@link StateInternalsFactory} because that is what runners-core's {@code
+ * DoFnRunners} and {@code GroupAlsoByWindow} code ask for. State objects hold no data, so creating
+ * one per key per element is cheap; everything lives in the store. Collection elements are numbered
+ * by one {@link ElementSequence} of the step (opened here, which writes and flushes its epoch), so
+ * create one factory per step and store.
  */
 public final class KeyValueStateInternalsFactory<K> implements StateInternalsFactory<K> {
 

@@ -17,7 +17,6 @@ import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.state.TimeDomain;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.util.CoderUtils;
-import org.beamsamza.state.beam.KeyedTimer;
 import org.beamsamza.state.kv.Bytes;
 import org.beamsamza.state.kv.Entry;
 import org.beamsamza.state.kv.KeyValueIterator;
@@ -25,8 +24,8 @@ import org.beamsamza.state.kv.KeyValueStore;
 import org.joda.time.Instant;
 
 /**
- * The timers of one step in one task, for all its keys, kept in a {@link KeyValueStore} so that they
- * survive restarts (through RocksDB and its changelog) and need not fit on the heap. It is the
+ * The timers of one step in one task, for all its keys, kept in a {@link KeyValueStore} so that
+ * they survive restarts (through RocksDB and its changelog) and need not fit on the heap. It is the
  * store-backed counterpart of the heap {@link KeyedTimers}, with the same public methods, so that
  * the translation can switch from one to the other (DESIGN decision 4).
  *
@@ -44,18 +43,19 @@ import org.joda.time.Instant;
  * scan, across all keys; the identity record makes setting a timer again a replacement and deleting
  * it two point operations (it holds what, with the identity, rebuilds the other two keys, and what
  * decides whether a timer set again is identical: one point read, no decoding, for the common
- * re-set of an unchanged end-of-window timer); the output order (event-time timers only) gives {@link
- * #earliestOutputTimestamp()}, which the output watermark may not pass. {@code TimerData} values
- * are encoded with runners-core's {@link TimerInternals.TimerDataCoderV2}, which needs the window
- * coder to rebuild namespaces.
+ * re-set of an unchanged end-of-window timer); the output order (event-time timers only) gives
+ * {@link #earliestOutputTimestamp()}, which the output watermark may not pass. {@code TimerData}
+ * values are encoded with runners-core's {@link TimerInternals.TimerDataCoderV2}, which needs the
+ * window coder to rebuild namespaces.
  *
  * <p>Timers with the same timestamp fire in (key, namespace, id, family) byte order, not in the
  * order they were set as in {@link KeyedTimers}: a persisted order must not depend on an in-memory
  * sequence counter. {@code domain} is 0 for event time and 1 for processing and synchronized
  * processing time, which share one queue as in {@link KeyedTimers}.
  *
- * <p>One instance must own its step's timers in its store: {@link #size()} is a counter counted once
- * from the store at construction and then maintained in memory. Not thread-safe, like the store.
+ * <p>One instance must own its step's timers in its store: {@link #size()} is a counter counted
+ * once from the store at construction and then maintained in memory. Not thread-safe, like the
+ * store.
  */
 public final class KeyValueTimers implements KeyTimerInternals.StepTimers {
 
@@ -70,18 +70,20 @@ public final class KeyValueTimers implements KeyTimerInternals.StepTimers {
   private final byte[] byIdPrefix;
   private final byte[] byOutputPrefix;
   private final byte[] byOutputEnd;
+
   /**
    * No output-order entry is below this key, so {@link #earliestOutputTimestamp()} (asked at every
    * watermark) seeks past the tombstones of fired timers instead of stepping over them in RocksDB.
    * Lowered by any set below it.
    */
   private byte[] outputFloor;
+
   private long size;
 
   /**
    * Per domain, a firing key below which the step has no timers (the last one polled), or null.
-   * Polling seeks from here instead of from the start of the domain: polled timers are deleted,
-   * and RocksDB would otherwise step over every tombstone of the timers fired so far on each poll
+   * Polling seeks from here instead of from the start of the domain: polled timers are deleted, and
+   * RocksDB would otherwise step over every tombstone of the timers fired so far on each poll
    * (quadratic over a watermark jump that fires many timers). A set below the floor lowers it.
    */
   private final byte[][] pollFloor = new byte[2][];
@@ -136,7 +138,9 @@ public final class KeyValueTimers implements KeyTimerInternals.StepTimers {
     return outputWatermark;
   }
 
-  /** The view of one key that runners-core code (ReduceFnRunner, DoFnRunner) sets timers through. */
+  /**
+   * The view of one key that runners-core code (ReduceFnRunner, DoFnRunner) sets timers through.
+   */
   public TimerInternals forKey(ByteKey key) {
     return new KeyTimerInternals(key, this);
   }
@@ -191,7 +195,8 @@ public final class KeyValueTimers implements KeyTimerInternals.StepTimers {
     byte[] ns = namespace.getBytes(StandardCharsets.UTF_8);
     byte[] id = timerId.getBytes(StandardCharsets.UTF_8);
     byte[] fam = familyId.getBytes(StandardCharsets.UTF_8);
-    ByteBuffer b = ByteBuffer.allocate(prefix.length + 16 + key.length + ns.length + id.length + fam.length);
+    ByteBuffer b =
+        ByteBuffer.allocate(prefix.length + 16 + key.length + ns.length + id.length + fam.length);
     b.put(prefix);
     b.putInt(key.length).put(key).putInt(ns.length).put(ns);
     b.putInt(id.length).put(id).putInt(fam.length).put(fam);

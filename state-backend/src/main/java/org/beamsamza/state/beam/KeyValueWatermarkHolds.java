@@ -25,8 +25,8 @@ import org.joda.time.Instant;
  * by id    [0x05][stepId][key][namespace][stateId] -> hold time (8 bytes, same encoding)
  * </pre>
  *
- * The by-id record finds the old time-order entry when a hold moves or is cleared. Not
- * thread-safe, like the store.
+ * The by-id record finds the old time-order entry when a hold moves or is cleared. Not thread-safe,
+ * like the store.
  */
 public final class KeyValueWatermarkHolds implements HoldIndex {
   private static final byte[] EMPTY = new byte[0];
@@ -35,6 +35,7 @@ public final class KeyValueWatermarkHolds implements HoldIndex {
   private final byte[] byTimePrefix;
   private final byte[] byIdPrefix;
   private final byte[] byTimeEnd;
+
   /**
    * No by-time entry is below this key: {@link #earliest()} seeks here instead of to the start of
    * the index, where RocksDB would step over the tombstones of every hold released since the last

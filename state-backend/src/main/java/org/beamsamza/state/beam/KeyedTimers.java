@@ -50,7 +50,9 @@ public final class KeyedTimers implements KeyTimerInternals.StepTimers {
     return outputWatermark;
   }
 
-  /** The view of one key that runners-core code (ReduceFnRunner, DoFnRunner) sets timers through. */
+  /**
+   * The view of one key that runners-core code (ReduceFnRunner, DoFnRunner) sets timers through.
+   */
   public TimerInternals forKey(ByteKey key) {
     return new KeyTimerInternals(key, this);
   }

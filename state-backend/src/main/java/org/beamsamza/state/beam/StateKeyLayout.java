@@ -14,14 +14,15 @@ import java.nio.charset.StandardCharsets;
  * where every {@code len} is a 4-byte big-endian length and {@code kind} is the record family
  * ({@link #KIND_STATE} for state cells; other values are left for timers). Because every variable
  * component is length-prefixed, the components can be parsed back unambiguously, so no cell prefix
- * is a prefix of another cell's prefix: {@code clear()} of a cell is a prefix scan that cannot reach
- * a neighbour (state id {@code "a"} does not swallow {@code "ab"}, namespace {@code "w1"} does not
- * swallow {@code "w1x"}). All of one step's state for one key is the prefix {@link #keyPrefix}.
+ * is a prefix of another cell's prefix: {@code clear()} of a cell is a prefix scan that cannot
+ * reach a neighbour (state id {@code "a"} does not swallow {@code "ab"}, namespace {@code "w1"}
+ * does not swallow {@code "w1x"}). All of one step's state for one key is the prefix {@link
+ * #keyPrefix}.
  *
- * <p>Within a cell, one byte separates the single-entry part from the element part:
- * {@link #META} (a value, an accumulator, a watermark hold, or a collection's sequence counter) and
- * {@link #ELEMENT} (bag, set, map, multimap and ordered-list elements, whose suffix is the element
- * key described on each state class). Shared here so that timers and tooling can follow the same
+ * <p>Within a cell, one byte separates the single-entry part from the element part: {@link #META}
+ * (a value, an accumulator, a watermark hold, or a collection's sequence counter) and {@link
+ * #ELEMENT} (bag, set, map, multimap and ordered-list elements, whose suffix is the element key
+ * described on each state class). Shared here so that timers and tooling can follow the same
  * layout.
  */
 public final class StateKeyLayout {
@@ -94,8 +95,8 @@ public final class StateKeyLayout {
   }
 
   /**
-   * Big-endian 8 bytes with the sign bit flipped, so that unsigned byte order equals signed
-   * numeric order (negative timestamps sort before positive ones).
+   * Big-endian 8 bytes with the sign bit flipped, so that unsigned byte order equals signed numeric
+   * order (negative timestamps sort before positive ones).
    */
   public static byte[] orderedTimestamp(long millis) {
     return longBigEndian(millis ^ Long.MIN_VALUE);

@@ -2,8 +2,8 @@ package org.beamsamza.state.beam;
 
 import java.util.Objects;
 import org.apache.beam.runners.core.StateInternals;
-import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.beamsamza.state.kv.KeyValueStore;
 import org.joda.time.Instant;
 
@@ -34,7 +34,9 @@ public final class StepState {
   /** The state of one key; {@code key} is the decoded key {@link StateInternals#getKey} returns. */
   public StateInternals forKey(ByteKey keyBytes, Object key) {
     return new HoldTrackingStateInternals(
-        new KeyValueStateInternals(store, stepId, keyBytes.bytes(), key, sequence), keyBytes, holds);
+        new KeyValueStateInternals(store, stepId, keyBytes.bytes(), key, sequence),
+        keyBytes,
+        holds);
   }
 
   public KeyValueTimers timers() {

@@ -7,8 +7,9 @@
  * changelog (DESIGN decisions 4 and 5). {@link org.beamsamza.state.beam.KeyValueTimers} (timers in
  * firing, identity and output-timestamp order) and {@link
  * org.beamsamza.state.beam.KeyValueWatermarkHolds} (holds in time order) keep a step's timers and
- * watermark holds across keys in the same store; they are not used by the translation yet. {@link org.beamsamza.state.beam.InMemoryKeyedStateInternals},
- * {@link org.beamsamza.state.beam.HoldTrackingStateInternals}, {@link
+ * watermark holds across keys in the same store; they are not used by the translation yet. {@link
+ * org.beamsamza.state.beam.InMemoryKeyedStateInternals}, {@link
+ * org.beamsamza.state.beam.HoldTrackingStateInternals}, {@link
  * org.beamsamza.state.beam.WatermarkHolds} and {@link org.beamsamza.state.beam.KeyedTimers} are the
  * earlier heap implementations that the translation module still uses.
  */

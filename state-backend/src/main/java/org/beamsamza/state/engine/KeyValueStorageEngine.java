@@ -19,7 +19,8 @@ final class KeyValueStorageEngine implements StorageEngine {
   private final boolean persistent;
   private final int restoreBatchSize;
 
-  KeyValueStorageEngine(KeyValueStore store, KeyValueStore bottom, boolean persistent, int restoreBatchSize) {
+  KeyValueStorageEngine(
+      KeyValueStore store, KeyValueStore bottom, boolean persistent, int restoreBatchSize) {
     this.store = Objects.requireNonNull(store, "store");
     this.bottom = Objects.requireNonNull(bottom, "bottom");
     this.persistent = persistent;
@@ -33,27 +34,40 @@ final class KeyValueStorageEngine implements StorageEngine {
 
   @Override
   public void restore(Iterator<IncomingMessageEnvelope> changelogRecords) {
-    new ChangelogRestorer(restoreBatchSize).restore(new Iterator<Entry>() {
-      @Override
-      public boolean hasNext() {
-        return changelogRecords.hasNext();
-      }
+    new ChangelogRestorer(restoreBatchSize)
+        .restore(
+            new Iterator<Entry>() {
+              @Override
+              public boolean hasNext() {
+                return changelogRecords.hasNext();
+              }
 
-      @Override
-      public Entry next() {
-        IncomingMessageEnvelope e = changelogRecords.next();
-        if (!(e.getKey() instanceof byte[] key)) {
-          throw new IllegalArgumentException("Changelog record at " + e.getSystemStreamPartition() + "@"
-              + e.getOffset() + " has a non-byte[] key: " + e.getKey());
-        }
-        Object m = e.getMessage();
-        if (m != null && !(m instanceof byte[])) {
-          throw new IllegalArgumentException("Changelog record at " + e.getSystemStreamPartition() + "@"
-              + e.getOffset() + " has a non-byte[] message: " + m.getClass().getName());
-        }
-        return new Entry(key, (byte[]) m);
-      }
-    }, bottom);
+              @Override
+              public Entry next() {
+                IncomingMessageEnvelope e = changelogRecords.next();
+                if (!(e.getKey() instanceof byte[] key)) {
+                  throw new IllegalArgumentException(
+                      "Changelog record at "
+                          + e.getSystemStreamPartition()
+                          + "@"
+                          + e.getOffset()
+                          + " has a non-byte[] key: "
+                          + e.getKey());
+                }
+                Object m = e.getMessage();
+                if (m != null && !(m instanceof byte[])) {
+                  throw new IllegalArgumentException(
+                      "Changelog record at "
+                          + e.getSystemStreamPartition()
+                          + "@"
+                          + e.getOffset()
+                          + " has a non-byte[] message: "
+                          + m.getClass().getName());
+                }
+                return new Entry(key, (byte[]) m);
+              }
+            },
+            bottom);
   }
 
   @Override

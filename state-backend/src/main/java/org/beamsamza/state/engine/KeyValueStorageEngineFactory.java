@@ -19,12 +19,12 @@ import org.beamsamza.state.kv.internals.RocksDbKeyValueStore;
  * RocksDB or in-memory (DESIGN decision 5). Store config (keys under {@code stores.<name>.}):
  * {@code backend} = {@code rocksdb} (default) or {@code memory}; {@code cache.entries} (default
  * {@value #DEFAULT_CACHE_ENTRIES}) and {@code cache.bytes} (default 16 MiB) bound the write-back
- * cache; {@code rocksdb.block.cache.bytes},
- * {@code rocksdb.write.buffer.bytes}; {@code changelog} = {@code <system>.<streamPrefix>} makes
- * the store logged (the container resolves the task's partition, see
- * {@link org.beamsamza.runtime.storage.TaskStorageManager}); {@code restore.batch.size} (default
- * {@value org.beamsamza.state.kv.ChangelogRestorer#DEFAULT_BATCH_SIZE}) is the number of changelog
- * records per write batch when restoring.
+ * cache; {@code rocksdb.block.cache.bytes}, {@code rocksdb.write.buffer.bytes}; {@code changelog} =
+ * {@code <system>.<streamPrefix>} makes the store logged (the container resolves the task's
+ * partition, see {@link org.beamsamza.runtime.storage.TaskStorageManager}); {@code
+ * restore.batch.size} (default {@value
+ * org.beamsamza.state.kv.ChangelogRestorer#DEFAULT_BATCH_SIZE}) is the number of changelog records
+ * per write batch when restoring.
  */
 public final class KeyValueStorageEngineFactory implements StorageEngineFactory {
   public static final String BACKEND = "backend";
@@ -42,23 +42,40 @@ public final class KeyValueStorageEngineFactory implements StorageEngineFactory 
     switch (backend) {
       case "rocksdb" -> {
         RocksDbStoreConfig rc = RocksDbStoreConfig.defaults();
-        rc = rc.withBlockCacheSizeBytes(c.getLong("rocksdb.block.cache.bytes", rc.blockCacheSizeBytes()));
-        rc = rc.withWriteBufferSizeBytes(c.getLong("rocksdb.write.buffer.bytes", rc.writeBufferSizeBytes()));
+        rc =
+            rc.withBlockCacheSizeBytes(
+                c.getLong("rocksdb.block.cache.bytes", rc.blockCacheSizeBytes()));
+        rc =
+            rc.withWriteBufferSizeBytes(
+                c.getLong("rocksdb.write.buffer.bytes", rc.writeBufferSizeBytes()));
         bottom = new RocksDbKeyValueStore(context.storeDir(), rc);
       }
       case "memory" -> bottom = new InMemoryKeyValueStore();
-      default -> throw new IllegalArgumentException("Store " + context.storeName() + ": backend '" + backend
-          + "' is not one of rocksdb, memory");
+      default ->
+          throw new IllegalArgumentException(
+              "Store "
+                  + context.storeName()
+                  + ": backend '"
+                  + backend
+                  + "' is not one of rocksdb, memory");
     }
-    KeyValueStore logged = context.isLogged()
-        ? new LoggedKeyValueStore(bottom, new ChangelogCollectorWriter(context.changelog(), context.changelogPartition()))
-        : bottom;
+    KeyValueStore logged =
+        context.isLogged()
+            ? new LoggedKeyValueStore(
+                bottom,
+                new ChangelogCollectorWriter(context.changelog(), context.changelogPartition()))
+            : bottom;
     int cacheEntries = c.getInt(CACHE_ENTRIES, DEFAULT_CACHE_ENTRIES);
-    KeyValueStore stack = new MeteredKeyValueStore(
-        cacheEntries > 0
-            ? new CachingKeyValueStore(logged, cacheEntries, c.getLong(CACHE_BYTES, DEFAULT_CACHE_BYTES))
-            : logged);
-    return new KeyValueStorageEngine(stack, bottom, backend.equals("rocksdb"),
+    KeyValueStore stack =
+        new MeteredKeyValueStore(
+            cacheEntries > 0
+                ? new CachingKeyValueStore(
+                    logged, cacheEntries, c.getLong(CACHE_BYTES, DEFAULT_CACHE_BYTES))
+                : logged);
+    return new KeyValueStorageEngine(
+        stack,
+        bottom,
+        backend.equals("rocksdb"),
         c.getInt(RESTORE_BATCH_SIZE, ChangelogRestorer.DEFAULT_BATCH_SIZE));
   }
 }

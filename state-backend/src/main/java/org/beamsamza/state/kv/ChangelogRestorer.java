@@ -17,7 +17,9 @@ import java.util.TreeMap;
  */
 public final class ChangelogRestorer {
 
-  /** Default batch size: large enough to amortize a RocksDB write batch, small enough for memory. */
+  /**
+   * Default batch size: large enough to amortize a RocksDB write batch, small enough for memory.
+   */
   public static final int DEFAULT_BATCH_SIZE = 10_000;
 
   private final int batchSize;

@@ -1,9 +1,9 @@
 package org.beamsamza.state.kv;
 
 /**
- * Where a logged store sends its writes: in production a producer to the task's compacted
- * changelog partition, in tests a list. An interface here so that the state backend does not
- * depend on the runtime's producer types.
+ * Where a logged store sends its writes: in production a producer to the task's compacted changelog
+ * partition, in tests a list. An interface here so that the state backend does not depend on the
+ * runtime's producer types.
  */
 public interface ChangelogWriter {
 

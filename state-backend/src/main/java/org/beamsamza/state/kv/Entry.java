@@ -30,6 +30,10 @@ public record Entry(byte[] key, byte[] value) {
 
   @Override
   public String toString() {
-    return "Entry[" + Bytes.toHex(key) + " -> " + (value == null ? "null" : Bytes.toHex(value)) + "]";
+    return "Entry["
+        + Bytes.toHex(key)
+        + " -> "
+        + (value == null ? "null" : Bytes.toHex(value))
+        + "]";
   }
 }

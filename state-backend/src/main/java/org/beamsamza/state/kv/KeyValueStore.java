@@ -3,11 +3,11 @@ package org.beamsamza.state.kv;
 import java.util.List;
 
 /**
- * A task-local key-value store over byte strings, ordered lexicographically by unsigned bytes
- * (see {@link Bytes#ORDER}). This is the one interface that the RocksDB and in-memory stores
- * implement and that the decorators (logging, caching, metering) wrap, so that Beam state can be
- * laid out as ordered keys {@code [kind][key][namespace][state id]} and one key's state is a
- * prefix scan (DESIGN decisions 4 and 5). Modelled on Samza's {@code KeyValueStore}.
+ * A task-local key-value store over byte strings, ordered lexicographically by unsigned bytes (see
+ * {@link Bytes#ORDER}). This is the one interface that the RocksDB and in-memory stores implement
+ * and that the decorators (logging, caching, metering) wrap, so that Beam state can be laid out as
+ * ordered keys {@code [kind][key][namespace][state id]} and one key's state is a prefix scan
+ * (DESIGN decisions 4 and 5). Modelled on Samza's {@code KeyValueStore}.
  *
  * <p>Stores are used by one task thread; implementations need not be thread-safe. Keys and values
  * must not be null; callers must not modify arrays after passing them in or after receiving them.
@@ -24,7 +24,10 @@ public interface KeyValueStore extends AutoCloseable {
   /** Sets {@code key} to {@code value}, replacing any previous value. */
   void put(byte[] key, byte[] value);
 
-  /** Puts every entry, in list order (a later entry for the same key wins); atomic where the implementation can be. */
+  /**
+   * Puts every entry, in list order (a later entry for the same key wins); atomic where the
+   * implementation can be.
+   */
   void putAll(List<Entry> entries);
 
   /** Removes {@code key}; no-op when absent. */

@@ -4,15 +4,17 @@ import org.rocksdb.CompressionType;
 
 /**
  * Tuning for one task's RocksDB store. Immutable; start from {@link #defaults()} and change with
- * the {@code with*} methods. Defaults are modest because a container runs several tasks, each
- * with its own store: 32 MiB block cache, 16 MiB write buffer, LZ4, WAL disabled.
+ * the {@code with*} methods. Defaults are modest because a container runs several tasks, each with
+ * its own store: 32 MiB block cache, 16 MiB write buffer, LZ4, WAL disabled.
  *
  * <p>The WAL is off by default because the changelog is the store's durability: after a crash the
- * store is rebuilt (or topped up) from the changelog, and the commit protocol flushes stores
- * before writing a checkpoint (DESIGN decision 6). Turn it on for stores without a changelog.
+ * store is rebuilt (or topped up) from the changelog, and the commit protocol flushes stores before
+ * writing a checkpoint (DESIGN decision 6). Turn it on for stores without a changelog.
  */
 public record RocksDbStoreConfig(
-    long blockCacheSizeBytes, long writeBufferSizeBytes, CompressionType compressionType,
+    long blockCacheSizeBytes,
+    long writeBufferSizeBytes,
+    CompressionType compressionType,
     boolean walDisabled) {
 
   public RocksDbStoreConfig {
@@ -41,6 +43,7 @@ public record RocksDbStoreConfig(
   }
 
   public RocksDbStoreConfig withWalDisabled(boolean disabled) {
-    return new RocksDbStoreConfig(blockCacheSizeBytes, writeBufferSizeBytes, compressionType, disabled);
+    return new RocksDbStoreConfig(
+        blockCacheSizeBytes, writeBufferSizeBytes, compressionType, disabled);
   }
 }

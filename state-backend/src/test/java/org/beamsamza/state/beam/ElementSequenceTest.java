@@ -38,7 +38,8 @@ public class ElementSequenceTest {
   private static final StateTag<BagState<String>> BAG = StateTags.bag("bag", StringUtf8Coder.of());
 
   private static StateInternals internals(KeyValueStore store, ElementSequence seq) {
-    return new KeyValueStateInternals(store, "step", "key".getBytes(StandardCharsets.UTF_8), "key", seq);
+    return new KeyValueStateInternals(
+        store, "step", "key".getBytes(StandardCharsets.UTF_8), "key", seq);
   }
 
   @Test
@@ -83,16 +84,18 @@ public class ElementSequenceTest {
   @Test
   public void bagKeepsOrderAfterRestoringAnyPrefixOfTheChangelog() throws Exception {
     List<Entry> changelog = new ArrayList<>();
-    ChangelogWriter writer = new ChangelogWriter() {
-      @Override
-      public void write(byte[] key, byte[] value) {
-        changelog.add(new Entry(key, value));
-      }
+    ChangelogWriter writer =
+        new ChangelogWriter() {
+          @Override
+          public void write(byte[] key, byte[] value) {
+            changelog.add(new Entry(key, value));
+          }
 
-      @Override
-      public void flush() {}
-    };
-    KeyValueStore first = new CachingKeyValueStore(new LoggedKeyValueStore(new InMemoryKeyValueStore(), writer), 3);
+          @Override
+          public void flush() {}
+        };
+    KeyValueStore first =
+        new CachingKeyValueStore(new LoggedKeyValueStore(new InMemoryKeyValueStore(), writer), 3);
     ElementSequence seq1 = ElementSequence.open(first, "step");
     for (int i = 0; i < 10; i++) {
       internals(first, seq1).state(NS, BAG).add("a" + i);

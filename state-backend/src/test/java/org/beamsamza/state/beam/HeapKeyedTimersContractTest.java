@@ -1,7 +1,6 @@
 package org.beamsamza.state.beam;
 
 import org.apache.beam.runners.core.TimerInternals;
-import org.beamsamza.state.beam.KeyedTimer;
 import org.joda.time.Instant;
 
 /** The shared timer behaviour over the heap {@link KeyedTimers}. */

@@ -27,16 +27,23 @@ public class KeyValueStateInternalsFullStackTest extends StateInternalsTest {
 
   @Override
   protected StateInternals createStateInternals() {
-    ChangelogWriter noop = new ChangelogWriter() {
-      @Override
-      public void write(byte[] key, byte[] valueOrNullForTombstone) {}
+    ChangelogWriter noop =
+        new ChangelogWriter() {
+          @Override
+          public void write(byte[] key, byte[] valueOrNullForTombstone) {}
 
-      @Override
-      public void flush() {}
-    };
+          @Override
+          public void flush() {}
+        };
     try {
-      store = new MeteredKeyValueStore(new CachingKeyValueStore(new LoggedKeyValueStore(
-          new RocksDbKeyValueStore(tmp.newFolder("task-0"), RocksDbStoreConfig.defaults()), noop), 4));
+      store =
+          new MeteredKeyValueStore(
+              new CachingKeyValueStore(
+                  new LoggedKeyValueStore(
+                      new RocksDbKeyValueStore(
+                          tmp.newFolder("task-0"), RocksDbStoreConfig.defaults()),
+                      noop),
+                  4));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

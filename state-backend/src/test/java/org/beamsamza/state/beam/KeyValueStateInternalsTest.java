@@ -62,11 +62,13 @@ public class KeyValueStateInternalsTest {
   private static final StateNamespace NS1X = new StateNamespaceForTest("ns1x");
   private static final StateNamespace NS2 = new StateNamespaceForTest("ns2");
 
-  private static final StateTag<ValueState<String>> VALUE = StateTags.value("v", StringUtf8Coder.of());
+  private static final StateTag<ValueState<String>> VALUE =
+      StateTags.value("v", StringUtf8Coder.of());
   private static final StateTag<ValueState<String>> VALUE_LONGER_ID =
       StateTags.value("vv", StringUtf8Coder.of());
   private static final StateTag<BagState<String>> BAG = StateTags.bag("bag", StringUtf8Coder.of());
-  private static final StateTag<BagState<Integer>> INT_BAG = StateTags.bag("ints", VarIntCoder.of());
+  private static final StateTag<BagState<Integer>> INT_BAG =
+      StateTags.bag("ints", VarIntCoder.of());
   private static final StateTag<SetState<String>> SET = StateTags.set("set", StringUtf8Coder.of());
   private static final StateTag<MapState<String, Integer>> MAP =
       StateTags.map("map", StringUtf8Coder.of(), VarIntCoder.of());
@@ -143,7 +145,8 @@ public class KeyValueStateInternalsTest {
   @Test
   public void stateSurvivesClosingAndReopeningRocksDb() throws Exception {
     File dir = tmp.newFolder("task-0");
-    try (RocksDbKeyValueStore store = new RocksDbKeyValueStore(dir, RocksDbStoreConfig.defaults())) {
+    try (RocksDbKeyValueStore store =
+        new RocksDbKeyValueStore(dir, RocksDbStoreConfig.defaults())) {
       StateInternals s = internals(store, "step", "key");
       s.state(NS1, VALUE).write("persisted");
       s.state(NS1, BAG).add("b1");
@@ -156,14 +159,18 @@ public class KeyValueStateInternalsTest {
       s.state(NS1, SUM).add(5);
       s.state(NS1, HOLD).add(new Instant(1234));
     }
-    try (RocksDbKeyValueStore store = new RocksDbKeyValueStore(dir, RocksDbStoreConfig.defaults())) {
+    try (RocksDbKeyValueStore store =
+        new RocksDbKeyValueStore(dir, RocksDbStoreConfig.defaults())) {
       StateInternals s = internals(store, "step", "key");
       assertThat(s.state(NS1, VALUE).read(), equalTo("persisted"));
       assertThat(s.state(NS1, SET).read(), contains("s1"));
       assertThat(s.state(NS1, MAP).get("m").read(), equalTo(7));
       assertThat(s.state(NS1, MULTIMAP).get("mm").read(), contains(1));
-      assertThat(s.state(NS1, LIST).read(), contains(
-          TimestampedValue.of("early", new Instant(10)), TimestampedValue.of("late", new Instant(20))));
+      assertThat(
+          s.state(NS1, LIST).read(),
+          contains(
+              TimestampedValue.of("early", new Instant(10)),
+              TimestampedValue.of("late", new Instant(20))));
       assertThat(s.state(NS1, SUM).read(), equalTo(5));
       assertThat(s.state(NS1, HOLD).read(), equalTo(new Instant(1234)));
       // The bag's sequence counter persisted too: a new element goes after the old ones.
@@ -175,17 +182,22 @@ public class KeyValueStateInternalsTest {
   @Test
   public void stateSurvivesChangelogRestoreIntoAFreshRocksDb() throws Exception {
     List<Entry> changelog = new ArrayList<>();
-    ChangelogWriter writer = new ChangelogWriter() {
-      @Override
-      public void write(byte[] key, byte[] valueOrNullForTombstone) {
-        changelog.add(new Entry(key, valueOrNullForTombstone));
-      }
+    ChangelogWriter writer =
+        new ChangelogWriter() {
+          @Override
+          public void write(byte[] key, byte[] valueOrNullForTombstone) {
+            changelog.add(new Entry(key, valueOrNullForTombstone));
+          }
 
-      @Override
-      public void flush() {}
-    };
-    try (KeyValueStore store = new CachingKeyValueStore(new LoggedKeyValueStore(
-        new RocksDbKeyValueStore(tmp.newFolder("before"), RocksDbStoreConfig.defaults()), writer), 2)) {
+          @Override
+          public void flush() {}
+        };
+    try (KeyValueStore store =
+        new CachingKeyValueStore(
+            new LoggedKeyValueStore(
+                new RocksDbKeyValueStore(tmp.newFolder("before"), RocksDbStoreConfig.defaults()),
+                writer),
+            2)) {
       StateInternals s = internals(store, "step", "key");
       s.state(NS1, BAG).add("b1");
       s.state(NS1, BAG).add("b2");
@@ -310,7 +322,8 @@ public class KeyValueStateInternalsTest {
 
   @Test
   public void orderedListReadsAndClearsTimeRanges() {
-    OrderedListState<String> list = internals(new InMemoryKeyValueStore(), "s", "k").state(NS1, LIST);
+    OrderedListState<String> list =
+        internals(new InMemoryKeyValueStore(), "s", "k").state(NS1, LIST);
     list.add(TimestampedValue.of("t5-first", new Instant(5)));
     list.add(TimestampedValue.of("t-3", new Instant(-3)));
     list.add(TimestampedValue.of("t5-second", new Instant(5)));
@@ -318,26 +331,32 @@ public class KeyValueStateInternalsTest {
     list.add(TimestampedValue.of("t0", new Instant(0)));
     list.add(TimestampedValue.of("min", BoundedWindow.TIMESTAMP_MIN_VALUE));
 
-    assertThat(list.read(), contains(
-        TimestampedValue.of("min", BoundedWindow.TIMESTAMP_MIN_VALUE),
-        TimestampedValue.of("t-3", new Instant(-3)),
-        TimestampedValue.of("t0", new Instant(0)),
-        TimestampedValue.of("t5-first", new Instant(5)),
-        TimestampedValue.of("t5-second", new Instant(5)),
-        TimestampedValue.of("t100", new Instant(100))));
+    assertThat(
+        list.read(),
+        contains(
+            TimestampedValue.of("min", BoundedWindow.TIMESTAMP_MIN_VALUE),
+            TimestampedValue.of("t-3", new Instant(-3)),
+            TimestampedValue.of("t0", new Instant(0)),
+            TimestampedValue.of("t5-first", new Instant(5)),
+            TimestampedValue.of("t5-second", new Instant(5)),
+            TimestampedValue.of("t100", new Instant(100))));
     // [min, limit): -3 included, 100 excluded.
-    assertThat(list.readRange(new Instant(-3), new Instant(100)), contains(
-        TimestampedValue.of("t-3", new Instant(-3)),
-        TimestampedValue.of("t0", new Instant(0)),
-        TimestampedValue.of("t5-first", new Instant(5)),
-        TimestampedValue.of("t5-second", new Instant(5))));
+    assertThat(
+        list.readRange(new Instant(-3), new Instant(100)),
+        contains(
+            TimestampedValue.of("t-3", new Instant(-3)),
+            TimestampedValue.of("t0", new Instant(0)),
+            TimestampedValue.of("t5-first", new Instant(5)),
+            TimestampedValue.of("t5-second", new Instant(5))));
     assertThat(list.readRange(new Instant(6), new Instant(6)), emptyIterable());
 
     list.clearRange(new Instant(0), new Instant(6));
-    assertThat(list.read(), contains(
-        TimestampedValue.of("min", BoundedWindow.TIMESTAMP_MIN_VALUE),
-        TimestampedValue.of("t-3", new Instant(-3)),
-        TimestampedValue.of("t100", new Instant(100))));
+    assertThat(
+        list.read(),
+        contains(
+            TimestampedValue.of("min", BoundedWindow.TIMESTAMP_MIN_VALUE),
+            TimestampedValue.of("t-3", new Instant(-3)),
+            TimestampedValue.of("t100", new Instant(100))));
     assertThat(list.isEmpty().read(), is(false));
     list.clear();
     assertThat(list.isEmpty().read(), is(true));
@@ -357,10 +376,14 @@ public class KeyValueStateInternalsTest {
     assertThat(mm.keys().read(), containsInAnyOrder("a", "b", "ab"));
     assertThat(mm.containsKey("a").read(), is(true));
     assertThat(mm.containsKey("c").read(), is(false));
-    assertThat(mm.entries().read(), containsInAnyOrder(
-        new SimpleImmutableEntry<>("a", 1), new SimpleImmutableEntry<>("a", 3),
-        new SimpleImmutableEntry<>("a", 1), new SimpleImmutableEntry<>("b", 2),
-        new SimpleImmutableEntry<>("ab", 4)));
+    assertThat(
+        mm.entries().read(),
+        containsInAnyOrder(
+            new SimpleImmutableEntry<>("a", 1),
+            new SimpleImmutableEntry<>("a", 3),
+            new SimpleImmutableEntry<>("a", 1),
+            new SimpleImmutableEntry<>("b", 2),
+            new SimpleImmutableEntry<>("ab", 4)));
     mm.remove("a");
     assertThat(mm.get("a").read(), emptyIterable());
     assertThat(mm.get("ab").read(), contains(4));
@@ -371,11 +394,28 @@ public class KeyValueStateInternalsTest {
 
   @Test
   public void mapComputeIfAbsentReturnsPreviousValueAndCallsFunctionOnlyWhenAbsent() {
-    MapState<String, Integer> map = internals(new InMemoryKeyValueStore(), "s", "k").state(NS1, MAP);
+    MapState<String, Integer> map =
+        internals(new InMemoryKeyValueStore(), "s", "k").state(NS1, MAP);
     AtomicInteger calls = new AtomicInteger();
-    assertThat(map.computeIfAbsent("a", k -> { calls.incrementAndGet(); return 1; }).read(), nullValue());
+    assertThat(
+        map.computeIfAbsent(
+                "a",
+                k -> {
+                  calls.incrementAndGet();
+                  return 1;
+                })
+            .read(),
+        nullValue());
     assertThat(map.get("a").read(), equalTo(1));
-    assertThat(map.computeIfAbsent("a", k -> { calls.incrementAndGet(); return 2; }).read(), equalTo(1));
+    assertThat(
+        map.computeIfAbsent(
+                "a",
+                k -> {
+                  calls.incrementAndGet();
+                  return 2;
+                })
+            .read(),
+        equalTo(1));
     assertThat(map.get("a").read(), equalTo(1));
     assertThat(calls.get(), is(1));
     assertThat(map.putIfAbsent("b", 5).read(), nullValue());
@@ -408,7 +448,9 @@ public class KeyValueStateInternalsTest {
     assertThat(earliest.getTimestampCombiner(), equalTo(TimestampCombiner.EARLIEST));
   }
 
-  /** Multiplies each input by the job name parsed as an int: proves the StateContext reaches the fn. */
+  /**
+   * Multiplies each input by the job name parsed as an int: proves the StateContext reaches the fn.
+   */
   private static final class ScaledSumFn
       extends CombineWithContext.CombineFnWithContext<Integer, Integer, Integer> {
     @Override
@@ -440,22 +482,23 @@ public class KeyValueStateInternalsTest {
   public void combiningWithContextSeesTheStateContext() {
     PipelineOptions options = PipelineOptionsFactory.create();
     options.setJobName("3");
-    StateContext<GlobalWindow> context = new StateContext<GlobalWindow>() {
-      @Override
-      public PipelineOptions getPipelineOptions() {
-        return options;
-      }
+    StateContext<GlobalWindow> context =
+        new StateContext<GlobalWindow>() {
+          @Override
+          public PipelineOptions getPipelineOptions() {
+            return options;
+          }
 
-      @Override
-      public <T> T sideInput(PCollectionView<T> view) {
-        throw new UnsupportedOperationException();
-      }
+          @Override
+          public <T> T sideInput(PCollectionView<T> view) {
+            throw new UnsupportedOperationException();
+          }
 
-      @Override
-      public GlobalWindow window() {
-        return GlobalWindow.INSTANCE;
-      }
-    };
+          @Override
+          public GlobalWindow window() {
+            return GlobalWindow.INSTANCE;
+          }
+        };
     StateTag<CombiningState<Integer, Integer, Integer>> tag =
         StateTags.combiningValueWithContext("scaled", VarIntCoder.of(), new ScaledSumFn());
     CombiningState<Integer, Integer, Integer> state =

@@ -2,7 +2,6 @@ package org.beamsamza.state.beam;
 
 import org.apache.beam.runners.core.TimerInternals;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
-import org.beamsamza.state.beam.KeyedTimer;
 import org.beamsamza.state.kv.RocksDbStoreConfig;
 import org.beamsamza.state.kv.internals.RocksDbKeyValueStore;
 import org.joda.time.Instant;

@@ -13,7 +13,6 @@ import org.apache.beam.runners.core.StateNamespaces;
 import org.apache.beam.runners.core.TimerInternals.TimerData;
 import org.apache.beam.sdk.state.TimeDomain;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
-import org.beamsamza.state.beam.KeyedTimer;
 import org.beamsamza.state.kv.ChangelogRestorer;
 import org.beamsamza.state.kv.ChangelogWriter;
 import org.beamsamza.state.kv.Entry;
@@ -68,7 +67,8 @@ public class KeyValueTimersTest {
         TimerData.of("t2", "fam", NS2, new Instant(-5), new Instant(-5), TimeDomain.EVENT_TIME);
     TimerData p =
         TimerData.of("p", "", NS1, new Instant(7), new Instant(7), TimeDomain.PROCESSING_TIME);
-    try (RocksDbKeyValueStore store = new RocksDbKeyValueStore(dir, RocksDbStoreConfig.defaults())) {
+    try (RocksDbKeyValueStore store =
+        new RocksDbKeyValueStore(dir, RocksDbStoreConfig.defaults())) {
       KeyValueTimers t = timers(store, "step");
       t.forKey(A).setTimer(t1);
       t.forKey(B).setTimer(t2);
@@ -76,7 +76,8 @@ public class KeyValueTimersTest {
       set(t, B, NS1, "deleted", 1, 1);
       t.forKey(B).deleteTimer(NS1, "deleted", "");
     }
-    try (RocksDbKeyValueStore store = new RocksDbKeyValueStore(dir, RocksDbStoreConfig.defaults())) {
+    try (RocksDbKeyValueStore store =
+        new RocksDbKeyValueStore(dir, RocksDbStoreConfig.defaults())) {
       KeyValueTimers t = timers(store, "step");
       assertEquals(3, t.size());
       assertEquals(new Instant(-5), t.earliestOutputTimestamp());
@@ -110,8 +111,7 @@ public class KeyValueTimersTest {
     t.forKey(A).deleteTimer(NS1, "t", "");
     assertEquals(new Instant(45), t.earliestOutputTimestamp());
     // Processing-time timers hold nothing here.
-    t.forKey(A)
-        .setTimer(NS2, "p", "", new Instant(1), new Instant(1), TimeDomain.PROCESSING_TIME);
+    t.forKey(A).setTimer(NS2, "p", "", new Instant(1), new Instant(1), TimeDomain.PROCESSING_TIME);
     assertEquals(new Instant(45), t.earliestOutputTimestamp());
     set(t, A, NS2, "neg", 70, -20);
     assertEquals(new Instant(-20), t.earliestOutputTimestamp());
@@ -129,8 +129,7 @@ public class KeyValueTimersTest {
   public void eventTimerMovedToProcessingTimeLeavesNoOutputHold() {
     KeyValueTimers t = timers(new InMemoryKeyValueStore(), "step");
     set(t, A, NS1, "t", 50, 40);
-    t.forKey(A)
-        .setTimer(NS1, "t", "", new Instant(5), new Instant(5), TimeDomain.PROCESSING_TIME);
+    t.forKey(A).setTimer(NS1, "t", "", new Instant(5), new Instant(5), TimeDomain.PROCESSING_TIME);
     assertNull(t.earliestOutputTimestamp());
     t.setInputWatermark(new Instant(1000));
     assertNull(t.pollDueEventTimer());
@@ -240,10 +239,13 @@ public class KeyValueTimersTest {
     }
   }
 
-  /** Polling seeks from the last polled timer; a timer set below it afterwards still fires first. */
+  /**
+   * Polling seeks from the last polled timer; a timer set below it afterwards still fires first.
+   */
   @Test
   public void timerSetBelowTheLastPolledOneFiresNext() throws Exception {
-    try (KeyValueStore store = new RocksDbKeyValueStore(tmp.newFolder("floor"), RocksDbStoreConfig.defaults())) {
+    try (KeyValueStore store =
+        new RocksDbKeyValueStore(tmp.newFolder("floor"), RocksDbStoreConfig.defaults())) {
       KeyValueTimers t = timers(store, "step");
       set(t, A, NS1, "t1", 10, 10);
       set(t, B, NS1, "t2", 20, 20);

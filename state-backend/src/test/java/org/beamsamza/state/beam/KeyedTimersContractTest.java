@@ -14,7 +14,6 @@ import org.apache.beam.runners.core.TimerInternals;
 import org.apache.beam.runners.core.TimerInternals.TimerData;
 import org.apache.beam.sdk.state.TimeDomain;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
-import org.beamsamza.state.beam.KeyedTimer;
 import org.joda.time.Instant;
 import org.junit.Before;
 import org.junit.Test;
@@ -69,7 +68,8 @@ public abstract class KeyedTimersContractTest {
     t.forKey(key).setTimer(ns, id, "", new Instant(at), new Instant(at), TimeDomain.EVENT_TIME);
   }
 
-  protected static void setProcessing(Timers t, ByteKey key, StateNamespace ns, String id, long at) {
+  protected static void setProcessing(
+      Timers t, ByteKey key, StateNamespace ns, String id, long at) {
     t.forKey(key)
         .setTimer(ns, id, "", new Instant(at), new Instant(at), TimeDomain.PROCESSING_TIME);
   }
@@ -163,7 +163,8 @@ public abstract class KeyedTimersContractTest {
     setEvent(timers, A, NS1, "t1", 10);
     setEvent(timers, A, NS1, "t2", 11);
     setProcessing(timers, A, NS1, "p", 12);
-    timers.forKey(A)
+    timers
+        .forKey(A)
         .deleteTimer(
             TimerData.of("t1", "", NS1, new Instant(10), new Instant(10), TimeDomain.EVENT_TIME));
     timers.forKey(A).deleteTimer(NS1, "p", "", TimeDomain.PROCESSING_TIME);

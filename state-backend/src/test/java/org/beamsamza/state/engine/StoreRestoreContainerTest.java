@@ -67,8 +67,8 @@ import org.junit.rules.TemporaryFolder;
  * Logged stores end to end: real {@link SamzaContainer}s over the in-memory system write Beam state
  * and timers through {@code TaskContext.getStore} into a logged RocksDB store, stop (cleanly or
  * not), and a new container restores the store from the changelog. What the restored store must
- * hold is computed by the test's own formulas ({@link #expectedValue}, {@link #expectedBag},
- * {@link #expectedTimers}), not read back from the code under test.
+ * hold is computed by the test's own formulas ({@link #expectedValue}, {@link #expectedBag}, {@link
+ * #expectedTimers}), not read back from the code under test.
  */
 public class StoreRestoreContainerTest {
   @Rule public TemporaryFolder tmp = new TemporaryFolder();
@@ -76,25 +76,32 @@ public class StoreRestoreContainerTest {
   private static final int TASKS = 2;
   private static final int KEYS_PER_BATCH = 1_000;
   private static final String STEP = "step";
+
   /**
    * One key in TIMER_EVERY gets an event-time timer (one in three of those is reset), the next one
    * a processing-time timer, one in 2*TIMER_EVERY a timer that is set and deleted.
    */
   private static final int TIMER_EVERY = 64;
+
   private static final StateNamespace NS = StateNamespaces.global();
-  private static final StateTag<ValueState<String>> VALUE = StateTags.value("v", StringUtf8Coder.of());
+  private static final StateTag<ValueState<String>> VALUE =
+      StateTags.value("v", StringUtf8Coder.of());
   private static final StateTag<BagState<Integer>> BAG = StateTags.bag("b", VarIntCoder.of());
 
   private final InMemoryStreams streams = new InMemoryStreams();
-  private final Map<String, SystemFactory> systems = Map.of("mem", new InMemorySystemFactory(streams));
+  private final Map<String, SystemFactory> systems =
+      Map.of("mem", new InMemorySystemFactory(streams));
   private final InMemoryCheckpointManager checkpoints = new InMemoryCheckpointManager();
   private final SystemStream in = new SystemStream("mem", "in");
   private final SystemStream changelog = new SystemStream("mem", "changelog-S");
-  private final ContainerModel containerModel = JobModelPlanner.plan(
-      List.of(new StageSpec("S", Map.of(in, TASKS), Map.of())), 1).getContainers().get("0");
+  private final ContainerModel containerModel =
+      JobModelPlanner.plan(List.of(new StageSpec("S", Map.of(in, TASKS), Map.of())), 1)
+          .getContainers()
+          .get("0");
 
   /** Verification results per task index: mismatches found (empty = all equal). */
   private final Map<Integer, List<String>> mismatches = new ConcurrentHashMap<>();
+
   private final Map<Integer, Long> storeEntries = new ConcurrentHashMap<>();
 
   // ---- the expected data, defined here independently of the code under test ----
@@ -131,7 +138,8 @@ public class StoreRestoreContainerTest {
   }
 
   /** What the writing task does for key {@code id}; its end state must match the formulas above. */
-  private static void write(KeyValueStateInternalsFactory<Long> state, KeyValueTimers timers, long id) {
+  private static void write(
+      KeyValueStateInternalsFactory<Long> state, KeyValueTimers timers, long id) {
     var si = state.stateInternalsForKey(id);
     ValueState<String> v = si.state(NS, VALUE);
     v.write("v" + id * 31);
@@ -148,13 +156,31 @@ public class StoreRestoreContainerTest {
     }
     var ti = timers.forKey(new ByteKey(encode(id)));
     if (id % TIMER_EVERY == 0) {
-      ti.setTimer(NS, "e", "", new Instant(1_000_000 + id), new Instant(1_000_000 + id), TimeDomain.EVENT_TIME);
+      ti.setTimer(
+          NS,
+          "e",
+          "",
+          new Instant(1_000_000 + id),
+          new Instant(1_000_000 + id),
+          TimeDomain.EVENT_TIME);
       if (id % (3 * TIMER_EVERY) == 0) {
-        ti.setTimer(NS, "e", "", new Instant(2_000_000 + id), new Instant(2_000_000 + id), TimeDomain.EVENT_TIME);
+        ti.setTimer(
+            NS,
+            "e",
+            "",
+            new Instant(2_000_000 + id),
+            new Instant(2_000_000 + id),
+            TimeDomain.EVENT_TIME);
       }
     }
     if (id % TIMER_EVERY == 1) {
-      ti.setTimer(NS, "p", "", new Instant(5_000_000 + id), new Instant(5_000_000 + id), TimeDomain.PROCESSING_TIME);
+      ti.setTimer(
+          NS,
+          "p",
+          "",
+          new Instant(5_000_000 + id),
+          new Instant(5_000_000 + id),
+          TimeDomain.PROCESSING_TIME);
     }
     if (id % (2 * TIMER_EVERY) == 0) {
       ti.setTimer(NS, "gone", "", new Instant(7), new Instant(7), TimeDomain.EVENT_TIME);
@@ -198,7 +224,8 @@ public class StoreRestoreContainerTest {
     }
 
     @Override
-    public void process(IncomingMessageEnvelope envelope, MessageCollector collector, TaskCoordinator coordinator) {
+    public void process(
+        IncomingMessageEnvelope envelope, MessageCollector collector, TaskCoordinator coordinator) {
       if (verify) {
         return;
       }
@@ -245,10 +272,23 @@ public class StoreRestoreContainerTest {
       Set<String> actual = new HashSet<>();
       timers.setInputWatermark(BoundedWindow.TIMESTAMP_MAX_VALUE);
       for (KeyedTimer t; (t = timers.pollDueEventTimer()) != null; ) {
-        actual.add("E:" + decode(t.key()) + ":" + t.timer().getTimerId() + ":" + t.timer().getTimestamp().getMillis());
+        actual.add(
+            "E:"
+                + decode(t.key())
+                + ":"
+                + t.timer().getTimerId()
+                + ":"
+                + t.timer().getTimestamp().getMillis());
       }
-      for (KeyedTimer t; (t = timers.pollDueProcessingTimer(BoundedWindow.TIMESTAMP_MAX_VALUE)) != null; ) {
-        actual.add("P:" + decode(t.key()) + ":" + t.timer().getTimerId() + ":" + t.timer().getTimestamp().getMillis());
+      for (KeyedTimer t;
+          (t = timers.pollDueProcessingTimer(BoundedWindow.TIMESTAMP_MAX_VALUE)) != null; ) {
+        actual.add(
+            "P:"
+                + decode(t.key())
+                + ":"
+                + t.timer().getTimerId()
+                + ":"
+                + t.timer().getTimestamp().getMillis());
       }
       if (!actual.equals(expectedTimers)) {
         Set<String> missing = new HashSet<>(expectedTimers);
@@ -276,9 +316,9 @@ public class StoreRestoreContainerTest {
   // ---- harness ----
 
   /**
-   * Verifying containers run without the cache: polling every timer through
-   * {@code CachingKeyValueStore} flushes the whole cache on each range scan (quadratic here), and
-   * the cache has no part in restore, which writes to the bottom store.
+   * Verifying containers run without the cache: polling every timer through {@code
+   * CachingKeyValueStore} flushes the whole cache on each range scan (quadratic here), and the
+   * cache has no part in restore, which writes to the bottom store.
    */
   private Config config(String backend, boolean verify) {
     Map<String, String> c = new LinkedHashMap<>();
@@ -307,8 +347,13 @@ public class StoreRestoreContainerTest {
   }
 
   private SamzaContainer container(String backend, boolean verify, int batchesPerTask) {
-    return new SamzaContainer("0", containerModel, config(backend, verify), systems,
-        m -> new StateTask(verify, batchesPerTask), checkpoints);
+    return new SamzaContainer(
+        "0",
+        containerModel,
+        config(backend, verify),
+        systems,
+        m -> new StateTask(verify, batchesPerTask),
+        checkpoints);
   }
 
   /** Runs a container on its own thread; join() rethrows what run() threw. */
@@ -317,13 +362,16 @@ public class StoreRestoreContainerTest {
     final AtomicReference<Throwable> thrown = new AtomicReference<>();
 
     Running(SamzaContainer c) {
-      thread = new Thread(() -> {
-        try {
-          c.run();
-        } catch (Throwable t) {
-          thrown.set(t);
-        }
-      }, "test-container");
+      thread =
+          new Thread(
+              () -> {
+                try {
+                  c.run();
+                } catch (Throwable t) {
+                  thrown.set(t);
+                }
+              },
+              "test-container");
       thread.start();
     }
 
@@ -370,7 +418,9 @@ public class StoreRestoreContainerTest {
 
   private static StoreRestoreStats statsOf(SamzaContainer c, int taskIndex) {
     return c.getMetrics().getStoreRestores().stream()
-        .filter(s -> s.changelogPartition().getPartition() == taskIndex).findFirst().orElseThrow();
+        .filter(s -> s.changelogPartition().getPartition() == taskIndex)
+        .findFirst()
+        .orElseThrow();
   }
 
   // ---- tests ----
@@ -388,7 +438,8 @@ public class StoreRestoreContainerTest {
     System.out.printf("restore test: writing run %d ms%n", (System.nanoTime() - w0) / 1_000_000);
     for (int t = 0; t < TASKS; t++) {
       assertTrue(storeDir(t).isDirectory());
-      assertFalse("no OFFSET file after an unclean stop",
+      assertFalse(
+          "no OFFSET file after an unclean stop",
           new File(storeDir(t), TaskStorageManager.OFFSET_FILE).exists());
       TaskStorageManagerAccess.wipe(storeDir(t)); // the host is gone
     }
@@ -416,22 +467,31 @@ public class StoreRestoreContainerTest {
       assertTrue(s.bytes() > 0);
       replayed += s.records();
     }
-    System.out.printf("restore test: %d store entries, %d changelog records replayed, second run %d ms, %s%n",
+    System.out.printf(
+        "restore test: %d store entries, %d changelog records replayed, second run %d ms, %s%n",
         entries, replayed, millis, second.getMetrics().getStoreRestores());
   }
 
   @Test
-  public void taskFailingAfterTheCommitLeavesNoOffsetFileAndRestartReplaysEverything() throws Exception {
+  public void taskFailingAfterTheCommitLeavesNoOffsetFileAndRestartReplaysEverything()
+      throws Exception {
     int batches = 5;
     writeInput(batches, false);
     for (int p = 0; p < TASKS; p++) {
       streams.append(in.partition(p), null, -1); // after the commit of the last batch: fail
     }
     streams.seal(in);
-    SamzaContainer first = new SamzaContainer("0", containerModel, config("rocksdb", false), systems, m -> {
-      StateTask inner = new StateTask(false, batches);
-      return new FailingTask(inner);
-    }, checkpoints);
+    SamzaContainer first =
+        new SamzaContainer(
+            "0",
+            containerModel,
+            config("rocksdb", false),
+            systems,
+            m -> {
+              StateTask inner = new StateTask(false, batches);
+              return new FailingTask(inner);
+            },
+            checkpoints);
     try {
       first.run();
       fail("the task threw, so run() must throw");
@@ -486,7 +546,8 @@ public class StoreRestoreContainerTest {
     for (int t = 0; t < TASKS; t++) {
       File offset = new File(storeDir(t), TaskStorageManager.OFFSET_FILE);
       assertTrue(offset.exists());
-      assertEquals(Long.toString(streams.getNextOffset(changelog.partition(t)) - 1),
+      assertEquals(
+          Long.toString(streams.getNextOffset(changelog.partition(t)) - 1),
           Files.readString(offset.toPath()));
     }
     SamzaContainer second = container("rocksdb", true, batches);
@@ -527,11 +588,20 @@ public class StoreRestoreContainerTest {
     // Someone else (e.g. the task on another host) wrote more after our clean stop.
     int extra = 1_000;
     for (int j = 0; j < extra; j++) {
-      streams.append(p0, ("raw-" + j).getBytes(StandardCharsets.UTF_8), ("x" + j).getBytes(StandardCharsets.UTF_8));
+      streams.append(
+          p0,
+          ("raw-" + j).getBytes(StandardCharsets.UTF_8),
+          ("x" + j).getBytes(StandardCharsets.UTF_8));
     }
     streams.append(p0, "raw-0".getBytes(StandardCharsets.UTF_8), null);
-    SamzaContainer second = new SamzaContainer("0", containerModel, config("rocksdb", true), systems,
-        m -> new DeltaCheckingTask(new StateTask(true, batches)), checkpoints);
+    SamzaContainer second =
+        new SamzaContainer(
+            "0",
+            containerModel,
+            config("rocksdb", true),
+            systems,
+            m -> new DeltaCheckingTask(new StateTask(true, batches)),
+            checkpoints);
     second.run();
     assertAllEqual();
     StoreRestoreStats s0 = statsOf(second, 0);
@@ -556,11 +626,15 @@ public class StoreRestoreContainerTest {
       if (context.getTaskModel().getTaskIndex() == 0) {
         KeyValueStore store = (KeyValueStore) context.getStore("state");
         List<String> bad = new ArrayList<>(mismatches.get(0));
-        assertNullOr(bad, store.get("raw-0".getBytes(StandardCharsets.UTF_8)), "raw-0 was deleted by a tombstone");
+        assertNullOr(
+            bad,
+            store.get("raw-0".getBytes(StandardCharsets.UTF_8)),
+            "raw-0 was deleted by a tombstone");
         for (int j = 1; j < 1_000; j++) {
           byte[] v = store.get(("raw-" + j).getBytes(StandardCharsets.UTF_8));
           if (v == null || !new String(v, StandardCharsets.UTF_8).equals("x" + j)) {
-            bad.add("raw-" + j + " = " + (v == null ? null : new String(v, StandardCharsets.UTF_8)));
+            bad.add(
+                "raw-" + j + " = " + (v == null ? null : new String(v, StandardCharsets.UTF_8)));
             break;
           }
         }

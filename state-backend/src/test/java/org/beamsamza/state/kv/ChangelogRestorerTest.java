@@ -56,15 +56,16 @@ public class ChangelogRestorerTest {
   public void replaysPutsAndTombstonesLastWriteWins() {
     BatchOnlyStore store = new BatchOnlyStore();
     store.inner.put(s("old"), s("x")); // present before restore, deleted by the log
-    List<Entry> log = List.of(
-        new Entry(s("a"), s("1")),
-        new Entry(s("b"), s("2")),
-        new Entry(s("a"), null),
-        new Entry(s("c"), s("3")),
-        new Entry(s("b"), s("22")),
-        new Entry(s("old"), null),
-        new Entry(s("d"), null),
-        new Entry(s("d"), s("4")));
+    List<Entry> log =
+        List.of(
+            new Entry(s("a"), s("1")),
+            new Entry(s("b"), s("2")),
+            new Entry(s("a"), null),
+            new Entry(s("c"), s("3")),
+            new Entry(s("b"), s("22")),
+            new Entry(s("old"), null),
+            new Entry(s("d"), null),
+            new Entry(s("d"), s("4")));
     long restored = new ChangelogRestorer().restore(log.iterator(), store);
     assertThat(restored, is(8L));
     assertThat(store.get(s("a")), nullValue());
@@ -92,10 +93,13 @@ public class ChangelogRestorerTest {
   @Test
   public void orderAcrossBatchesIsPreserved() {
     BatchOnlyStore store = new BatchOnlyStore();
-    List<Entry> log = List.of(
-        new Entry(s("a"), s("1")), new Entry(s("b"), s("1")), // batch 1
-        new Entry(s("a"), null), new Entry(s("b"), s("2")), // batch 2
-        new Entry(s("a"), s("3"))); // batch 3
+    List<Entry> log =
+        List.of(
+            new Entry(s("a"), s("1")),
+            new Entry(s("b"), s("1")), // batch 1
+            new Entry(s("a"), null),
+            new Entry(s("b"), s("2")), // batch 2
+            new Entry(s("a"), s("3"))); // batch 3
     new ChangelogRestorer(2).restore(log.iterator(), store);
     assertThat(store.get(s("a")), equalTo(s("3")));
     assertThat(store.get(s("b")), equalTo(s("2")));

@@ -8,7 +8,9 @@ import org.apache.beam.sdk.values.WindowedValue;
 import org.apache.beam.sdk.values.WindowedValues;
 import org.joda.time.Instant;
 
-/** Window.into: assigns each element (in each of its current windows) to the windows of a WindowFn. */
+/**
+ * Window.into: assigns each element (in each of its current windows) to the windows of a WindowFn.
+ */
 public final class AssignWindowsOperator<T, W extends BoundedWindow> implements Operator {
   public record Spec<T, W extends BoundedWindow>(WindowFn<T, W> windowFn, TupleTag<T> outputTag)
       implements OperatorFactory {

@@ -15,8 +15,8 @@ import org.joda.time.Instant;
 /**
  * The {@link StepContext} of a keyed step: state and timers of whichever key the operator is
  * processing now. runners-core's stateful runner keeps the {@link TimerInternals} and {@link
- * StateInternals} it is given for its whole life (its cleanup timer and state cleaner), so what this
- * hands out are views that resolve the current key on every call.
+ * StateInternals} it is given for its whole life (its cleanup timer and state cleaner), so what
+ * this hands out are views that resolve the current key on every call.
  */
 final class CurrentKeyStepContext implements StepContext {
   private final StepState state;
@@ -25,65 +25,74 @@ final class CurrentKeyStepContext implements StepContext {
   private StateInternals keyState;
   private TimerInternals keyTimers;
 
-  private final StateInternals stateView = new StateInternals() {
-    @Override
-    public Object getKey() {
-      return key;
-    }
+  private final StateInternals stateView =
+      new StateInternals() {
+        @Override
+        public Object getKey() {
+          return key;
+        }
 
-    @Override
-    public <T extends State> T state(StateNamespace namespace, StateTag<T> address, StateContext<?> c) {
-      return current().state(namespace, address, c);
-    }
-  };
+        @Override
+        public <T extends State> T state(
+            StateNamespace namespace, StateTag<T> address, StateContext<?> c) {
+          return current().state(namespace, address, c);
+        }
+      };
 
-  private final TimerInternals timerView = new TimerInternals() {
-    @Override
-    public void setTimer(StateNamespace namespace, String timerId, String timerFamilyId, Instant target,
-        Instant outputTimestamp, TimeDomain timeDomain) {
-      timers().setTimer(namespace, timerId, timerFamilyId, target, outputTimestamp, timeDomain);
-    }
+  private final TimerInternals timerView =
+      new TimerInternals() {
+        @Override
+        public void setTimer(
+            StateNamespace namespace,
+            String timerId,
+            String timerFamilyId,
+            Instant target,
+            Instant outputTimestamp,
+            TimeDomain timeDomain) {
+          timers().setTimer(namespace, timerId, timerFamilyId, target, outputTimestamp, timeDomain);
+        }
 
-    @Override
-    public void setTimer(TimerData timerData) {
-      timers().setTimer(timerData);
-    }
+        @Override
+        public void setTimer(TimerData timerData) {
+          timers().setTimer(timerData);
+        }
 
-    @Override
-    public void deleteTimer(StateNamespace namespace, String timerId, String timerFamilyId, TimeDomain timeDomain) {
-      timers().deleteTimer(namespace, timerId, timerFamilyId, timeDomain);
-    }
+        @Override
+        public void deleteTimer(
+            StateNamespace namespace, String timerId, String timerFamilyId, TimeDomain timeDomain) {
+          timers().deleteTimer(namespace, timerId, timerFamilyId, timeDomain);
+        }
 
-    @Override
-    public void deleteTimer(StateNamespace namespace, String timerId, String timerFamilyId) {
-      timers().deleteTimer(namespace, timerId, timerFamilyId);
-    }
+        @Override
+        public void deleteTimer(StateNamespace namespace, String timerId, String timerFamilyId) {
+          timers().deleteTimer(namespace, timerId, timerFamilyId);
+        }
 
-    @Override
-    public void deleteTimer(TimerData timerKey) {
-      timers().deleteTimer(timerKey);
-    }
+        @Override
+        public void deleteTimer(TimerData timerKey) {
+          timers().deleteTimer(timerKey);
+        }
 
-    @Override
-    public Instant currentProcessingTime() {
-      return timers().currentProcessingTime();
-    }
+        @Override
+        public Instant currentProcessingTime() {
+          return timers().currentProcessingTime();
+        }
 
-    @Override
-    public Instant currentSynchronizedProcessingTime() {
-      return timers().currentSynchronizedProcessingTime();
-    }
+        @Override
+        public Instant currentSynchronizedProcessingTime() {
+          return timers().currentSynchronizedProcessingTime();
+        }
 
-    @Override
-    public Instant currentInputWatermarkTime() {
-      return state.timers().inputWatermark();
-    }
+        @Override
+        public Instant currentInputWatermarkTime() {
+          return state.timers().inputWatermark();
+        }
 
-    @Override
-    public Instant currentOutputWatermarkTime() {
-      return state.timers().outputWatermark();
-    }
-  };
+        @Override
+        public Instant currentOutputWatermarkTime() {
+          return state.timers().outputWatermark();
+        }
+      };
 
   CurrentKeyStepContext(StepState state) {
     this.state = state;
@@ -125,7 +134,8 @@ final class CurrentKeyStepContext implements StepContext {
 
   private ByteKey requireKey() {
     if (keyBytes == null) {
-      throw new IllegalStateException("keyed state or timer used outside of a keyed element or timer");
+      throw new IllegalStateException(
+          "keyed state or timer used outside of a keyed element or timer");
     }
     return keyBytes;
   }

@@ -21,25 +21,23 @@ import org.apache.beam.sdk.values.WindowedValue;
 import org.apache.beam.sdk.values.WindowedValues;
 import org.apache.beam.sdk.values.WindowingStrategy;
 import org.beamsamza.state.beam.ByteKey;
-import org.beamsamza.state.beam.StepState;
 import org.beamsamza.state.beam.KeyValueTimers;
 import org.beamsamza.state.beam.KeyedTimer;
+import org.beamsamza.state.beam.StepState;
 import org.beamsamza.translation.streams.StreamRecords;
 import org.joda.time.Instant;
 
 /**
  * GroupByKey (and the merge half of a lifted Combine) after the repartition stream: runners-core's
  * {@link GroupAlsoByWindowViaWindowSetNewDoFn} (ReduceFnRunner) does windowing, merging, triggers,
- * lateness, accumulation modes and timestamp combiners; this class only feeds it one key at a
- * time and fires its timers as the watermark and the clock advance. The output watermark is the
- * input watermark held back by the earliest watermark hold of any key. State, timers and holds
- * live in the task's store ({@link StepState}), so they survive restarts and need not fit on the
- * heap.
+ * lateness, accumulation modes and timestamp combiners; this class only feeds it one key at a time
+ * and fires its timers as the watermark and the clock advance. The output watermark is the input
+ * watermark held back by the earliest watermark hold of any key. State, timers and holds live in
+ * the task's store ({@link StepState}), so they survive restarts and need not fit on the heap.
  */
 public final class GroupByKeyOperator<K, InputT, OutputT> implements Operator {
   /** Creates the reduce function (buffering or combining) for one task. */
-  public interface ReduceFnFactory<K, InputT, OutputT>
-      extends java.io.Serializable {
+  public interface ReduceFnFactory<K, InputT, OutputT> extends java.io.Serializable {
     SystemReduceFn<K, InputT, ?, OutputT, BoundedWindow> create();
   }
 
@@ -57,12 +55,16 @@ public final class GroupByKeyOperator<K, InputT, OutputT> implements Operator {
 
   private final Spec<K, InputT, OutputT> spec;
   private OperatorContext context;
+
   /** Per-key state, timers and holds of this step, in the task's store. */
   private StepState state;
+
   private KeyValueTimers timers;
   private DoFnRunner<KeyedWorkItem<K, InputT>, KV<K, OutputT>> runner;
+
   /** The key being processed: the state and timer factories below answer for it. */
   private ByteKey currentKey;
+
   private Instant outputWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
 
   GroupByKeyOperator(Spec<K, InputT, OutputT> spec) {
@@ -72,8 +74,11 @@ public final class GroupByKeyOperator<K, InputT, OutputT> implements Operator {
   @Override
   public void open(OperatorContext context) {
     this.context = context;
-    state = new StepState(context.stateStore(), context.stepName(),
-        spec.windowingStrategy().getWindowFn().windowCoder());
+    state =
+        new StepState(
+            context.stateStore(),
+            context.stepName(),
+            spec.windowingStrategy().getWindowFn().windowCoder());
     timers = state.timers();
     TupleTagEmitter emitter = new TupleTagEmitter(context);
     DoFn<KeyedWorkItem<K, InputT>, KV<K, OutputT>> gabw =
@@ -131,7 +136,8 @@ public final class GroupByKeyOperator<K, InputT, OutputT> implements Operator {
   @SuppressWarnings("unchecked")
   public void processElement(WindowedValue<?> element) {
     KV<K, InputT> kv = (KV<K, InputT>) element.getValue();
-    processKeyedElement(StreamRecords.encodeKey(spec.keyCoder(), kv.getKey()), (WindowedValue) element);
+    processKeyedElement(
+        StreamRecords.encodeKey(spec.keyCoder(), kv.getKey()), (WindowedValue) element);
   }
 
   @Override
@@ -154,7 +160,9 @@ public final class GroupByKeyOperator<K, InputT, OutputT> implements Operator {
     }
     Instant out = watermark;
     Instant hold = state.earliestHold();
-    if (hold != null && hold.isBefore(out) && watermark.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE)) {
+    if (hold != null
+        && hold.isBefore(out)
+        && watermark.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE)) {
       out = hold;
     }
     if (out.isAfter(outputWatermark)) {

@@ -5,8 +5,8 @@ import java.util.List;
 import org.apache.beam.runners.core.DoFnRunner;
 import org.apache.beam.runners.core.PushbackSideInputDoFnRunner;
 import org.apache.beam.runners.core.SimplePushbackSideInputDoFnRunner;
-import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.WindowedValue;
 import org.joda.time.Instant;
 
@@ -33,9 +33,15 @@ final class MainInputRunner {
   private List<Pending> pushedBack = new ArrayList<>();
   private Instant pushedBackHold = BoundedWindow.TIMESTAMP_MAX_VALUE;
 
-  MainInputRunner(DoFnRunner<Object, Object> runner, List<PCollectionView<?>> views, SideInputBuffer sideInputs) {
+  MainInputRunner(
+      DoFnRunner<Object, Object> runner,
+      List<PCollectionView<?>> views,
+      SideInputBuffer sideInputs) {
     this.runner = runner;
-    this.pushback = sideInputs == null ? null : SimplePushbackSideInputDoFnRunner.create(runner, views, sideInputs);
+    this.pushback =
+        sideInputs == null
+            ? null
+            : SimplePushbackSideInputDoFnRunner.create(runner, views, sideInputs);
   }
 
   /** The runner underneath (for timers, which never wait for side inputs). */
@@ -61,7 +67,9 @@ final class MainInputRunner {
     }
   }
 
-  /** Processes {@code element} in its ready windows and keeps it, with {@code tag}, in the others. */
+  /**
+   * Processes {@code element} in its ready windows and keeps it, with {@code tag}, in the others.
+   */
   void process(Object tag, WindowedValue<Object> element) {
     if (pushback == null) {
       runner.processElement(element);
@@ -86,8 +94,8 @@ final class MainInputRunner {
 
   /**
    * Hands every pushed-back element to {@code reprocess} (which processes it again, pushing back
-   * what is still not ready), in a bundle of its own: the pushback runner remembers for the rest
-   * of a bundle which windows were not ready. Returns false when there was nothing to retry.
+   * what is still not ready), in a bundle of its own: the pushback runner remembers for the rest of
+   * a bundle which windows were not ready. Returns false when there was nothing to retry.
    */
   boolean retryPushedBack(OperatorContext context, Reprocess reprocess) {
     if (pushedBack.isEmpty()) {

@@ -7,12 +7,12 @@ import org.joda.time.Instant;
 
 /**
  * One step of a fused stage as it runs inside a task: it gets elements and watermarks of its inputs
- * and sends elements and its output watermark through the {@link OperatorContext}. All calls
- * happen on the task's run-loop thread, inside a bundle ({@link #startBundle} is called lazily by
- * the task before the first element or timer of a bundle).
+ * and sends elements and its output watermark through the {@link OperatorContext}. All calls happen
+ * on the task's run-loop thread, inside a bundle ({@link #startBundle} is called lazily by the task
+ * before the first element or timer of a bundle).
  *
- * <p>The default behaviour of every optional call is that of a stateless step: the output
- * watermark follows the input watermark.
+ * <p>The default behaviour of every optional call is that of a stateless step: the output watermark
+ * follows the input watermark.
  */
 public interface Operator {
   void open(OperatorContext context) throws Exception;
@@ -20,8 +20,8 @@ public interface Operator {
   void processElement(WindowedValue<?> element) throws Exception;
 
   /**
-   * An element read from a repartition stream, with its key's encoded bytes (so that keyed state
-   * is addressed without encoding the key again).
+   * An element read from a repartition stream, with its key's encoded bytes (so that keyed state is
+   * addressed without encoding the key again).
    */
   default void processKeyedElement(byte[] keyBytes, WindowedValue<? extends KV<?, ?>> element)
       throws Exception {
@@ -31,7 +31,8 @@ public interface Operator {
   /** The minimum watermark of the main inputs advanced to {@code watermark}. */
   void processWatermark(Instant watermark) throws Exception;
 
-  default void processSideInput(PCollectionView<?> view, WindowedValue<?> element) throws Exception {
+  default void processSideInput(PCollectionView<?> view, WindowedValue<?> element)
+      throws Exception {
     throw new IllegalStateException(getClass().getSimpleName() + " has no side inputs");
   }
 
@@ -48,8 +49,8 @@ public interface Operator {
   default void finishBundle() throws Exception {}
 
   /**
-   * Called before the task commits: emit anything held back across bundles (the commit that
-   * follows checkpoints input offsets, so nothing derived from them may stay buffered).
+   * Called before the task commits: emit anything held back across bundles (the commit that follows
+   * checkpoints input offsets, so nothing derived from them may stay buffered).
    */
   default void prepareCommit() throws Exception {}
 

@@ -1,17 +1,17 @@
 package org.beamsamza.translation.operators;
 
-import org.beamsamza.state.kv.KeyValueStore;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.WindowedValue;
+import org.beamsamza.state.kv.KeyValueStore;
 import org.joda.time.Instant;
 
 /** What an operator may see and do from inside its task. */
 public interface OperatorContext {
   /**
-   * The task's state store (opened, and restored from its changelog, on first use). Keyed
-   * operators keep their state, timers and holds in it under their own step name; a task whose
-   * operators never ask opens no store.
+   * The task's state store (opened, and restored from its changelog, on first use). Keyed operators
+   * keep their state, timers and holds in it under their own step name; a task whose operators
+   * never ask opens no store.
    */
   KeyValueStore stateStore();
 

@@ -15,11 +15,11 @@ import org.apache.beam.sdk.values.WindowedValues;
 import org.joda.time.Instant;
 
 /**
- * The first half of a lifted Combine.perKey: folds the inputs of each (key, window) seen in a bundle
- * into one accumulator before the repartition stream, so that a key's many small values cross the
- * exchange as few times as possible. Accumulators live across bundles (an operator-internal detail
- * no user code can observe) and are emitted before any watermark passes them, before every commit,
- * and when the table reaches its size bound.
+ * The first half of a lifted Combine.perKey: folds the inputs of each (key, window) seen in a
+ * bundle into one accumulator before the repartition stream, so that a key's many small values
+ * cross the exchange as few times as possible. Accumulators live across bundles (an
+ * operator-internal detail no user code can observe) and are emitted before any watermark passes
+ * them, before every commit, and when the table reaches its size bound.
  *
  * <p>Only used for non-merging windows and the default trigger (see the translator): with those,
  * pre-combining cannot change what the downstream ReduceFnRunner outputs.
@@ -38,7 +38,10 @@ public final class PartialCombineOperator<K, InputT, AccumT> implements Operator
     }
   }
 
-  /** Groups by the key's structural value (its encoded form unless the coder is consistent with equals). */
+  /**
+   * Groups by the key's structural value (its encoded form unless the coder is consistent with
+   * equals).
+   */
   private record Slot(Object structuralKey, BoundedWindow window) {}
 
   private static final class Partial<K, AccumT> {

@@ -6,8 +6,8 @@ import org.apache.beam.sdk.values.WindowedValue;
 import org.joda.time.Instant;
 
 /**
- * Forwards every element unchanged: Flatten (whose inputs merge in the node, and whose watermark
- * is the minimum of its inputs') and the receiving side of a Reshuffle (the exchange itself is the
+ * Forwards every element unchanged: Flatten (whose inputs merge in the node, and whose watermark is
+ * the minimum of its inputs') and the receiving side of a Reshuffle (the exchange itself is the
  * repartition stream in front of it).
  */
 public final class PassThroughOperator implements Operator {

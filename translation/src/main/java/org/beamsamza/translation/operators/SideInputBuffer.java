@@ -27,6 +27,7 @@ final class SideInputBuffer implements ReadyCheckingSideInputReader {
   private final SideInputHandler handler;
   private final Map<PCollectionView<?>, Map<BoundedWindow, List<Object>>> pending = new HashMap<>();
   private final Map<PCollectionView<?>, Instant> watermarks = new HashMap<>();
+
   /** Materialized views (ViewFn results, e.g. a Map) per window, valid until the window changes. */
   private final Map<PCollectionView<?>, Map<BoundedWindow, Object>> materialized = new HashMap<>();
 
@@ -78,7 +79,10 @@ final class SideInputBuffer implements ReadyCheckingSideInputReader {
     handler.addSideInputValue(
         view,
         WindowedValues.of(
-            (Iterable<?>) (Iterable<Object>) contents, window.maxTimestamp(), window, PaneInfo.NO_FIRING));
+            (Iterable<?>) (Iterable<Object>) contents,
+            window.maxTimestamp(),
+            window,
+            PaneInfo.NO_FIRING));
   }
 
   @Override

@@ -30,12 +30,12 @@ import org.beamsamza.translation.streams.StreamRecords;
 import org.joda.time.Instant;
 
 /**
- * A ParDo with state or timers (or {@code @RequiresTimeSortedInput}), after the repartition
- * stream that brings every element of a key to one task. runners-core does the Beam semantics:
- * {@link DoFnRunners#simpleRunner} runs the DoFn, {@link StatefulDoFnRunner} drops late data, sets
- * a garbage-collection timer per window (which calls {@code @OnWindowExpiration} and clears the
- * window's state) and sorts input by timestamp when the DoFn requires it; with side inputs a
- * {@link SimplePushbackSideInputDoFnRunner} holds back elements until their side inputs are ready.
+ * A ParDo with state or timers (or {@code @RequiresTimeSortedInput}), after the repartition stream
+ * that brings every element of a key to one task. runners-core does the Beam semantics: {@link
+ * DoFnRunners#simpleRunner} runs the DoFn, {@link StatefulDoFnRunner} drops late data, sets a
+ * garbage-collection timer per window (which calls {@code @OnWindowExpiration} and clears the
+ * window's state) and sorts input by timestamp when the DoFn requires it; with side inputs a {@link
+ * SimplePushbackSideInputDoFnRunner} holds back elements until their side inputs are ready.
  *
  * <p>This class keeps state, timers and holds in the task's store ({@link StepState}), fires
  * event-time timers in timestamp order as the input watermark passes them and processing-time
@@ -119,8 +119,10 @@ public final class StatefulDoFnOperator implements Operator {
             simple,
             stepContext,
             spec.windowingStrategy(),
-            new StatefulDoFnRunner.TimeInternalsCleanupTimer<>(stepContext.timerInternals(), spec.windowingStrategy()),
-            new StatefulDoFnRunner.StateInternalsStateCleaner<>(doFn, stepContext.stateInternals(), windowCoder),
+            new StatefulDoFnRunner.TimeInternalsCleanupTimer<>(
+                stepContext.timerInternals(), spec.windowingStrategy()),
+            new StatefulDoFnRunner.StateInternalsStateCleaner<>(
+                doFn, stepContext.stateInternals(), windowCoder),
             true);
     runner = new MainInputRunner(stateful, spec.sideInputs(), sideInputs);
   }
@@ -139,7 +141,9 @@ public final class StatefulDoFnOperator implements Operator {
   @SuppressWarnings("unchecked")
   public void processElement(WindowedValue<?> element) {
     KV<Object, Object> kv = (KV<Object, Object>) element.getValue();
-    processKeyedElement(StreamRecords.encodeKey((Coder<Object>) spec.keyCoder(), kv.getKey()), (WindowedValue) element);
+    processKeyedElement(
+        StreamRecords.encodeKey((Coder<Object>) spec.keyCoder(), kv.getKey()),
+        (WindowedValue) element);
   }
 
   @Override
@@ -161,8 +165,8 @@ public final class StatefulDoFnOperator implements Operator {
 
   /**
    * Moves the watermark the DoFn sees (lateness, timers) to the input watermark held back by
-   * pushed-back elements: they are input not yet processed, and the stateful runner would drop
-   * them as late once the watermark had passed their windows.
+   * pushed-back elements: they are input not yet processed, and the stateful runner would drop them
+   * as late once the watermark had passed their windows.
    */
   private void advanceTimersWatermark() {
     Instant effective = earliest(inputWatermark, runner.pushedBackHold());
@@ -231,11 +235,20 @@ public final class StatefulDoFnOperator implements Operator {
     Object key = StreamRecords.decodeKey(spec.keyCoder(), due.key().bytes());
     stepContext.setCurrentKey(due.key(), key);
     StateNamespace namespace = timer.getNamespace();
-    BoundedWindow window = namespace instanceof StateNamespaces.WindowNamespace<?> w
-        ? w.getWindow()
-        : org.apache.beam.sdk.transforms.windowing.GlobalWindow.INSTANCE;
-    runner.runner().onTimer(timer.getTimerId(), timer.getTimerFamilyId(), key, window, timer.getTimestamp(),
-        timer.getOutputTimestamp(), timer.getDomain());
+    BoundedWindow window =
+        namespace instanceof StateNamespaces.WindowNamespace<?> w
+            ? w.getWindow()
+            : org.apache.beam.sdk.transforms.windowing.GlobalWindow.INSTANCE;
+    runner
+        .runner()
+        .onTimer(
+            timer.getTimerId(),
+            timer.getTimerFamilyId(),
+            key,
+            window,
+            timer.getTimestamp(),
+            timer.getOutputTimestamp(),
+            timer.getDomain());
   }
 
   private void emitOutputWatermark() {

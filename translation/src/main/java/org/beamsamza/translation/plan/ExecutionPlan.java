@@ -7,8 +7,9 @@ import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
 
 /**
  * The whole translated pipeline as data: stages, the intermediate streams between them, and the
- * bounded source splits each source stream's partitions read (by stream name). It is serialized once by the client
- * and deserialized by every task, which gives each task its own instances of user code.
+ * bounded source splits each source stream's partitions read (by stream name). It is serialized
+ * once by the client and deserialized by every task, which gives each task its own instances of
+ * user code.
  */
 public record ExecutionPlan(
     String jobName,
@@ -32,9 +33,13 @@ public record ExecutionPlan(
     StringBuilder sb = new StringBuilder("Plan ").append(jobName).append('\n');
     for (StagePlan stage : stages) {
       sb.append("  ").append(stage.id()).append(" (").append(stage.taskCount()).append(" tasks)\n");
-      stage.sourceInputs().forEach(s -> sb.append("    <- source ").append(s.stream()).append('\n'));
+      stage
+          .sourceInputs()
+          .forEach(s -> sb.append("    <- source ").append(s.stream()).append('\n'));
       stage.keyedInputs().forEach(s -> sb.append("    <- keyed ").append(s.stream()).append('\n'));
-      stage.broadcastInputs().forEach(s -> sb.append("    <- broadcast ").append(s.stream()).append('\n'));
+      stage
+          .broadcastInputs()
+          .forEach(s -> sb.append("    <- broadcast ").append(s.stream()).append('\n'));
       stage.nodes().forEach(n -> sb.append("    ").append(n.stepName()).append('\n'));
       stage.sinks().forEach(s -> sb.append("    -> ").append(s.stream()).append('\n'));
     }

@@ -6,8 +6,8 @@ import org.apache.beam.sdk.values.WindowedValue;
 
 /**
  * A PCollection of the stage written to an intermediate stream: keyed (partitioned by a hash of the
- * encoded key; {@code keyCoder} set and {@code valueCoder} codes the KV's value) or broadcast
- * (one partition; {@code keyCoder} null and {@code valueCoder} codes the whole element).
+ * encoded key; {@code keyCoder} set and {@code valueCoder} codes the KV's value) or broadcast (one
+ * partition; {@code keyCoder} null and {@code valueCoder} codes the whole element).
  */
 public record SinkSpec(
     String pcollection,

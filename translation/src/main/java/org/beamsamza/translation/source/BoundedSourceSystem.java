@@ -28,11 +28,10 @@ import org.beamsamza.translation.streams.ControlMessage;
 
 /**
  * Beam bounded sources as a Samza system: each stream is one Read, each partition a group of the
- * source's splits, read one after the other on the container's run-loop thread (no hand-off
- * queue). An element's offset is its index in the partition, so a task restarted from a
- * checkpoint re-reads its splits and skips what it had processed. A partition ends with an
- * in-band end-of-stream control message (watermark +infinity) followed by the system's
- * end-of-stream envelope.
+ * source's splits, read one after the other on the container's run-loop thread (no hand-off queue).
+ * An element's offset is its index in the partition, so a task restarted from a checkpoint re-reads
+ * its splits and skips what it had processed. A partition ends with an in-band end-of-stream
+ * control message (watermark +infinity) followed by the system's end-of-stream envelope.
  */
 public final class BoundedSourceSystem implements SystemFactory {
   private static final int MAX_BATCH = 1024;
@@ -46,7 +45,9 @@ public final class BoundedSourceSystem implements SystemFactory {
    *     or records read) while the run loop reads them, outside any operator's call
    */
   public BoundedSourceSystem(
-      Map<String, SourceSpec> sources, PipelineOptions options, Function<String, MetricsContainer> metricsForStep) {
+      Map<String, SourceSpec> sources,
+      PipelineOptions options,
+      Function<String, MetricsContainer> metricsForStep) {
     this.sources = sources;
     this.options = options;
     this.metricsForStep = metricsForStep;
@@ -108,7 +109,10 @@ public final class BoundedSourceSystem implements SystemFactory {
     private boolean ended;
 
     PartitionReader(
-        SystemStreamPartition ssp, List<BoundedSource<?>> splits, long skip, MetricsContainer metrics) {
+        SystemStreamPartition ssp,
+        List<BoundedSource<?>> splits,
+        long skip,
+        MetricsContainer metrics) {
       this.ssp = ssp;
       this.splits = splits;
       this.metrics = metrics;
@@ -137,7 +141,8 @@ public final class BoundedSourceSystem implements SystemFactory {
                 ssp,
                 Long.toString(offset),
                 null,
-                WindowedValues.timestampedValueInGlobalWindow(reader.getCurrent(), reader.getCurrentTimestamp())));
+                WindowedValues.timestampedValueInGlobalWindow(
+                    reader.getCurrent(), reader.getCurrentTimestamp())));
       }
       return true;
     }
@@ -183,7 +188,10 @@ public final class BoundedSourceSystem implements SystemFactory {
       readers.put(
           ssp,
           new PartitionReader(
-              ssp, source.partitions().get(ssp.getPartition()), skip, metricsForStep.apply(source.stepName())));
+              ssp,
+              source.partitions().get(ssp.getPartition()),
+              skip,
+              metricsForStep.apply(source.stepName())));
     }
 
     @Override

@@ -30,7 +30,8 @@ public final class ImpulseSource extends BoundedSource<byte[]> {
   }
 
   @Override
-  public List<? extends BoundedSource<byte[]>> split(long desiredBundleSizeBytes, PipelineOptions options) {
+  public List<? extends BoundedSource<byte[]>> split(
+      long desiredBundleSizeBytes, PipelineOptions options) {
     return List.of(this);
   }
 

@@ -17,7 +17,10 @@ final class BroadcastInputHandler implements InputHandler {
 
   @SuppressWarnings("unchecked")
   BroadcastInputHandler(
-      PCollectionView<?> view, List<OperatorNode> targets, ProducerWatermarks watermarks, Coder<?> coder) {
+      PCollectionView<?> view,
+      List<OperatorNode> targets,
+      ProducerWatermarks watermarks,
+      Coder<?> coder) {
     this.view = view;
     this.targets = targets;
     this.watermarks = watermarks;
@@ -40,8 +43,11 @@ final class BroadcastInputHandler implements InputHandler {
       }
     } catch (UndecodableRecordException | ClassCastException e) {
       throw new UndecodableRecordException(
-          "Undecodable side-input record at " + envelope.getSystemStreamPartition() + " offset "
-              + envelope.getOffset(), e);
+          "Undecodable side-input record at "
+              + envelope.getSystemStreamPartition()
+              + " offset "
+              + envelope.getOffset(),
+          e);
     }
   }
 

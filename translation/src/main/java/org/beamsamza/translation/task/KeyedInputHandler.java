@@ -37,8 +37,14 @@ final class KeyedInputHandler implements InputHandler {
       }
     } catch (UndecodableRecordException | ClassCastException | NullPointerException e) {
       throw new UndecodableRecordException(
-          "Undecodable record at " + envelope.getSystemStreamPartition() + " offset "
-              + envelope.getOffset() + " (feeding " + target.stepName() + ")", e);
+          "Undecodable record at "
+              + envelope.getSystemStreamPartition()
+              + " offset "
+              + envelope.getOffset()
+              + " (feeding "
+              + target.stepName()
+              + ")",
+          e);
     }
   }
 

@@ -12,16 +12,16 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.WindowedValue;
-import org.beamsamza.translation.operators.Operator;
 import org.beamsamza.state.kv.KeyValueStore;
+import org.beamsamza.translation.operators.Operator;
 import org.beamsamza.translation.operators.OperatorContext;
 import org.joda.time.Instant;
 
 /**
- * One operator inside a task, with what the operator itself should not have to care about:
- * lazily started bundles, its input watermark as the minimum of its inputs, output watermarks held
- * back until the open bundle is finished (so that nothing a bundle emits at its end can be behind
- * a watermark already sent), and the step's metrics container around every call into user code.
+ * One operator inside a task, with what the operator itself should not have to care about: lazily
+ * started bundles, its input watermark as the minimum of its inputs, output watermarks held back
+ * until the open bundle is finished (so that nothing a bundle emits at its end can be behind a
+ * watermark already sent), and the step's metrics container around every call into user code.
  */
 final class OperatorNode implements OperatorContext {
   private final String stepName;

@@ -7,8 +7,8 @@ import org.apache.beam.sdk.values.WindowedValue;
 import org.joda.time.Instant;
 
 /**
- * A PCollection inside one task: hands each element to its consumers as a Java object (no
- * encoding inside a fused stage) and tracks its watermark.
+ * A PCollection inside one task: hands each element to its consumers as a Java object (no encoding
+ * inside a fused stage) and tracks its watermark.
  */
 final class PCollectionChannel implements WatermarkSource {
   private final String id;

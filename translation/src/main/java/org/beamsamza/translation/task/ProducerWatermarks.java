@@ -6,9 +6,8 @@ import org.beamsamza.translation.streams.ControlMessage;
 import org.joda.time.Instant;
 
 /**
- * The watermark of one input stream partition as seen by one task: the minimum over the
- * watermarks announced by each producing task. The input has ended when every producer has sent
- * end-of-stream.
+ * The watermark of one input stream partition as seen by one task: the minimum over the watermarks
+ * announced by each producing task. The input has ended when every producer has sent end-of-stream.
  */
 final class ProducerWatermarks implements WatermarkSource {
   private final String stream;
@@ -20,7 +19,8 @@ final class ProducerWatermarks implements WatermarkSource {
     this.stream = stream;
     this.perProducer = new long[producerCount];
     Arrays.fill(perProducer, BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis());
-    this.watermark = producerCount == 0 ? BoundedWindow.TIMESTAMP_MAX_VALUE : BoundedWindow.TIMESTAMP_MIN_VALUE;
+    this.watermark =
+        producerCount == 0 ? BoundedWindow.TIMESTAMP_MAX_VALUE : BoundedWindow.TIMESTAMP_MIN_VALUE;
   }
 
   /** An input this task reads no partition of: ended from the start. */
@@ -33,8 +33,13 @@ final class ProducerWatermarks implements WatermarkSource {
     int producer = message.producer();
     if (producer < 0 || producer >= perProducer.length) {
       throw new IllegalStateException(
-          "Stream " + stream + ": control message from producer " + producer + " but the plan has "
-              + perProducer.length + " producers");
+          "Stream "
+              + stream
+              + ": control message from producer "
+              + producer
+              + " but the plan has "
+              + perProducer.length
+              + " producers");
     }
     long max = BoundedWindow.TIMESTAMP_MAX_VALUE.getMillis();
     long previous = perProducer[producer];

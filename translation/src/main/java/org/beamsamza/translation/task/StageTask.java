@@ -1,6 +1,5 @@
 package org.beamsamza.translation.task;
 
-import org.beamsamza.state.kv.KeyValueStore;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -21,6 +20,7 @@ import org.beamsamza.runtime.task.StreamTask;
 import org.beamsamza.runtime.task.TaskContext;
 import org.beamsamza.runtime.task.TaskCoordinator;
 import org.beamsamza.runtime.task.WindowableTask;
+import org.beamsamza.state.kv.KeyValueStore;
 import org.beamsamza.translation.plan.BroadcastInputSpec;
 import org.beamsamza.translation.plan.KeyedInputSpec;
 import org.beamsamza.translation.plan.NodeSpec;
@@ -31,9 +31,9 @@ import org.joda.time.Instant;
 
 /**
  * The Samza task that runs one partition of one stage: it wires the stage's operators to their
- * PCollections, input streams and sinks, routes each incoming message, closes bundles (every
- * {@code bundleSize} elements, on the window tick and before a commit) and declares itself
- * finished once every input has ended and everything downstream has been flushed.
+ * PCollections, input streams and sinks, routes each incoming message, closes bundles (every {@code
+ * bundleSize} elements, on the window tick and before a commit) and declares itself finished once
+ * every input has ended and everything downstream has been flushed.
  */
 public final class StageTask
     implements StreamTask, InitableTask, WindowableTask, PreCommitTask, ClosableTask {
@@ -87,20 +87,30 @@ public final class StageTask
     Map<String, PCollectionChannel> channels = new HashMap<>();
     for (NodeSpec spec : stage.nodes()) {
       OperatorNode node =
-          new OperatorNode(spec.stepName(), spec.factory().create(), this, metrics.getContainer(spec.stepName()));
+          new OperatorNode(
+              spec.stepName(),
+              spec.factory().create(),
+              this,
+              metrics.getContainer(spec.stepName()));
       for (String input : spec.mainInputs()) {
         PCollectionChannel channel = channels.computeIfAbsent(input, PCollectionChannel::new);
         channel.addConsumer(node.mainInputConsumer());
         node.addMainInput(channel);
       }
-      spec.outputs().forEach((tag, pc) -> node.addOutput(tag, channels.computeIfAbsent(pc, PCollectionChannel::new)));
+      spec.outputs()
+          .forEach(
+              (tag, pc) ->
+                  node.addOutput(tag, channels.computeIfAbsent(pc, PCollectionChannel::new)));
       nodes.add(node);
     }
     for (SourceInputSpec source : stage.sourceInputs()) {
       SystemStream stream = new SystemStream(systems.sourceSystem(), source.stream());
-      PCollectionChannel channel = channels.computeIfAbsent(source.outputPCollection(), PCollectionChannel::new);
+      PCollectionChannel channel =
+          channels.computeIfAbsent(source.outputPCollection(), PCollectionChannel::new);
       ProducerWatermarks watermarks =
-          owned.contains(stream) ? new ProducerWatermarks(source.stream(), 1) : ProducerWatermarks.ended(source.stream());
+          owned.contains(stream)
+              ? new ProducerWatermarks(source.stream(), 1)
+              : ProducerWatermarks.ended(source.stream());
       handlers.put(stream, new SourceInputHandler(channel, watermarks));
     }
     for (KeyedInputSpec keyed : stage.keyedInputs()) {
@@ -111,7 +121,8 @@ public final class StageTask
               : ProducerWatermarks.ended(keyed.stream());
       OperatorNode target = nodes.get(keyed.targetNode());
       target.addMainInput(watermarks);
-      handlers.put(stream, new KeyedInputHandler(target, watermarks, keyed.keyCoder(), keyed.valueCoder()));
+      handlers.put(
+          stream, new KeyedInputHandler(target, watermarks, keyed.keyCoder(), keyed.valueCoder()));
     }
     for (BroadcastInputSpec broadcast : stage.broadcastInputs()) {
       SystemStream stream = new SystemStream(systems.streamSystem(), broadcast.stream());
@@ -127,7 +138,11 @@ public final class StageTask
     }
     for (SinkSpec sinkSpec : stage.sinks()) {
       StreamSink sink =
-          new StreamSink(sinkSpec, new SystemStream(systems.streamSystem(), sinkSpec.stream()), taskIndex, this);
+          new StreamSink(
+              sinkSpec,
+              new SystemStream(systems.streamSystem(), sinkSpec.stream()),
+              taskIndex,
+              this);
       channels.computeIfAbsent(sinkSpec.pcollection(), PCollectionChannel::new).addConsumer(sink);
       sinks.add(sink);
     }
@@ -140,7 +155,8 @@ public final class StageTask
    * Called once the container has a collector for us (first message or tick): propagates the
    * watermarks of inputs this task reads no partition of (they have ended from the start).
    */
-  private void startIfNeeded(MessageCollector collector, TaskCoordinator coordinator) throws Exception {
+  private void startIfNeeded(MessageCollector collector, TaskCoordinator coordinator)
+      throws Exception {
     this.collector = collector;
     if (!started) {
       started = true;
@@ -159,14 +175,20 @@ public final class StageTask
   private boolean started;
 
   @Override
-  public void process(IncomingMessageEnvelope envelope, MessageCollector collector, TaskCoordinator coordinator)
+  public void process(
+      IncomingMessageEnvelope envelope, MessageCollector collector, TaskCoordinator coordinator)
       throws Exception {
     startIfNeeded(collector, coordinator);
     InputHandler handler = handlers.get(envelope.getSystemStreamPartition().getSystemStream());
     if (handler == null) {
       throw new IllegalStateException(
-          "Task " + taskName + " got a message of " + envelope.getSystemStreamPartition()
-              + " which its stage " + stage.id() + " does not read");
+          "Task "
+              + taskName
+              + " got a message of "
+              + envelope.getSystemStreamPartition()
+              + " which its stage "
+              + stage.id()
+              + " does not read");
     }
     handler.handle(envelope);
     if (++elementsInBundle >= bundleSize) {
@@ -189,7 +211,8 @@ public final class StageTask
   }
 
   @Override
-  public void prepareCommit(MessageCollector collector, TaskCoordinator coordinator) throws Exception {
+  public void prepareCommit(MessageCollector collector, TaskCoordinator coordinator)
+      throws Exception {
     startIfNeeded(collector, coordinator);
     // Upstream first: what a node flushes lands in nodes later in the order, which flush next.
     elementsInBundle = 0;
@@ -211,7 +234,10 @@ public final class StageTask
     }
   }
 
-  /** Finishes every open bundle, upstream first, so that what a bundle flushes joins the next one downstream. */
+  /**
+   * Finishes every open bundle, upstream first, so that what a bundle flushes joins the next one
+   * downstream.
+   */
   private void finishBundles() throws Exception {
     elementsInBundle = 0;
     for (OperatorNode node : nodes) {
@@ -235,8 +261,12 @@ public final class StageTask
       // holds its watermark would leave downstream tasks waiting forever: fail loudly instead.
       if (node.outputWatermark().isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE)) {
         throw new IllegalStateException(
-            "Task " + taskName + ": every input has ended but step '" + node.stepName()
-                + "' holds its output watermark at " + node.outputWatermark());
+            "Task "
+                + taskName
+                + ": every input has ended but step '"
+                + node.stepName()
+                + "' holds its output watermark at "
+                + node.outputWatermark());
       }
     }
     finished = true;
@@ -269,8 +299,13 @@ public final class StageTask
     if (stateStore == null) {
       Object store = taskContext.getStore(STATE_STORE);
       if (!(store instanceof KeyValueStore kv)) {
-        throw new IllegalStateException("Task " + taskName + ": store " + STATE_STORE
-            + " is not a KeyValueStore but " + (store == null ? "null" : store.getClass().getName()));
+        throw new IllegalStateException(
+            "Task "
+                + taskName
+                + ": store "
+                + STATE_STORE
+                + " is not a KeyValueStore but "
+                + (store == null ? "null" : store.getClass().getName()));
       }
       stateStore = kv;
     }

@@ -19,7 +19,10 @@ public final class StageTaskFactory implements StreamTaskFactory {
   private final int bundleSize;
 
   public StageTaskFactory(
-      byte[] serializedPlan, MetricsContainerStepMap metrics, StageTask.Systems systems, int bundleSize) {
+      byte[] serializedPlan,
+      MetricsContainerStepMap metrics,
+      StageTask.Systems systems,
+      int bundleSize) {
     this.serializedPlan = serializedPlan;
     this.metrics = metrics;
     this.systems = systems;
@@ -29,7 +32,9 @@ public final class StageTaskFactory implements StreamTaskFactory {
   @Override
   public StreamTask createTask(TaskModel model) {
     ExecutionPlan plan =
-        (ExecutionPlan) SerializableUtils.deserializeFromByteArray(serializedPlan, "execution plan");
-    return new StageTask(plan.stage(model.getStageId()), plan.options().get(), metrics, systems, bundleSize);
+        (ExecutionPlan)
+            SerializableUtils.deserializeFromByteArray(serializedPlan, "execution plan");
+    return new StageTask(
+        plan.stage(model.getStageId()), plan.options().get(), metrics, systems, bundleSize);
   }
 }

@@ -23,11 +23,11 @@ import org.beamsamza.translation.operators.GroupByKeyOperator;
 import org.beamsamza.translation.operators.PartialCombineOperator;
 
 /**
- * Combine.perKey with combiner lifting: a partial combine fused before the repartition stream,
- * then the accumulators merged by group-also-by-window after it. Lifted only when that cannot
- * change the result: a plain CombineFn (no side inputs or context), non-merging windows and the
- * default trigger (count-based triggers would see accumulators instead of elements). Otherwise
- * the composite expands into GroupByKey + Combine.GroupedValues.
+ * Combine.perKey with combiner lifting: a partial combine fused before the repartition stream, then
+ * the accumulators merged by group-also-by-window after it. Lifted only when that cannot change the
+ * result: a plain CombineFn (no side inputs or context), non-merging windows and the default
+ * trigger (count-based triggers would see accumulators instead of elements). Otherwise the
+ * composite expands into GroupByKey + Combine.GroupedValues.
  */
 public final class CombinePerKeyTranslator implements TransformTranslator<Combine.PerKey<?, ?, ?>> {
   /** Bound on distinct (key, window) accumulators a task holds before flushing mid-bundle. */
@@ -38,7 +38,8 @@ public final class CombinePerKeyTranslator implements TransformTranslator<Combin
     if (!(transform.getFn() instanceof Combine.CombineFn) || !transform.getSideInputs().isEmpty()) {
       return false;
     }
-    PCollection<?> input = (PCollection<?>) context.currentApplication().getInputs().values().iterator().next();
+    PCollection<?> input =
+        (PCollection<?>) context.currentApplication().getInputs().values().iterator().next();
     WindowingStrategy<?, ?> windowing = input.getWindowingStrategy();
     if (windowing.needsMerge() || !DefaultTrigger.of().equals(windowing.getTrigger())) {
       return false;
@@ -47,7 +48,8 @@ public final class CombinePerKeyTranslator implements TransformTranslator<Combin
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static Coder<?> accumulatorCoder(Combine.PerKey<?, ?, ?> transform, PCollection<?> input) {
+  private static Coder<?> accumulatorCoder(
+      Combine.PerKey<?, ?, ?> transform, PCollection<?> input) {
     KvCoder<?, ?> kvCoder = (KvCoder<?, ?>) input.getCoder();
     try {
       return ((Combine.CombineFn) transform.getFn())
@@ -65,7 +67,8 @@ public final class CombinePerKeyTranslator implements TransformTranslator<Combin
         (PCollection<KV<Object, Object>>) application.getInputs().values().iterator().next();
     PCollection<?> output = (PCollection<?>) application.getOutputs().values().iterator().next();
     KvCoder<Object, Object> kvCoder = (KvCoder<Object, Object>) input.getCoder();
-    Combine.CombineFn<Object, Object, Object> fn = (Combine.CombineFn<Object, Object, Object>) transform.getFn();
+    Combine.CombineFn<Object, Object, Object> fn =
+        (Combine.CombineFn<Object, Object, Object>) transform.getFn();
     Coder<Object> accumCoder = (Coder<Object>) accumulatorCoder(transform, input);
     WindowingStrategy<?, BoundedWindow> windowing =
         (WindowingStrategy<?, BoundedWindow>) input.getWindowingStrategy();
@@ -76,7 +79,11 @@ public final class CombinePerKeyTranslator implements TransformTranslator<Combin
     context.addNode(
         partialStep,
         new PartialCombineOperator.Spec<>(
-            fn, kvCoder.getKeyCoder(), windowing.getTimestampCombiner(), partialTag, MAX_PARTIAL_ENTRIES),
+            fn,
+            kvCoder.getKeyCoder(),
+            windowing.getTimestampCombiner(),
+            partialTag,
+            MAX_PARTIAL_ENTRIES),
         List.of(context.idOf(input)),
         Map.of(partialTag, accumulators));
 
@@ -84,7 +91,10 @@ public final class CombinePerKeyTranslator implements TransformTranslator<Combin
     context.addKeyedNode(
         context.currentStepName() + "/MergeAccumulators",
         new GroupByKeyOperator.Spec<>(
-            kvCoder.getKeyCoder(), windowing, new Merging<>(fn, kvCoder.getKeyCoder(), accumCoder), mergedTag),
+            kvCoder.getKeyCoder(),
+            windowing,
+            new Merging<>(fn, kvCoder.getKeyCoder(), accumCoder),
+            mergedTag),
         new TranslationContext.KeyedInput(
             accumulators,
             kvCoder.getKeyCoder(),
@@ -109,13 +119,15 @@ public final class CombinePerKeyTranslator implements TransformTranslator<Combin
     public SystemReduceFn<K, AccumT, ?, OutputT, BoundedWindow> create() {
       GlobalCombineFn<AccumT, AccumT, OutputT> merge = new MergeAccumulatorsFn<>(fn, accumCoder);
       AppliedCombineFn<K, AccumT, AccumT, OutputT> applied =
-          AppliedCombineFn.withInputCoder(merge, CoderRegistry.createDefault(), KvCoder.of(keyCoder, accumCoder));
+          AppliedCombineFn.withInputCoder(
+              merge, CoderRegistry.createDefault(), KvCoder.of(keyCoder, accumCoder));
       return SystemReduceFn.combining(keyCoder, applied);
     }
   }
 
   /** A CombineFn over accumulators: adding an accumulator merges it. */
-  static final class MergeAccumulatorsFn<AccumT, OutputT> extends Combine.CombineFn<AccumT, AccumT, OutputT> {
+  static final class MergeAccumulatorsFn<AccumT, OutputT>
+      extends Combine.CombineFn<AccumT, AccumT, OutputT> {
     private final Combine.CombineFn<?, AccumT, OutputT> fn;
     private final Coder<AccumT> accumCoder;
 

@@ -9,7 +9,8 @@ import org.beamsamza.translation.TranslationContext;
  * CreatePCollectionView marks a PCollection as a view's contents; the broadcast to its readers is
  * wired by the stage planner from the ParDos that read the view. Its output is its input.
  */
-public final class CreateViewTranslator implements TransformTranslator<View.CreatePCollectionView<?, ?>> {
+public final class CreateViewTranslator
+    implements TransformTranslator<View.CreatePCollectionView<?, ?>> {
   @Override
   public void translate(View.CreatePCollectionView<?, ?> transform, TranslationContext context) {
     var application = context.currentApplication();

@@ -14,8 +14,8 @@ import org.beamsamza.translation.source.ImpulseSource;
 
 /**
  * Flatten: one pass-through operator reading every input (an input listed twice is read twice, as
- * Beam requires); its watermark is the minimum of its inputs'. With no input at all it is an
- * empty, already finished source.
+ * Beam requires); its watermark is the minimum of its inputs'. With no input at all it is an empty,
+ * already finished source.
  */
 public final class FlattenTranslator implements TransformTranslator<Flatten.PCollections<?>> {
   @Override
@@ -31,6 +31,7 @@ public final class FlattenTranslator implements TransformTranslator<Flatten.PCol
       return;
     }
     TupleTag<?> tag = new TupleTag<>("flattened");
-    context.addNode(new PassThroughOperator.Spec(tag), inputs, Map.of(tag, context.idOf(output)), List.of());
+    context.addNode(
+        new PassThroughOperator.Spec(tag), inputs, Map.of(tag, context.idOf(output)), List.of());
   }
 }

@@ -32,11 +32,15 @@ public final class GroupByKeyTranslator implements TransformTranslator<GroupByKe
             new Buffering<>(kvCoder.getValueCoder()),
             tag);
     context.addKeyedNode(
-        context.currentStepName(), spec, context.keyedInput(input), Map.of(tag, context.idOf(output)));
+        context.currentStepName(),
+        spec,
+        context.keyedInput(input),
+        Map.of(tag, context.idOf(output)));
   }
 
   /** Collects all values of a key and window into an Iterable. */
-  static final class Buffering<K, V> implements GroupByKeyOperator.ReduceFnFactory<K, V, Iterable<V>> {
+  static final class Buffering<K, V>
+      implements GroupByKeyOperator.ReduceFnFactory<K, V, Iterable<V>> {
     private final Coder<V> valueCoder;
 
     Buffering(Coder<V> valueCoder) {

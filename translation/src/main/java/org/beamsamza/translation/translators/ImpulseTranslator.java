@@ -11,7 +11,8 @@ import org.beamsamza.translation.source.ImpulseSource;
 public final class ImpulseTranslator implements TransformTranslator<Impulse> {
   @Override
   public void translate(Impulse transform, TranslationContext context) {
-    PCollection<?> output = (PCollection<?>) context.currentApplication().getOutputs().values().iterator().next();
+    PCollection<?> output =
+        (PCollection<?>) context.currentApplication().getOutputs().values().iterator().next();
     context.addSource(List.of(List.of(ImpulseSource.impulse())), output);
   }
 }

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.runners.AppliedPTransform;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -17,7 +18,6 @@ import org.apache.beam.sdk.values.PValue;
 import org.apache.beam.sdk.values.TupleTag;
 import org.beamsamza.translation.TransformTranslator;
 import org.beamsamza.translation.TranslationContext;
-import org.apache.beam.sdk.coders.KvCoder;
 import org.beamsamza.translation.operators.DoFnOperator;
 import org.beamsamza.translation.operators.StatefulDoFnOperator;
 
@@ -33,13 +33,15 @@ public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOut
     DoFn<?, ?> doFn = transform.getFn();
     DoFnSignature signature = DoFnSignatures.getSignature(doFn.getClass());
     if (DoFnSignatures.isSplittable(doFn)) {
-      context.unsupported("splittable DoFn " + doFn.getClass().getName() + " is not supported yet by SamzaRunner");
+      context.unsupported(
+          "splittable DoFn " + doFn.getClass().getName() + " is not supported yet by SamzaRunner");
       return;
     }
     if (signature.processElement().extraParameters().stream()
             .anyMatch(p -> p instanceof DoFnSignature.Parameter.BundleFinalizerParameter)
-        || (signature.startBundle() != null && signature.startBundle().extraParameters().stream()
-            .anyMatch(p -> p instanceof DoFnSignature.Parameter.BundleFinalizerParameter))) {
+        || (signature.startBundle() != null
+            && signature.startBundle().extraParameters().stream()
+                .anyMatch(p -> p instanceof DoFnSignature.Parameter.BundleFinalizerParameter))) {
       context.unsupported("BundleFinalizer is not supported yet by SamzaRunner");
       return;
     }
@@ -54,7 +56,9 @@ public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOut
       outputCoders.put(output.getKey(), ((PCollection<?>) output.getValue()).getCoder());
     }
     List<PCollectionView<?>> sideInputs = new ArrayList<>(transform.getSideInputs().values());
-    if (signature.usesState() || signature.usesTimers() || signature.processElement().requiresTimeSortedInput()) {
+    if (signature.usesState()
+        || signature.usesTimers()
+        || signature.processElement().requiresTimeSortedInput()) {
       translateStateful(transform, context, mainInput, outputs, outputCoders, sideInputs);
       return;
     }
@@ -84,8 +88,11 @@ public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOut
       Map<TupleTag<?>, Coder<?>> outputCoders,
       List<PCollectionView<?>> sideInputs) {
     if (!(mainInput.getCoder() instanceof KvCoder<?, ?> kvCoder)) {
-      context.unsupported("a stateful DoFn needs a keyed (KV) input with a KvCoder, but its input "
-          + mainInput.getName() + " has coder " + mainInput.getCoder());
+      context.unsupported(
+          "a stateful DoFn needs a keyed (KV) input with a KvCoder, but its input "
+              + mainInput.getName()
+              + " has coder "
+              + mainInput.getCoder());
       return;
     }
     DoFn<?, ?> doFn = transform.getFn();

@@ -19,15 +19,18 @@ public final class ReadBoundedTranslator implements TransformTranslator<PTransfo
   @Override
   public void translate(PTransform<?, ?> transform, TranslationContext context) {
     BoundedSource<?> source = ((SplittableParDo.PrimitiveBoundedRead<?>) transform).getSource();
-    PCollection<?> output = (PCollection<?>) context.currentApplication().getOutputs().values().iterator().next();
+    PCollection<?> output =
+        (PCollection<?>) context.currentApplication().getOutputs().values().iterator().next();
     context.addSource(partitions(source, context), output);
   }
 
-  static List<List<BoundedSource<?>>> partitions(BoundedSource<?> source, TranslationContext context) {
+  static List<List<BoundedSource<?>>> partitions(
+      BoundedSource<?> source, TranslationContext context) {
     int parallelism = context.parallelism();
     List<? extends BoundedSource<?>> splits;
     // Sources may report metrics while they estimate and split (on the client, now).
-    MetricsContainer previous = MetricsEnvironment.setCurrentContainer(context.currentStepMetrics());
+    MetricsContainer previous =
+        MetricsEnvironment.setCurrentContainer(context.currentStepMetrics());
     try {
       long size = source.getEstimatedSizeBytes(context.options());
       long desired = Math.max(1, size / parallelism);

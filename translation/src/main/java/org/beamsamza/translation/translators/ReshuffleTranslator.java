@@ -30,7 +30,8 @@ public final class ReshuffleTranslator implements TransformTranslator<PTransform
   @SuppressWarnings("unchecked")
   public void translate(PTransform<?, ?> transform, TranslationContext context) {
     var application = context.currentApplication();
-    PCollection<KV<?, ?>> input = (PCollection<KV<?, ?>>) application.getInputs().values().iterator().next();
+    PCollection<KV<?, ?>> input =
+        (PCollection<KV<?, ?>>) application.getInputs().values().iterator().next();
     PCollection<?> output = (PCollection<?>) application.getOutputs().values().iterator().next();
     TupleTag<?> tag = new TupleTag<>("reshuffled");
     context.addKeyedNode(

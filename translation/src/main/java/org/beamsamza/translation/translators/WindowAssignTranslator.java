@@ -11,7 +11,9 @@ import org.beamsamza.translation.TransformTranslator;
 import org.beamsamza.translation.TranslationContext;
 import org.beamsamza.translation.operators.AssignWindowsOperator;
 
-/** Window.into: window assignment fused into the stage (triggers only change the downstream GBK). */
+/**
+ * Window.into: window assignment fused into the stage (triggers only change the downstream GBK).
+ */
 public final class WindowAssignTranslator implements TransformTranslator<Window.Assign<?>> {
   @Override
   @SuppressWarnings({"unchecked", "rawtypes"})

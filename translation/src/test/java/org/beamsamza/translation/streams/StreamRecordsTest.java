@@ -23,7 +23,8 @@ public class StreamRecordsTest {
   @Test
   public void dataRoundTripsWithTimestampWindowAndPane() {
     WindowedValue<Long> value =
-        WindowedValues.of(42L, new Instant(1234), GlobalWindow.INSTANCE, PaneInfo.ON_TIME_AND_ONLY_FIRING);
+        WindowedValues.of(
+            42L, new Instant(1234), GlobalWindow.INSTANCE, PaneInfo.ON_TIME_AND_ONLY_FIRING);
     byte[] bytes = StreamRecords.encodeData(CODER, value);
     assertThat(StreamRecords.isData(bytes), is(true));
     WindowedValue<Long> decoded = StreamRecords.decodeData(CODER, bytes);
@@ -45,9 +46,11 @@ public class StreamRecordsTest {
   public void anUndecodableRecordFailsNamingTheCoder() {
     byte[] garbage = {0, (byte) 0xff, (byte) 0xff, (byte) 0xff};
     UndecodableRecordException ex =
-        assertThrows(UndecodableRecordException.class, () -> StreamRecords.decodeData(CODER, garbage));
+        assertThrows(
+            UndecodableRecordException.class, () -> StreamRecords.decodeData(CODER, garbage));
     assertThat(ex.getMessage(), containsString("VarLongCoder"));
-    assertThrows(UndecodableRecordException.class, () -> StreamRecords.decodeControl(new byte[] {9}));
+    assertThrows(
+        UndecodableRecordException.class, () -> StreamRecords.decodeControl(new byte[] {9}));
   }
 
   @Test

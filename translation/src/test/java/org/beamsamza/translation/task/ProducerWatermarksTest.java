@@ -56,7 +56,8 @@ public class ProducerWatermarksTest {
   public void aControlMessageFromAnUnknownProducerFailsNamingTheStream() {
     ProducerWatermarks w = new ProducerWatermarks("orders-repartition", 2);
     IllegalStateException e =
-        assertThrows(IllegalStateException.class, () -> w.update(new ControlMessage.Watermark(5, 1)));
+        assertThrows(
+            IllegalStateException.class, () -> w.update(new ControlMessage.Watermark(5, 1)));
     assertThat(e.getMessage(), containsString("orders-repartition"));
   }
 }

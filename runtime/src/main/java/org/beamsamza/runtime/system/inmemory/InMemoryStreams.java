@@ -11,9 +11,9 @@ import org.beamsamza.runtime.system.SystemStream;
 import org.beamsamza.runtime.system.SystemStreamPartition;
 
 /**
- * The data of the in-memory system: every stream of a job that runs inside one JVM. One instance
- * is shared by all containers of the job (they are threads), and a test can keep it across
- * container restarts to check that a restarted job resumes from its checkpoint.
+ * The data of the in-memory system: every stream of a job that runs inside one JVM. One instance is
+ * shared by all containers of the job (they are threads), and a test can keep it across container
+ * restarts to check that a restarted job resumes from its checkpoint.
  *
  * <p>Each partition is an append-only log; an offset is the decimal string of the message's index
  * in its partition, so a consumer can replay from any offset still retained. Intermediate streams
@@ -30,8 +30,8 @@ public final class InMemoryStreams {
   private final ConcurrentMap<SystemStream, Stream> streams = new ConcurrentHashMap<>();
 
   /**
-   * Creates the stream; returns false if it already exists with the same partition count. Fails
-   * if it exists with another partition count, since its readers were planned for the old one.
+   * Creates the stream; returns false if it already exists with the same partition count. Fails if
+   * it exists with another partition count, since its readers were planned for the old one.
    */
   public boolean createStream(StreamSpec spec) {
     Objects.requireNonNull(spec, "spec");
@@ -42,8 +42,12 @@ public final class InMemoryStreams {
     }
     if (existing.spec.getPartitionCount() != spec.getPartitionCount()) {
       throw new IllegalArgumentException(
-          "Stream " + spec.getSystemStream() + " already exists with "
-              + existing.spec.getPartitionCount() + " partitions; asked for " + spec.getPartitionCount());
+          "Stream "
+              + spec.getSystemStream()
+              + " already exists with "
+              + existing.spec.getPartitionCount()
+              + " partitions; asked for "
+              + spec.getPartitionCount());
     }
     return false;
   }
@@ -71,8 +75,8 @@ public final class InMemoryStreams {
   }
 
   /**
-   * Marks every partition of the stream finished: consumers get an end-of-stream envelope after
-   * its last message, and further appends fail. This is how a bounded input ends.
+   * Marks every partition of the stream finished: consumers get an end-of-stream envelope after its
+   * last message, and further appends fail. This is how a bounded input ends.
    */
   public void seal(SystemStream stream) {
     for (PartitionLog log : stream(stream).partitions) {
@@ -98,7 +102,8 @@ public final class InMemoryStreams {
    * Returns up to {@code maxMessages} retained messages from {@code fromOffset} on (fewer if some
    * were compacted away). Fails if {@code fromOffset} was deleted.
    */
-  public List<IncomingMessageEnvelope> read(SystemStreamPartition ssp, long fromOffset, int maxMessages) {
+  public List<IncomingMessageEnvelope> read(
+      SystemStreamPartition ssp, long fromOffset, int maxMessages) {
     PartitionLog log = log(ssp);
     if (fromOffset < 0) {
       throw new IllegalArgumentException("Negative offset " + fromOffset + " for " + ssp);
@@ -129,16 +134,16 @@ public final class InMemoryStreams {
 
   /**
    * Rewrites the retained log of a compacted stream keeping only the last message per key (byte[]
-   * keys compare by content; a null message is a tombstone and removes its key). Surviving
-   * messages keep their offsets. Compaction also runs by itself as a compacted partition grows.
+   * keys compare by content; a null message is a tombstone and removes its key). Surviving messages
+   * keep their offsets. Compaction also runs by itself as a compacted partition grows.
    */
   public void compact(SystemStreamPartition ssp) {
     log(ssp).compact();
   }
 
   /**
-   * The latest message of every live key of a partition, in offset order: what a changelog
-   * restore needs, whether or not the log was compacted yet.
+   * The latest message of every live key of a partition, in offset order: what a changelog restore
+   * needs, whether or not the log was compacted yet.
    */
   public List<IncomingMessageEnvelope> readLatestPerKey(SystemStreamPartition ssp) {
     List<IncomingMessageEnvelope> out = new ArrayList<>();
@@ -159,7 +164,13 @@ public final class InMemoryStreams {
     PartitionLog[] partitions = stream(stream).partitions;
     if (partition < 0 || partition >= partitions.length) {
       throw new IllegalArgumentException(
-          "Partition " + partition + " does not exist: " + stream + " has " + partitions.length + " partitions");
+          "Partition "
+              + partition
+              + " does not exist: "
+              + stream
+              + " has "
+              + partitions.length
+              + " partitions");
     }
     return partitions[partition];
   }
@@ -167,7 +178,8 @@ public final class InMemoryStreams {
   private Stream stream(SystemStream stream) {
     Stream s = streams.get(stream);
     if (s == null) {
-      throw new IllegalArgumentException("Stream " + stream + " does not exist in the in-memory system; create it first");
+      throw new IllegalArgumentException(
+          "Stream " + stream + " does not exist in the in-memory system; create it first");
     }
     return s;
   }
@@ -178,12 +190,11 @@ public final class InMemoryStreams {
 
     Stream(StreamSpec spec) {
       this.spec = spec;
-      boolean compacted =
-          CLEANUP_POLICY_COMPACT.equals(spec.getProperties().get(CLEANUP_POLICY));
+      boolean compacted = CLEANUP_POLICY_COMPACT.equals(spec.getProperties().get(CLEANUP_POLICY));
       partitions = new PartitionLog[spec.getPartitionCount()];
       for (int p = 0; p < partitions.length; p++) {
-        partitions[p] = new PartitionLog(
-            spec.getSystemStream().partition(p), spec.isIntermediate(), compacted);
+        partitions[p] =
+            new PartitionLog(spec.getSystemStream().partition(p), spec.isIntermediate(), compacted);
       }
     }
   }

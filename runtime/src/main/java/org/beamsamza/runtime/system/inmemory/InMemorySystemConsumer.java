@@ -13,9 +13,9 @@ import org.beamsamza.runtime.system.SystemConsumer;
 import org.beamsamza.runtime.system.SystemStreamPartition;
 
 /**
- * Reads {@link InMemoryStreams} for one container. Returns batches straight from the partition
- * logs (no copy of the messages) and parks, rather than spins, when there is nothing to read:
- * appends to any registered partition unpark it.
+ * Reads {@link InMemoryStreams} for one container. Returns batches straight from the partition logs
+ * (no copy of the messages) and parks, rather than spins, when there is nothing to read: appends to
+ * any registered partition unpark it.
  */
 final class InMemorySystemConsumer implements SystemConsumer {
   /** Most messages returned per partition per poll, so one partition cannot make a poll huge. */
@@ -175,8 +175,10 @@ final class InMemorySystemConsumer implements SystemConsumer {
 
   private static final class Cursor {
     final PartitionLog log;
+
     /** Next offset to read; -1 until start() resolves "oldest". */
     long next;
+
     boolean endDelivered;
 
     Cursor(PartitionLog log, long next) {

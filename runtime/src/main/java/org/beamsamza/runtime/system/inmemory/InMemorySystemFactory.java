@@ -8,8 +8,8 @@ import org.beamsamza.runtime.system.SystemFactory;
 import org.beamsamza.runtime.system.SystemProducer;
 
 /**
- * The in-memory system, for jobs whose containers all run in this JVM. Every consumer, producer
- * and admin it makes works on the one {@link InMemoryStreams} given here, which is how containers
+ * The in-memory system, for jobs whose containers all run in this JVM. Every consumer, producer and
+ * admin it makes works on the one {@link InMemoryStreams} given here, which is how containers
  * (threads) exchange data and how a test sees what a job wrote.
  */
 public final class InMemorySystemFactory implements SystemFactory {

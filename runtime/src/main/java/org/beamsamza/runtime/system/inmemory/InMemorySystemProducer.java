@@ -27,7 +27,8 @@ final class InMemorySystemProducer implements SystemProducer {
     int partition = envelope.getPartition();
     PartitionLog[] partitions = lastPartitions;
     if ((stream != lastStream && !stream.equals(lastStream))
-        || partition < 0 || partition >= partitions.length) {
+        || partition < 0
+        || partition >= partitions.length) {
       streams.log(stream, partition); // validates, with a clear message
       partitions = partitionsOf(stream);
       lastStream = stream;

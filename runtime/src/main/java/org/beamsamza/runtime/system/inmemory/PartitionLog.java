@@ -13,25 +13,28 @@ import org.beamsamza.runtime.system.SystemStreamPartition;
  * message.
  *
  * <p>Storage: a directory of chunks, each holding {@value #CHUNK_SIZE} (key, message) pairs as
- * given, 8 bytes a message (compressed oops). Envelopes and offset strings are made when a
- * message is read: they die young, which the GC handles almost for free, while retained messages
- * (up to a commit interval of every intermediate stream) stay small. Trimming drops whole chunks
- * below the trim point; the directory keeps a null per dropped chunk (8 bytes per 1024 messages).
+ * given, 8 bytes a message (compressed oops). Envelopes and offset strings are made when a message
+ * is read: they die young, which the GC handles almost for free, while retained messages (up to a
+ * commit interval of every intermediate stream) stay small. Trimming drops whole chunks below the
+ * trim point; the directory keeps a null per dropped chunk (8 bytes per 1024 messages).
  *
  * <p>Concurrency: appends, trims, seals and compactions lock this partition only. Reads lock
  * nothing: an appender fills a slot, then publishes the new {@link #size} with a volatile write; a
  * reader reads {@code size} first and only looks at slots below it. Compaction never edits a chunk
- * in place: it publishes a rewritten copy, so a concurrent reader sees either the old chunk or
- * the new one, never a half-compacted pair.
+ * in place: it publishes a rewritten copy, so a concurrent reader sees either the old chunk or the
+ * new one, never a half-compacted pair.
  */
 final class PartitionLog {
   static final int CHUNK_BITS = 10;
   static final int CHUNK_SIZE = 1 << CHUNK_BITS;
   private static final int CHUNK_MASK = CHUNK_SIZE - 1;
+
   /** In a key slot: the message was compacted away. */
   private static final Object REMOVED = new Object();
+
   /** Stands for a chunk whose messages were all compacted away; never written to. */
   private static final Object[] COMPACTED_AWAY = emptyChunk();
+
   /** Appends between automatic compactions of a compacted stream (at least; see compactLocked). */
   static final long AUTO_COMPACT_MIN_APPENDS = 1 << 16;
 
@@ -41,10 +44,13 @@ final class PartitionLog {
 
   /** Chunk i holds offsets [i * CHUNK_SIZE, (i + 1) * CHUNK_SIZE) as key, message, key, ... */
   private volatile AtomicReferenceArray<Object[]> chunks = new AtomicReferenceArray<>(4);
+
   /** Offset the next append gets; every slot below it is filled (or compacted away). */
   private volatile long size;
+
   /** Oldest retained offset; reading below it fails. */
   private volatile long start;
+
   private volatile boolean sealed;
   private volatile Waiter[] waiters = new Waiter[0];
 
@@ -77,7 +83,8 @@ final class PartitionLog {
     long offset;
     synchronized (this) {
       if (sealed) {
-        throw new IllegalStateException(ssp + " is sealed: no message can be appended after its end");
+        throw new IllegalStateException(
+            ssp + " is sealed: no message can be appended after its end");
       }
       if (compacted && key == null) {
         throw new IllegalArgumentException(ssp + " is compacted: every message needs a key");
@@ -143,7 +150,8 @@ final class PartitionLog {
         Object key = chunk[i << 1];
         if (key != REMOVED) {
           Object message = chunk[(i << 1) + 1];
-          out.add(new IncomingMessageEnvelope(ssp, Long.toString(o), key, message, sizeOf(message)));
+          out.add(
+              new IncomingMessageEnvelope(ssp, Long.toString(o), key, message, sizeOf(message)));
         }
       }
     }
@@ -183,12 +191,15 @@ final class PartitionLog {
 
   synchronized void compact() {
     if (!compacted) {
-      throw new IllegalArgumentException(ssp + " is not a compacted stream (cleanup.policy=compact)");
+      throw new IllegalArgumentException(
+          ssp + " is not a compacted stream (cleanup.policy=compact)");
     }
     compactLocked();
   }
 
-  /** The last retained message of every key whose last message is not a tombstone, in offset order. */
+  /**
+   * The last retained message of every key whose last message is not a tombstone, in offset order.
+   */
   synchronized void readLatestPerKey(List<IncomingMessageEnvelope> out) {
     long from = start;
     long to = size;
@@ -253,7 +264,8 @@ final class PartitionLog {
       }
     }
     appendsSinceCompaction = 0;
-    // Amortized O(1) per append: the next compaction waits for at least as many appends as survived.
+    // Amortized O(1) per append: the next compaction waits for at least as many appends as
+    // survived.
     compactionThreshold = Math.max(AUTO_COMPACT_MIN_APPENDS, live);
   }
 

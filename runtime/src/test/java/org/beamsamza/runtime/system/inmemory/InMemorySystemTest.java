@@ -35,7 +35,8 @@ public class InMemorySystemTest {
     return v.getBytes(StandardCharsets.UTF_8);
   }
 
-  private List<IncomingMessageEnvelope> drain(SystemConsumer consumer, SystemStreamPartition ssp) throws Exception {
+  private List<IncomingMessageEnvelope> drain(SystemConsumer consumer, SystemStreamPartition ssp)
+      throws Exception {
     List<IncomingMessageEnvelope> out = new ArrayList<>();
     while (true) {
       List<IncomingMessageEnvelope> batch = consumer.poll(Set.of(ssp), 0).get(ssp);
@@ -64,7 +65,8 @@ public class InMemorySystemTest {
     assertArrayEquals(bytes("v6"), (byte[]) p0.get(0).getMessage());
     assertEquals(2, p0.get(0).getSize());
     List<IncomingMessageEnvelope> p1 = drain(consumer, s.partition(1));
-    assertEquals(List.of("k1", "k3", "k5", "k7", "k9"), p1.stream().map(e -> (String) e.getKey()).toList());
+    assertEquals(
+        List.of("k1", "k3", "k5", "k7", "k9"), p1.stream().map(e -> (String) e.getKey()).toList());
     assertEquals(s.partition(1), p1.get(0).getSystemStreamPartition());
 
     SystemAdmin admin = factory.getAdmin("mem", Config.empty());
@@ -105,9 +107,11 @@ public class InMemorySystemTest {
     factory.getAdmin("mem", Config.empty()).deleteMessages(Map.of(p, "2999"));
 
     assertEquals(3000, streams.getOldestOffset(p));
-    assertEquals(3, streams.getRetainedChunkCount(p)); // [0, 2048) dropped; 2048.. still holds 3000..
+    assertEquals(
+        3, streams.getRetainedChunkCount(p)); // [0, 2048) dropped; 2048.. still holds 3000..
     assertEquals(3000, streams.read(p, 3000, 1).get(0).getMessage());
-    assertThat(assertThrows(IllegalStateException.class, () -> streams.read(p, 2500, 10)).getMessage(),
+    assertThat(
+        assertThrows(IllegalStateException.class, () -> streams.read(p, 2500, 10)).getMessage(),
         containsString("2500"));
     SystemConsumer late = factory.getConsumer("mem", Config.empty());
     late.register(p, "100");
@@ -186,12 +190,14 @@ public class InMemorySystemTest {
     SystemConsumer consumer = factory.getConsumer("mem", Config.empty());
     consumer.register(p, null);
     consumer.start();
-    Thread writer = new Thread(() -> {
-      for (int i = 0; i < 400_000; i++) {
-        streams.append(p, "k" + (i % 100), i); // auto-compaction runs every 65536 appends
-      }
-      streams.seal(s);
-    });
+    Thread writer =
+        new Thread(
+            () -> {
+              for (int i = 0; i < 400_000; i++) {
+                streams.append(p, "k" + (i % 100), i); // auto-compaction runs every 65536 appends
+              }
+              streams.seal(s);
+            });
     writer.start();
     Map<Object, Integer> lastSeen = new java.util.HashMap<>();
     boolean ended = false;
@@ -231,37 +237,41 @@ public class InMemorySystemTest {
     consumer.start();
     AtomicReference<Throwable> consumerFailure = new AtomicReference<>();
     long[] received = new long[partitions];
-    Thread reader = new Thread(() -> {
-      try {
-        Set<SystemStreamPartition> open = new java.util.HashSet<>(all);
-        while (!open.isEmpty()) {
-          for (var e : consumer.poll(open, 50).entrySet()) {
-            int p = e.getKey().getPartition();
-            for (IncomingMessageEnvelope env : e.getValue()) {
-              if (env.isEndOfStream()) {
-                open.remove(e.getKey());
-              } else {
-                assertEquals(received[p], (long) (Integer) env.getMessage());
-                assertEquals(Long.toString(received[p]), env.getOffset());
-                received[p]++;
+    Thread reader =
+        new Thread(
+            () -> {
+              try {
+                Set<SystemStreamPartition> open = new java.util.HashSet<>(all);
+                while (!open.isEmpty()) {
+                  for (var e : consumer.poll(open, 50).entrySet()) {
+                    int p = e.getKey().getPartition();
+                    for (IncomingMessageEnvelope env : e.getValue()) {
+                      if (env.isEndOfStream()) {
+                        open.remove(e.getKey());
+                      } else {
+                        assertEquals(received[p], (long) (Integer) env.getMessage());
+                        assertEquals(Long.toString(received[p]), env.getOffset());
+                        received[p]++;
+                      }
+                    }
+                  }
+                }
+              } catch (Throwable t) {
+                consumerFailure.set(t);
               }
-            }
-          }
-        }
-      } catch (Throwable t) {
-        consumerFailure.set(t);
-      }
-    });
+            });
     reader.start();
     List<Thread> writers = new ArrayList<>();
     for (int p = 0; p < partitions; p++) {
       int partition = p;
-      writers.add(new Thread(() -> {
-        SystemProducer producer = factory.getProducer("mem", Config.empty());
-        for (int i = 0; i < perPartition; i++) {
-          producer.send(new OutgoingMessageEnvelope(s, partition, null, i));
-        }
-      }));
+      writers.add(
+          new Thread(
+              () -> {
+                SystemProducer producer = factory.getProducer("mem", Config.empty());
+                for (int i = 0; i < perPartition; i++) {
+                  producer.send(new OutgoingMessageEnvelope(s, partition, null, i));
+                }
+              }));
     }
     writers.forEach(Thread::start);
     for (Thread w : writers) {
@@ -288,16 +298,19 @@ public class InMemorySystemTest {
 
     long t0 = System.nanoTime();
     assertTrue(consumer.poll(Set.of(s.partition(0), s.partition(1)), 50).isEmpty());
-    assertThat((System.nanoTime() - t0) / 1_000_000, org.hamcrest.Matchers.greaterThanOrEqualTo(45L));
+    assertThat(
+        (System.nanoTime() - t0) / 1_000_000, org.hamcrest.Matchers.greaterThanOrEqualTo(45L));
 
-    Thread appender = new Thread(() -> {
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        return;
-      }
-      streams.append(s.partition(1), null, "x");
-    });
+    Thread appender =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(100);
+              } catch (InterruptedException e) {
+                return;
+              }
+              streams.append(s.partition(1), null, "x");
+            });
     appender.start();
     long t1 = System.nanoTime();
     var result = consumer.poll(Set.of(s.partition(0), s.partition(1)), 10_000);
@@ -310,14 +323,21 @@ public class InMemorySystemTest {
   @Test
   public void unknownStreamsAndPartitionsFailWithTheirNames() {
     streams.createStream(new StreamSpec(s, 1, false, Map.of()));
-    assertThat(assertThrows(IllegalArgumentException.class,
-        () -> streams.append(new SystemStream("mem", "nope").partition(0), null, 1)).getMessage(),
+    assertThat(
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> streams.append(new SystemStream("mem", "nope").partition(0), null, 1))
+            .getMessage(),
         containsString("mem.nope"));
     SystemProducer producer = factory.getProducer("mem", Config.empty());
-    assertThat(assertThrows(IllegalArgumentException.class,
-        () -> producer.send(new OutgoingMessageEnvelope(s, 3, null, 1))).getMessage(),
+    assertThat(
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> producer.send(new OutgoingMessageEnvelope(s, 3, null, 1)))
+            .getMessage(),
         containsString("Partition 3"));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> streams.createStream(new StreamSpec(s, 2, false, Map.of())));
   }
 }

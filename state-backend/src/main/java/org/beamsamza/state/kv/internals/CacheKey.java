@@ -27,7 +27,9 @@ final class CacheKey {
     long h = 0x9E3779B97F4A7C15L ^ b.length;
     int i = 0;
     for (; i + 8 <= b.length; i += 8) {
-      h = Long.rotateLeft(h ^ ((long) LONGS.get(b, i) * 0xC2B2AE3D27D4EB4FL), 31) * 0x9E3779B97F4A7C15L;
+      h =
+          Long.rotateLeft(h ^ ((long) LONGS.get(b, i) * 0xC2B2AE3D27D4EB4FL), 31)
+              * 0x9E3779B97F4A7C15L;
     }
     long tail = 0;
     for (int shift = 0; i < b.length; i++, shift += 8) {

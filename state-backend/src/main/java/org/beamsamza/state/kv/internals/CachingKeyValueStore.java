@@ -17,13 +17,13 @@ import org.beamsamza.state.kv.KeyValueStore;
  * changelog records (DESIGN decision 5: metered -> caching -> logging -> RocksDB).
  *
  * <p>The cache holds at most {@code maxEntries} keys and about {@code maxBytes} of keys and values
- * (so that large values cannot fill the heap: state is meant to outgrow it). Writes and deletes (as tombstones) are kept
- * dirty in the cache; all dirty entries go to the inner store in one {@code putAll} (and one
- * {@code deleteAll}) when a dirty entry is evicted or on {@link #flush()}. A flush visits only the
- * dirty entries (they are also kept in a list). Reads check the cache first, and a value read from
- * the inner store is cached clean, an absent key as a clean null. Iterators first write all dirty
- * entries down and then iterate the inner store, which is simple and always sees cached writes.
- * Not thread-safe: one task thread.
+ * (so that large values cannot fill the heap: state is meant to outgrow it). Writes and deletes (as
+ * tombstones) are kept dirty in the cache; all dirty entries go to the inner store in one {@code
+ * putAll} (and one {@code deleteAll}) when a dirty entry is evicted or on {@link #flush()}. A flush
+ * visits only the dirty entries (they are also kept in a list). Reads check the cache first, and a
+ * value read from the inner store is cached clean, an absent key as a clean null. Iterators first
+ * write all dirty entries down and then iterate the inner store, which is simple and always sees
+ * cached writes. Not thread-safe: one task thread.
  */
 public final class CachingKeyValueStore implements KeyValueStore {
 
@@ -42,18 +42,22 @@ public final class CachingKeyValueStore implements KeyValueStore {
   private final KeyValueStore inner;
   private final int maxEntries;
   private final LinkedHashMap<CacheKey, Slot> cache = new LinkedHashMap<>(16, 0.75f, true);
+
   /**
-   * The dirty slots, in the order they became dirty: a flush visits only these, not the whole
-   * cache (iterators flush first, so a flush per prefix scan must cost O(dirty), not O(cached)).
-   * Every slot here is still in {@link #cache}: evicting a dirty slot flushes first.
+   * The dirty slots, in the order they became dirty: a flush visits only these, not the whole cache
+   * (iterators flush first, so a flush per prefix scan must cost O(dirty), not O(cached)). Every
+   * slot here is still in {@link #cache}: evicting a dirty slot flushes first.
    */
   private final ArrayList<Slot> dirty = new ArrayList<>();
+
   private final long maxBytes;
+
   /** Approximate heap held by cached keys and values. */
   private long bytes;
 
   /** Per-entry overhead counted on top of key and value bytes (map node, slot, wrappers). */
   static final int ENTRY_OVERHEAD_BYTES = 96;
+
   private long hits;
   private long misses;
   private boolean closed;
@@ -73,6 +77,7 @@ public final class CachingKeyValueStore implements KeyValueStore {
     this.inner = Objects.requireNonNull(inner, "inner");
     this.maxEntries = maxEntries;
   }
+
   private static long sizeOf(byte[] key, byte[] value) {
     return ENTRY_OVERHEAD_BYTES + key.length + (value == null ? 0 : value.length);
   }
@@ -81,7 +86,6 @@ public final class CachingKeyValueStore implements KeyValueStore {
   public long sizeInBytes() {
     return bytes;
   }
-
 
   @Override
   public byte[] get(byte[] key) {

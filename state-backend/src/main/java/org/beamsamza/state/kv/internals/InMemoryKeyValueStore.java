@@ -15,15 +15,16 @@ import org.beamsamza.state.kv.KeyValueStore;
 import org.beamsamza.state.kv.OrderedBatchWrites;
 
 /**
- * A {@link KeyValueStore} on a sorted map: the reference implementation that decorators are
- * tested over, and a store for tests and small jobs. It is meant for one task thread (the map is
- * a {@link ConcurrentSkipListMap} only so that iterators stay valid while the same thread writes,
- * as state code does when clearing a prefix it is iterating). Keys and values are copied in, so
- * callers may reuse their arrays. {@link #flush()} has nothing to do.
+ * A {@link KeyValueStore} on a sorted map: the reference implementation that decorators are tested
+ * over, and a store for tests and small jobs. It is meant for one task thread (the map is a {@link
+ * ConcurrentSkipListMap} only so that iterators stay valid while the same thread writes, as state
+ * code does when clearing a prefix it is iterating). Keys and values are copied in, so callers may
+ * reuse their arrays. {@link #flush()} has nothing to do.
  */
 public final class InMemoryKeyValueStore implements KeyValueStore, OrderedBatchWrites {
 
-  private final ConcurrentSkipListMap<byte[], byte[]> map = new ConcurrentSkipListMap<>(Bytes.ORDER);
+  private final ConcurrentSkipListMap<byte[], byte[]> map =
+      new ConcurrentSkipListMap<>(Bytes.ORDER);
   private boolean closed;
 
   @Override

@@ -9,9 +9,9 @@ import org.beamsamza.state.kv.KeyValueStore;
 /**
  * Counts what the layers below do, as the outermost decorator (DESIGN decision 5), so that a task
  * can report store traffic and time without a metrics library: operations, bytes and total
- * nanoseconds per kind of operation. Batch calls count one per entry and time the whole call.
- * Bytes written are key plus value bytes (key bytes for deletes); bytes read are the value bytes of
- * gets and the key plus value bytes of iterated entries. Plain fields: one task thread.
+ * nanoseconds per kind of operation. Batch calls count one per entry and time the whole call. Bytes
+ * written are key plus value bytes (key bytes for deletes); bytes read are the value bytes of gets
+ * and the key plus value bytes of iterated entries. Plain fields: one task thread.
  */
 public final class MeteredKeyValueStore implements KeyValueStore {
 

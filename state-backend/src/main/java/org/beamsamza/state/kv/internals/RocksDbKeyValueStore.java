@@ -52,6 +52,7 @@ public final class RocksDbKeyValueStore implements KeyValueStore, OrderedBatchWr
   private final Set<RocksIteratorAdapter> openIterators =
       Collections.newSetFromMap(new IdentityHashMap<>());
   private boolean closed;
+
   /** Reused by {@link #writeInOrder} (restore), cleared after each write. */
   private WriteBatch orderedBatch;
 
@@ -66,14 +67,16 @@ public final class RocksDbKeyValueStore implements KeyValueStore, OrderedBatchWr
     // are usually absent (trigger bits, pane info, timers and holds not yet set), and without a
     // filter each such get searches every level. Prefix scans do not use it.
     bloomFilter = new BloomFilter(10, false);
-    options = new Options()
-        .setCreateIfMissing(true)
-        .setWriteBufferSize(config.writeBufferSizeBytes())
-        .setCompressionType(config.compressionType())
-        // The same for keys still in the memtable: a whole-key Bloom filter over ~10% of it.
-        .setMemtableWholeKeyFiltering(true)
-        .setMemtablePrefixBloomSizeRatio(0.1)
-        .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(blockCache).setFilterPolicy(bloomFilter));
+    options =
+        new Options()
+            .setCreateIfMissing(true)
+            .setWriteBufferSize(config.writeBufferSizeBytes())
+            .setCompressionType(config.compressionType())
+            // The same for keys still in the memtable: a whole-key Bloom filter over ~10% of it.
+            .setMemtableWholeKeyFiltering(true)
+            .setMemtablePrefixBloomSizeRatio(0.1)
+            .setTableFormatConfig(
+                new BlockBasedTableConfig().setBlockCache(blockCache).setFilterPolicy(bloomFilter));
     writeOptions = new WriteOptions().setDisableWAL(config.walDisabled());
     RocksDB opened;
     try {

@@ -8,7 +8,6 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.nullValue;
 
-import java.util.List;
 import org.beamsamza.state.kv.Entry;
 import org.junit.Test;
 
@@ -100,12 +99,14 @@ public class CachingKeyValueStoreTest {
     store.put(s("a1"), s("new"));
     store.delete(s("a2"));
     store.put(s("a3"), s("3"));
-    assertThat(drain(store.prefix(s("a"))),
+    assertThat(
+        drain(store.prefix(s("a"))),
         contains(new Entry(s("a1"), s("new")), new Entry(s("a3"), s("3"))));
     store.put(s("b"), s("b"));
     assertThat(drain(store.all()).size(), is(3));
     store.put(s("a0"), s("0"));
-    assertThat(drain(store.range(s("a0"), s("a2"))),
+    assertThat(
+        drain(store.range(s("a0"), s("a2"))),
         contains(new Entry(s("a0"), s("0")), new Entry(s("a1"), s("new"))));
   }
 

@@ -30,8 +30,9 @@ public class ChangelogRoundTripTest {
     RecordingChangelogWriter changelog = new RecordingChangelogWriter(new ArrayList<>());
     RocksDbKeyValueStore rocks =
         new RocksDbKeyValueStore(tmp.newFolder("original"), RocksDbStoreConfig.defaults());
-    KeyValueStore store = new MeteredKeyValueStore(
-        new CachingKeyValueStore(new LoggedKeyValueStore(rocks, changelog), 50));
+    KeyValueStore store =
+        new MeteredKeyValueStore(
+            new CachingKeyValueStore(new LoggedKeyValueStore(rocks, changelog), 50));
     Random random = new Random(7);
     int ops = 20_000;
     for (int i = 0; i < ops; i++) {

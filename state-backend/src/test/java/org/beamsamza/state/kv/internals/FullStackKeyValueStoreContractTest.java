@@ -12,14 +12,19 @@ public class FullStackKeyValueStoreContractTest extends KeyValueStoreContractTes
 
   @Override
   protected KeyValueStore createStore() throws Exception {
-    ChangelogWriter noop = new ChangelogWriter() {
-      @Override
-      public void write(byte[] key, byte[] valueOrNullForTombstone) {}
+    ChangelogWriter noop =
+        new ChangelogWriter() {
+          @Override
+          public void write(byte[] key, byte[] valueOrNullForTombstone) {}
 
-      @Override
-      public void flush() {}
-    };
-    return new MeteredKeyValueStore(new CachingKeyValueStore(new LoggedKeyValueStore(
-        new RocksDbKeyValueStore(tmp.newFolder("task-0"), RocksDbStoreConfig.defaults()), noop), 4));
+          @Override
+          public void flush() {}
+        };
+    return new MeteredKeyValueStore(
+        new CachingKeyValueStore(
+            new LoggedKeyValueStore(
+                new RocksDbKeyValueStore(tmp.newFolder("task-0"), RocksDbStoreConfig.defaults()),
+                noop),
+            4));
   }
 }

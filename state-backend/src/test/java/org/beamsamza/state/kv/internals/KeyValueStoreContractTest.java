@@ -124,7 +124,8 @@ public abstract class KeyValueStoreContractTest {
 
   @Test
   public void putAllAndDeleteAll() {
-    store.putAll(List.of(new Entry(s("a"), s("1")), new Entry(s("b"), s("2")), new Entry(s("c"), s("3"))));
+    store.putAll(
+        List.of(new Entry(s("a"), s("1")), new Entry(s("b"), s("2")), new Entry(s("c"), s("3"))));
     assertThat(store.get(s("b")), equalTo(s("2")));
     store.deleteAll(List.of(s("a"), s("c"), s("missing")));
     assertThat(drain(store.all()), contains(new Entry(s("b"), s("2"))));
@@ -154,7 +155,8 @@ public abstract class KeyValueStoreContractTest {
   public void rangeReturnsValues() {
     store.put(s("a"), s("1"));
     store.put(s("b"), s("2"));
-    assertThat(drain(store.range(s("a"), s("z"))),
+    assertThat(
+        drain(store.range(s("a"), s("z"))),
         contains(new Entry(s("a"), s("1")), new Entry(s("b"), s("2"))));
   }
 
@@ -164,7 +166,9 @@ public abstract class KeyValueStoreContractTest {
       store.put(s(k), s(k));
     }
     assertThat(keysHex(store.prefix(s("ab"))), contains(hex("ab"), hex("abc"), hex("abd")));
-    assertThat(keysHex(store.prefix(s("a"))), contains(hex("a"), hex("ab"), hex("abc"), hex("abd"), hex("ac")));
+    assertThat(
+        keysHex(store.prefix(s("a"))),
+        contains(hex("a"), hex("ab"), hex("abc"), hex("abd"), hex("ac")));
     assertThat(keysHex(store.prefix(s("x"))), empty());
     assertThat(keysHex(store.prefix(new byte[0])).size(), is(6));
   }
@@ -198,7 +202,8 @@ public abstract class KeyValueStoreContractTest {
     }
     store.put(b(0x80), s("x"));
     store.put(b(0x7F, 0xFF), s("y"));
-    assertThat(keysHex(store.all()), contains("0500", "057f", "0580", "0581", "05ff", "7fff", "80"));
+    assertThat(
+        keysHex(store.all()), contains("0500", "057f", "0580", "0581", "05ff", "7fff", "80"));
     assertThat(keysHex(store.range(b(0x05, 0x7F), b(0x05, 0x81))), contains("057f", "0580"));
     assertThat(keysHex(store.prefix(b(0x05))), contains("0500", "057f", "0580", "0581", "05ff"));
   }
@@ -262,8 +267,10 @@ public abstract class KeyValueStoreContractTest {
         byte[] other = randomKey(random, alphabet);
         byte[] from = Arrays.compareUnsigned(key, other) <= 0 ? key : other;
         byte[] to = from == key ? other : key;
-        assertThat("range " + Bytes.toHex(from) + ".." + Bytes.toHex(to),
-            drain(store.range(from, to)), equalTo(entries(model.subMap(from, true, to, false))));
+        assertThat(
+            "range " + Bytes.toHex(from) + ".." + Bytes.toHex(to),
+            drain(store.range(from, to)),
+            equalTo(entries(model.subMap(from, true, to, false))));
       } else {
         byte[] prefix = Arrays.copyOf(key, random.nextInt(key.length + 1));
         List<Entry> expected = new ArrayList<>();

@@ -6,12 +6,14 @@ import org.beamsamza.state.kv.KeyValueStore;
 public class LoggedKeyValueStoreContractTest extends KeyValueStoreContractTest {
   @Override
   protected KeyValueStore createStore() {
-    return new LoggedKeyValueStore(new InMemoryKeyValueStore(), new ChangelogWriter() {
-      @Override
-      public void write(byte[] key, byte[] valueOrNullForTombstone) {}
+    return new LoggedKeyValueStore(
+        new InMemoryKeyValueStore(),
+        new ChangelogWriter() {
+          @Override
+          public void write(byte[] key, byte[] valueOrNullForTombstone) {}
 
-      @Override
-      public void flush() {}
-    });
+          @Override
+          public void flush() {}
+        });
   }
 }

@@ -26,14 +26,16 @@ public class LoggedKeyValueStoreTest {
     store.putAll(List.of(new Entry(s("b"), s("2")), new Entry(s("c"), s("3"))));
     store.deleteAll(List.of(s("b"), s("x")));
     store.put(s("a"), s("4"));
-    assertThat(changelog.records, contains(
-        new Entry(s("a"), s("1")),
-        new Entry(s("a"), null),
-        new Entry(s("b"), s("2")),
-        new Entry(s("c"), s("3")),
-        new Entry(s("b"), null),
-        new Entry(s("x"), null),
-        new Entry(s("a"), s("4"))));
+    assertThat(
+        changelog.records,
+        contains(
+            new Entry(s("a"), s("1")),
+            new Entry(s("a"), null),
+            new Entry(s("b"), s("2")),
+            new Entry(s("c"), s("3")),
+            new Entry(s("b"), null),
+            new Entry(s("x"), null),
+            new Entry(s("a"), s("4"))));
     assertThat(inner.get(s("a")), equalTo(s("4")));
     assertThat(inner.get(s("b")), is((byte[]) null));
   }

@@ -27,10 +27,17 @@ public class OrderedRestoreTest {
   /** Puts, overwrites and tombstones of the same keys, within and across batches of 3. */
   private static List<Entry> log() {
     return List.of(
-        new Entry(s("a"), s("1")), new Entry(s("b"), s("2")), new Entry(s("a"), null), // batch 1
-        new Entry(s("b"), s("3")), new Entry(s("c"), s("4")), new Entry(s("c"), null), // batch 2
-        new Entry(s("old"), null), new Entry(s("a"), s("5")), new Entry(s("d"), s("6")), // batch 3
-        new Entry(s("d"), null), new Entry(s("d"), s("7"))); // batch 4 (partial)
+        new Entry(s("a"), s("1")),
+        new Entry(s("b"), s("2")),
+        new Entry(s("a"), null), // batch 1
+        new Entry(s("b"), s("3")),
+        new Entry(s("c"), s("4")),
+        new Entry(s("c"), null), // batch 2
+        new Entry(s("old"), null),
+        new Entry(s("a"), s("5")),
+        new Entry(s("d"), s("6")), // batch 3
+        new Entry(s("d"), null),
+        new Entry(s("d"), s("7"))); // batch 4 (partial)
   }
 
   private static void check(KeyValueStore store) {
@@ -38,8 +45,12 @@ public class OrderedRestoreTest {
     assertEquals(11, new ChangelogRestorer(3).restore(log().iterator(), store));
     List<String> all = new ArrayList<>();
     try (KeyValueIterator it = store.all()) {
-      it.forEachRemaining(e -> all.add(new String(e.key(), StandardCharsets.UTF_8) + "="
-          + new String(e.value(), StandardCharsets.UTF_8)));
+      it.forEachRemaining(
+          e ->
+              all.add(
+                  new String(e.key(), StandardCharsets.UTF_8)
+                      + "="
+                      + new String(e.value(), StandardCharsets.UTF_8)));
     }
     assertEquals(List.of("a=5", "b=3", "d=7"), all);
     assertNull(store.get(s("c")));
@@ -53,7 +64,8 @@ public class OrderedRestoreTest {
 
   @Test
   public void rocksDbStoreAppliesRecordsInOrderWithAReusedBatch() throws Exception {
-    RocksDbKeyValueStore store = new RocksDbKeyValueStore(tmp.newFolder("db"), RocksDbStoreConfig.defaults());
+    RocksDbKeyValueStore store =
+        new RocksDbKeyValueStore(tmp.newFolder("db"), RocksDbStoreConfig.defaults());
     try {
       check(store);
       // the reused batch was cleared: a later ordered write applies only its own records

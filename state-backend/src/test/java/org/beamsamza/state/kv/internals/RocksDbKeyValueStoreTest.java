@@ -26,12 +26,14 @@ public class RocksDbKeyValueStoreTest {
   @Test
   public void dataSurvivesCloseAndReopenWithWalDisabled() throws Exception {
     File dir = tmp.newFolder("task-0");
-    try (RocksDbKeyValueStore store = new RocksDbKeyValueStore(dir, RocksDbStoreConfig.defaults())) {
+    try (RocksDbKeyValueStore store =
+        new RocksDbKeyValueStore(dir, RocksDbStoreConfig.defaults())) {
       store.put(s("a"), s("1"));
       store.putAll(List.of(new Entry(s("b"), s("2")), new Entry(s("c"), s("3"))));
       store.delete(s("c"));
     }
-    try (RocksDbKeyValueStore store = new RocksDbKeyValueStore(dir, RocksDbStoreConfig.defaults())) {
+    try (RocksDbKeyValueStore store =
+        new RocksDbKeyValueStore(dir, RocksDbStoreConfig.defaults())) {
       assertThat(store.get(s("a")), equalTo(s("1")));
       assertThat(store.get(s("b")), equalTo(s("2")));
       assertThat(store.get(s("c")), nullValue());
@@ -42,11 +44,12 @@ public class RocksDbKeyValueStoreTest {
   @Test
   public void dataSurvivesReopenWithWalAndOtherOptions() throws Exception {
     File dir = tmp.newFolder("task-1");
-    RocksDbStoreConfig config = RocksDbStoreConfig.defaults()
-        .withWalDisabled(false)
-        .withCompressionType(CompressionType.ZSTD_COMPRESSION)
-        .withBlockCacheSizeBytes(1 << 20)
-        .withWriteBufferSizeBytes(1 << 20);
+    RocksDbStoreConfig config =
+        RocksDbStoreConfig.defaults()
+            .withWalDisabled(false)
+            .withCompressionType(CompressionType.ZSTD_COMPRESSION)
+            .withBlockCacheSizeBytes(1 << 20)
+            .withWriteBufferSizeBytes(1 << 20);
     try (RocksDbKeyValueStore store = new RocksDbKeyValueStore(dir, config)) {
       for (int i = 0; i < 10_000; i++) {
         store.put(key(i), s("value-" + i));
@@ -118,7 +121,8 @@ public class RocksDbKeyValueStoreTest {
       int count = drain(store.all()).size();
       long t4 = System.nanoTime();
       assertThat(count, is(2 * n));
-      System.out.printf("RocksDbKeyValueStore (WAL off): put %.0f/s, putAll(1000) %.0f/s, get %.0f/s, scan %.0f/s%n",
+      System.out.printf(
+          "RocksDbKeyValueStore (WAL off): put %.0f/s, putAll(1000) %.0f/s, get %.0f/s, scan %.0f/s%n",
           rate(n, t1 - t0), rate(n, t2 - t1), rate(n, t3 - t2), rate(2 * n, t4 - t3));
     }
   }
