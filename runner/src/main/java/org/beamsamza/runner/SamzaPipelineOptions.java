@@ -93,6 +93,15 @@ public interface SamzaPipelineOptions extends PipelineOptions {
 
   void setStateChangelog(boolean value);
 
+  @Description(
+      "How long cancel() waits for the job's container threads to stop after interrupting them."
+          + " A thread still running then (user code that ignores interrupts) is abandoned: the job"
+          + " is CANCELLED and the thread runs on, as a daemon, until that code returns.")
+  @Default.Long(10_000)
+  long getCancelGraceMs();
+
+  void setCancelGraceMs(long value);
+
   /** Default parallelism: the processors of this machine. */
   class AvailableProcessors implements DefaultValueFactory<Integer> {
     @Override

@@ -42,21 +42,50 @@ public class SamzaPipelineResult implements PipelineResult {
     }
   }
 
+  /**
+   * Stops the job: containers stop without a final commit and their threads are interrupted.
+   * Returns once they have stopped (CANCELLED), or once {@code --cancelGraceMs} has passed for user
+   * code that ignores interrupts (CANCELLED; that thread is abandoned). A job that had already
+   * ended keeps its state.
+   *
+   * @throws IllegalStateException if the calling thread is interrupted while waiting for the
+   *     containers to stop (its interrupt flag stays set)
+   */
   @Override
   public State cancel() {
     job.kill();
-    // kill() only asks the containers to stop; report the state they stopped in.
-    job.waitForFinish(java.time.Duration.ofSeconds(30));
+    try {
+      job.waitForFinish();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(
+          "Interrupted while waiting for the cancelled job to stop; it is " + getState(), e);
+    }
     return getState();
   }
 
-  /** Waits at most {@code duration}; returns null if the job is still running then. */
+  /**
+   * Waits at most {@code duration} (forever if null or not positive); returns null if the job is
+   * still running then.
+   *
+   * @throws Pipeline.PipelineExecutionException if the job failed, with the user's exception as the
+   *     cause
+   * @throws IllegalStateException if the calling thread is interrupted while waiting (its interrupt
+   *     flag stays set); the job keeps running
+   */
   @Override
   public State waitUntilFinish(Duration duration) {
-    JobStatus status =
-        duration == null || duration.getMillis() <= 0
-            ? job.waitForFinish()
-            : job.waitForFinish(java.time.Duration.ofMillis(duration.getMillis()));
+    JobStatus status;
+    try {
+      status =
+          duration == null || duration.getMillis() <= 0
+              ? job.waitForFinish()
+              : job.waitForFinish(java.time.Duration.ofMillis(duration.getMillis()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(
+          "Interrupted while waiting for the pipeline to finish; it is still " + getState(), e);
+    }
     if (!status.isTerminal()) {
       return null;
     }
@@ -66,6 +95,12 @@ public class SamzaPipelineResult implements PipelineResult {
     return toState(status);
   }
 
+  /**
+   * Waits until the job ends.
+   *
+   * @throws Pipeline.PipelineExecutionException if the job failed
+   * @throws IllegalStateException if the calling thread is interrupted (interrupt flag kept)
+   */
   @Override
   public State waitUntilFinish() {
     return waitUntilFinish(Duration.ZERO);

@@ -57,6 +57,7 @@ public class SamzaRunner extends PipelineRunner<SamzaPipelineResult> {
     requirePositive("windowMs", options.getWindowMs());
     requirePositive("commitMs", options.getCommitMs());
     requirePositive("stateCacheBytes", options.getStateCacheBytes());
+    requirePositive("cancelGraceMs", options.getCancelGraceMs());
     if (options.getStateCacheEntries() < 0) {
       throw new IllegalArgumentException(
           "--stateCacheEntries must be 0 (no cache) or more, was "

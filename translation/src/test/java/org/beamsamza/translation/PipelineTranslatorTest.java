@@ -191,4 +191,15 @@ public class PipelineTranslatorTest {
     assertThat(e.getMessage(), containsString("MyFinalizingStep"));
     assertThat(e.getMessage(), containsString("BundleFinalizer"));
   }
+
+  @Test
+  public void unboundedReadFailsNamingTheStepNotWithAClassCastException() {
+    Pipeline p = pipeline();
+    p.apply("Ticks", org.apache.beam.sdk.io.GenerateSequence.from(0))
+        .apply("Double", MapElements.into(TypeDescriptors.longs()).via((Long x) -> 2 * x));
+    UnsupportedOperationException e =
+        assertThrows(UnsupportedOperationException.class, () -> translate(p));
+    assertThat(e.getMessage(), containsString("Ticks"));
+    assertThat(e.getMessage(), containsString("unbounded Read"));
+  }
 }

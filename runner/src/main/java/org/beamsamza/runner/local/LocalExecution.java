@@ -1,5 +1,6 @@
 package org.beamsamza.runner.local;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -83,7 +84,7 @@ public final class LocalExecution {
         plan.stages().isEmpty()
             ? new JobModel(Map.of())
             : JobModelPlanner.plan(stageSpecs(plan), options.getContainers());
-    StoreDirectory storeDir = StoreDirectory.of(options.getStoreBaseDir());
+    StoreDirectory storeDir = StoreDirectory.open(options.getStoreBaseDir());
     Map<String, String> values = new HashMap<>();
     values.put(Config.TASK_WINDOW_MS, Long.toString(options.getWindowMs()));
     values.put(Config.TASK_COMMIT_MS, Long.toString(options.getCommitMs()));
@@ -95,10 +96,87 @@ public final class LocalExecution {
             metrics,
             new StageTask.Systems(SOURCE_SYSTEM, STREAM_SYSTEM),
             options.getBundleSize());
-    JobHandle job =
-        LocalJobRunner.start(jobModel, config, systems, tasks, environment.checkpoints());
-    storeDir.deleteWhenFinished(job);
+    Duration grace = Duration.ofMillis(options.getCancelGraceMs());
+    ExitCleanup exitCleanup = new ExitCleanup(storeDir, grace);
+    JobHandle job;
+    try {
+      job =
+          LocalJobRunner.start(
+              jobModel,
+              config,
+              systems,
+              tasks,
+              environment.checkpoints(),
+              exitCleanup::jobStopped,
+              grace);
+    } catch (RuntimeException | Error e) {
+      storeDir.close();
+      throw e;
+    }
+    exitCleanup.register(job);
     return new SamzaPipelineResult(job, metrics);
+  }
+
+  /**
+   * Releases the job's store directory (deleting it if temporary) once its containers have stopped,
+   * or, if the JVM exits first (SIGTERM, {@code System.exit}), from a shutdown hook that kills the
+   * job and waits up to the cancel grace period for its containers to close their stores.
+   */
+  private static final class ExitCleanup {
+    private final StoreDirectory storeDir;
+    private final Duration grace;
+    private final Thread hook;
+    private volatile JobHandle job;
+
+    ExitCleanup(StoreDirectory storeDir, Duration grace) {
+      this.storeDir = storeDir;
+      this.grace = grace;
+      this.hook = new Thread(this::onJvmExit, "beam-samza-exit-cleanup");
+    }
+
+    void register(JobHandle job) {
+      this.job = job;
+      if (job.getStatus().isTerminal()) {
+        return;
+      }
+      try {
+        Runtime.getRuntime().addShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        onJvmExit();
+        return;
+      }
+      if (job.getStatus().isTerminal()) {
+        removeHook();
+      }
+    }
+
+    void jobStopped() {
+      storeDir.close();
+      if (Thread.currentThread() != hook) {
+        removeHook();
+      }
+    }
+
+    private void removeHook() {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // The JVM is exiting: the hook is running or will run, and finds the directory closed.
+      }
+    }
+
+    private void onJvmExit() {
+      JobHandle j = job;
+      if (j != null && !j.getStatus().isTerminal()) {
+        j.kill();
+        try {
+          j.waitForFinish(grace);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      storeDir.close();
+    }
   }
 
   /** What the job planner needs of each stage: its partitioned and broadcast inputs. */

@@ -10,12 +10,33 @@ import org.beamsamza.runtime.task.TaskName;
 public class ContainerException extends RuntimeException {
   private final String containerId;
   private final TaskName taskName;
+  private final boolean afterProcessing;
 
   public ContainerException(
       String containerId, TaskName taskName, String message, Throwable cause) {
+    this(containerId, taskName, message, cause, false);
+  }
+
+  /**
+   * @param afterProcessing the container had finished all its work and made its final commit before
+   *     this failure (it happened while closing tasks or stores), so no input was lost and the rest
+   *     of the job need not be stopped for it
+   */
+  public ContainerException(
+      String containerId,
+      TaskName taskName,
+      String message,
+      Throwable cause,
+      boolean afterProcessing) {
     super(message, cause);
     this.containerId = containerId;
     this.taskName = taskName;
+    this.afterProcessing = afterProcessing;
+  }
+
+  /** Whether the container failed only after finishing and committing all of its work. */
+  public boolean isAfterProcessing() {
+    return afterProcessing;
   }
 
   public String getContainerId() {

@@ -18,6 +18,7 @@ import org.beamsamza.runtime.system.SystemFactory;
 import org.beamsamza.runtime.system.SystemStreamPartition;
 import org.beamsamza.runtime.task.StreamTask;
 import org.beamsamza.runtime.task.StreamTaskFactory;
+import org.beamsamza.runtime.task.TaskName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -182,6 +183,19 @@ public final class SamzaContainer {
     }
     if (failure != null) {
       LOG.error("Container {} failed", containerId, failure);
+      if (clean) {
+        // Every task finished and the final commit is written: only closing failed.
+        TaskName task = failure instanceof ContainerException ce ? ce.getTaskName() : null;
+        throw new ContainerException(
+            containerId,
+            task,
+            "Container "
+                + containerId
+                + " finished its work but failed while closing: "
+                + failure.getMessage(),
+            failure,
+            true);
+      }
       throw failure instanceof ContainerException ce
           ? ce
           : new ContainerException(

@@ -1,5 +1,6 @@
 package org.beamsamza.runtime.local;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,29 @@ public final class LocalJobRunner {
       Map<String, SystemFactory> systems,
       StreamTaskFactory taskFactory,
       CheckpointManager checkpointManager) {
+    return start(
+        jobModel,
+        config,
+        systems,
+        taskFactory,
+        checkpointManager,
+        () -> {},
+        JobHandle.DEFAULT_KILL_GRACE);
+  }
+
+  /**
+   * As above; {@code afterStop} runs once every container thread has ended, before the job reports
+   * its final status (a kill that abandons a thread ignoring interrupts runs it when that thread
+   * ends), and {@code killGrace} is how long a kill waits for interrupted containers.
+   */
+  public static JobHandle start(
+      JobModel jobModel,
+      Config config,
+      Map<String, SystemFactory> systems,
+      StreamTaskFactory taskFactory,
+      CheckpointManager checkpointManager,
+      Runnable afterStop,
+      Duration killGrace) {
     Objects.requireNonNull(jobModel, "jobModel");
     Set<SystemStreamPartition> trimmable = JobModelPlanner.singleReaderPartitions(jobModel);
     List<SamzaContainer> containers = new ArrayList<>();
@@ -50,7 +74,12 @@ public final class LocalJobRunner {
               trimmable,
               new RoundRobinChooser()));
     }
-    JobHandle handle = new JobHandle(containers, checkpointManager);
+    JobHandle handle =
+        new JobHandle(
+            containers,
+            checkpointManager,
+            Objects.requireNonNull(afterStop, "afterStop"),
+            Objects.requireNonNull(killGrace, "killGrace"));
     handle.start();
     return handle;
   }

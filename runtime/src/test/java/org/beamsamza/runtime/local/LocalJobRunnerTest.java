@@ -98,7 +98,7 @@ public class LocalJobRunnerTest {
   }
 
   @Test
-  public void twoStageJobAcrossTwoContainersCountsEveryWord() {
+  public void twoStageJobAcrossTwoContainersCountsEveryWord() throws Exception {
     streams.createStream(new StreamSpec(words, 4, false, Map.of()));
     streams.createStream(StreamSpec.intermediate(byWord, 4));
     Map<String, Long> expected = new HashMap<>();
@@ -151,7 +151,7 @@ public class LocalJobRunnerTest {
   }
 
   @Test
-  public void taskFailureFailsTheJobAndStopsOtherContainers() {
+  public void taskFailureFailsTheJobAndStopsOtherContainers() throws Exception {
     streams.createStream(
         new StreamSpec(words, 2, false, Map.of())); // never sealed: only the failure ends the job
     streams.append(words.partition(1), null, "bad");
@@ -178,7 +178,7 @@ public class LocalJobRunnerTest {
   }
 
   @Test
-  public void killStopsARunningJob() {
+  public void killStopsARunningJob() throws Exception {
     streams.createStream(new StreamSpec(words, 2, false, Map.of()));
     JobModel job = JobModelPlanner.plan(List.of(new StageSpec("S", Map.of(words, 2), Map.of())), 2);
     AtomicReference<String> threadName = new AtomicReference<>();

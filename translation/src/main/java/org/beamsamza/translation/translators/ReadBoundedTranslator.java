@@ -18,7 +18,15 @@ import org.beamsamza.translation.TranslationContext;
 public final class ReadBoundedTranslator implements TransformTranslator<PTransform<?, ?>> {
   @Override
   public void translate(PTransform<?, ?> transform, TranslationContext context) {
-    BoundedSource<?> source = ((SplittableParDo.PrimitiveBoundedRead<?>) transform).getSource();
+    // The Read URN also names unbounded reads (SplittableParDo.PrimitiveUnboundedRead).
+    if (!(transform instanceof SplittableParDo.PrimitiveBoundedRead<?> read)) {
+      context.unsupported(
+          "unbounded Read ("
+              + transform.getClass().getName()
+              + ") is not supported yet by SamzaRunner; only bounded sources run today");
+      return;
+    }
+    BoundedSource<?> source = read.getSource();
     PCollection<?> output =
         (PCollection<?>) context.currentApplication().getOutputs().values().iterator().next();
     context.addSource(partitions(source, context), output);
