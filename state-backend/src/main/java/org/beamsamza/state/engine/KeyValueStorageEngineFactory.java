@@ -10,6 +10,7 @@ import org.beamsamza.state.kv.KeyValueStore;
 import org.beamsamza.state.kv.RocksDbStoreConfig;
 import org.beamsamza.state.kv.internals.CachingKeyValueStore;
 import org.beamsamza.state.kv.internals.InMemoryKeyValueStore;
+import org.beamsamza.state.kv.internals.LazyOpenStore;
 import org.beamsamza.state.kv.internals.LoggedKeyValueStore;
 import org.beamsamza.state.kv.internals.MeteredKeyValueStore;
 import org.beamsamza.state.kv.internals.RocksDbKeyValueStore;
@@ -48,7 +49,14 @@ public final class KeyValueStorageEngineFactory implements StorageEngineFactory 
         rc =
             rc.withWriteBufferSizeBytes(
                 c.getLong("rocksdb.write.buffer.bytes", rc.writeBufferSizeBytes()));
-        bottom = new RocksDbKeyValueStore(context.storeDir(), rc);
+        RocksDbStoreConfig config = rc;
+        java.io.File dir = context.storeDir();
+        // A new (or wiped) task store opens its database on its first write: most tasks of a wide
+        // stage may never hold state, and each open database costs files and time.
+        bottom =
+            new java.io.File(dir, "CURRENT").exists()
+                ? new RocksDbKeyValueStore(dir, config)
+                : new LazyOpenStore<>(() -> new RocksDbKeyValueStore(dir, config));
       }
       case "memory" -> bottom = new InMemoryKeyValueStore();
       default ->

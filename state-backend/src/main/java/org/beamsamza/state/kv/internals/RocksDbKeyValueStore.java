@@ -16,7 +16,6 @@ import org.beamsamza.state.kv.RocksDbStoreConfig;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.FlushOptions;
-import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -38,13 +37,18 @@ import org.rocksdb.WriteOptions;
  * database, open iterators) is freed on close. Not thread-safe: one task thread.
  */
 public final class RocksDbKeyValueStore implements KeyValueStore, OrderedBatchWrites {
+  /** Table files one store keeps open (RocksDB's default is unbounded). */
+  static final int MAX_OPEN_TABLE_FILES = 64;
+
+  /** The least memtable memory all stores of the JVM may use together before RocksDB flushes. */
+  static final long SHARED_WRITE_BUFFER_FLOOR_BYTES = 64L << 20;
 
   static {
     RocksDB.loadLibrary();
   }
 
   private final File dir;
-  private final LRUCache blockCache;
+  private final RocksDbSharedResources.Shared shared;
   private final BloomFilter bloomFilter;
   private final Options options;
   private final WriteOptions writeOptions;
@@ -56,13 +60,25 @@ public final class RocksDbKeyValueStore implements KeyValueStore, OrderedBatchWr
   /** Reused by {@link #writeInOrder} (restore), cleared after each write. */
   private WriteBatch orderedBatch;
 
-  /** Opens (creating if missing) the database in {@code dir}. */
+  /**
+   * Opens (creating if missing) the database in {@code dir}.
+   *
+   * <p>A store per task must stay cheap with thousands of tasks in one JVM: the block cache and the
+   * memtable budget are shared by every store of the JVM ({@link RocksDbSharedResources}), as is
+   * the logger (no {@code LOG} file per store); table files held open are bounded, and opening uses
+   * no thread pool of its own. Fails with a clear {@link StoreException} when the process has no
+   * file descriptors left for another store.
+   */
   public RocksDbKeyValueStore(File dir, RocksDbStoreConfig config) {
     this.dir = dir;
     if (!dir.isDirectory() && !dir.mkdirs()) {
       throw new IllegalStateException("cannot create " + dir);
     }
-    blockCache = new LRUCache(config.blockCacheSizeBytes());
+    RocksDbSharedResources.reserveStore(dir);
+    shared =
+        RocksDbSharedResources.acquire(
+            config.blockCacheSizeBytes(),
+            Math.max(4 * config.writeBufferSizeBytes(), SHARED_WRITE_BUFFER_FLOOR_BYTES));
     // Whole-key Bloom filters (10 bits/key, ~1% false positives): Beam state reads many cells that
     // are usually absent (trigger bits, pane info, timers and holds not yet set), and without a
     // filter each such get searches every level. Prefix scans do not use it.
@@ -71,12 +87,18 @@ public final class RocksDbKeyValueStore implements KeyValueStore, OrderedBatchWr
         new Options()
             .setCreateIfMissing(true)
             .setWriteBufferSize(config.writeBufferSizeBytes())
+            .setWriteBufferManager(shared.writeBuffers)
             .setCompressionType(config.compressionType())
+            .setMaxOpenFiles(MAX_OPEN_TABLE_FILES)
+            .setMaxFileOpeningThreads(1)
             // The same for keys still in the memtable: a whole-key Bloom filter over ~10% of it.
             .setMemtableWholeKeyFiltering(true)
             .setMemtablePrefixBloomSizeRatio(0.1)
             .setTableFormatConfig(
-                new BlockBasedTableConfig().setBlockCache(blockCache).setFilterPolicy(bloomFilter));
+                new BlockBasedTableConfig()
+                    .setBlockCache(shared.cache)
+                    .setFilterPolicy(bloomFilter));
+    RocksDbSharedResources.useSharedLogger(options);
     writeOptions = new WriteOptions().setDisableWAL(config.walDisabled());
     RocksDB opened;
     try {
@@ -85,8 +107,9 @@ public final class RocksDbKeyValueStore implements KeyValueStore, OrderedBatchWr
       writeOptions.close();
       options.close();
       bloomFilter.close();
-      blockCache.close();
-      throw new StoreException("cannot open RocksDB in " + dir, e);
+      RocksDbSharedResources.release(shared);
+      RocksDbSharedResources.storeClosed();
+      throw new StoreException("cannot open RocksDB in " + dir + ": " + e.getMessage(), e);
     }
     db = opened;
   }
@@ -239,7 +262,8 @@ public final class RocksDbKeyValueStore implements KeyValueStore, OrderedBatchWr
       writeOptions.close();
       options.close();
       bloomFilter.close();
-      blockCache.close();
+      RocksDbSharedResources.release(shared);
+      RocksDbSharedResources.storeClosed();
     }
   }
 
