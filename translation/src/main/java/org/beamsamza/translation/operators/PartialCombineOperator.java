@@ -76,16 +76,19 @@ public final class PartialCombineOperator<K, InputT, AccumT> implements Operator
   @SuppressWarnings("unchecked")
   public void processElement(WindowedValue<?> element) {
     KV<K, InputT> kv = (KV<K, InputT>) element.getValue();
+    // An accumulator may keep its input (View.asSingleton's combiner, ToList) until the flush,
+    // after the GroupByKey that produced a grouped Iterable in it has cleared the group.
+    InputT input = (InputT) RetainedValues.stableCopy(kv.getValue());
     Object structural = spec.keyCoder().structuralValue(kv.getKey());
     for (BoundedWindow window : element.getWindows()) {
       Instant timestamp = spec.timestampCombiner().assign(window, element.getTimestamp());
       Slot slot = new Slot(structural, window);
       Partial<K, AccumT> partial = table.get(slot);
       if (partial == null) {
-        AccumT acc = combineFn.addInput(combineFn.createAccumulator(), kv.getValue());
+        AccumT acc = combineFn.addInput(combineFn.createAccumulator(), input);
         table.put(slot, new Partial<>(kv.getKey(), acc, timestamp));
       } else {
-        partial.accumulator = combineFn.addInput(partial.accumulator, kv.getValue());
+        partial.accumulator = combineFn.addInput(partial.accumulator, input);
         partial.timestamp = spec.timestampCombiner().combine(partial.timestamp, timestamp);
       }
     }
