@@ -9,10 +9,11 @@ import org.beamsamza.state.beam.PagedBagRead;
  * GroupByKey's grouped Iterable reads its values from the store page by page and is only valid
  * until the ReduceFnRunner clears the group, right after the output call returns ({@link
  * PagedBagRead}); an operator that holds an element longer (a ParDo's pushed-back elements, a
- * lifted combine's accumulators) copies such Iterables into lists here. The copy costs heap, but
- * only for elements that are actually held. Iterables are found where a GroupByKey puts them: the
- * value itself, or inside {@link KV}s (a GroupByKey's output, keyed again by {@code WithKeys}); one
- * hidden deeper in a user type is not copied and fails loudly if read after its clear.
+ * lifted combine's accumulators) copies such Iterables into lists here (or, for accumulators,
+ * clones what they keep). The copy costs heap, but only for elements that are actually held.
+ * Iterables are found where a GroupByKey puts them: the value itself, or inside {@link KV}s (a
+ * GroupByKey's output, keyed again by {@code WithKeys}); one hidden deeper in a user type is not
+ * copied and fails loudly if read after its clear.
  */
 final class RetainedValues {
   private RetainedValues() {}
@@ -21,6 +22,15 @@ final class RetainedValues {
     Object value = element.getValue();
     Object copy = stableCopy(value);
     return copy == value ? element : element.withValue(copy);
+  }
+
+  /** Whether {@code value} is or holds (in KVs) a paged grouped Iterable. */
+  static boolean holdsPagedRead(Object value) {
+    if (value instanceof PagedBagRead<?>) {
+      return true;
+    }
+    return value instanceof KV<?, ?> kv
+        && (holdsPagedRead(kv.getKey()) || holdsPagedRead(kv.getValue()));
   }
 
   static Object stableCopy(Object value) {
