@@ -11,6 +11,17 @@ public record BagPaging(int pageEntries, long pageBytes) {
   /** A few hundred KB per page for small elements; one element per page when they are huge. */
   public static final BagPaging DEFAULT = new BagPaging(1000, 1 << 20);
 
+  /**
+   * {@link #DEFAULT}, unless the system properties {@code beamsamza.bagPageEntries} or {@code
+   * beamsamza.bagPageBytes} say otherwise: a test can then force every group of more than one
+   * element through the paged path (e.g. Beam's ValidatesRunner suite with one entry per page).
+   */
+  public static BagPaging fromSystemProperties() {
+    return new BagPaging(
+        Integer.getInteger("beamsamza.bagPageEntries", DEFAULT.pageEntries()),
+        Long.getLong("beamsamza.bagPageBytes", DEFAULT.pageBytes()));
+  }
+
   public BagPaging {
     if (pageEntries < 1 || pageBytes < 1) {
       throw new IllegalArgumentException(

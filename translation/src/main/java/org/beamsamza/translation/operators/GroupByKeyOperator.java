@@ -83,7 +83,7 @@ public final class GroupByKeyOperator<K, InputT, OutputT> implements Operator {
             context.stateStore(),
             context.stepName(),
             spec.windowingStrategy().getWindowFn().windowCoder(),
-            BagPaging.DEFAULT);
+            BagPaging.fromSystemProperties());
     timers = state.timers();
     TupleTagEmitter emitter = new TupleTagEmitter(context);
     DoFn<KeyedWorkItem<K, InputT>, KV<K, OutputT>> gabw =
