@@ -57,6 +57,15 @@ public final class ElementSequence {
     return epoch << 32 | counter++;
   }
 
+  /**
+   * The number {@link #next()} will return, without taking it: every number taken from now on is at
+   * least this (a bag read stops here, so later adds stay out of it).
+   */
+  public long peekNext() {
+    // At the counter limit this is (epoch + 1) << 32, exactly what next() returns after moving on.
+    return epoch << 32 | counter;
+  }
+
   /** The epoch currently handed out (for tests). */
   long epoch() {
     return epoch;

@@ -37,6 +37,7 @@ import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
 import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.util.CombineFnUtil;
 import org.apache.beam.sdk.values.TimestampedValue;
+import org.beamsamza.state.kv.Bytes;
 import org.beamsamza.state.kv.Entry;
 import org.beamsamza.state.kv.KeyValueIterator;
 import org.beamsamza.state.kv.KeyValueStore;
@@ -55,12 +56,15 @@ import org.joda.time.Instant;
  * (put a {@link org.beamsamza.state.kv.internals.CachingKeyValueStore} underneath to absorb
  * repeated writes of hot cells). State objects are cached per (namespace, state id) through
  * runners-core's {@link StateTable} so that {@code state(ns, tag)} returns the same instance, as
- * Beam expects. Collection reads ({@code BagState.read()}, map {@code keys()/values()/entries()},
- * set {@code read()}, ordered-list reads) copy the matching entries into a list when {@code read()}
- * is called: this is simple, closes the store iterator at once (RocksDB iterators are native
- * resources that a half-consumed lazy iterable would leak until store close), and gives the
- * snapshot semantics Beam's javadoc asks for ("changes will not be reflected in the results
- * returned by previous calls to read"). A later version may stream very large bags instead.
+ * Beam expects. Collection reads (map {@code keys()/values()/entries()}, set {@code read()},
+ * ordered-list reads, and {@code BagState.read()} unless paged) copy the matching entries into a
+ * list when {@code read()} is called: this is simple, closes the store iterator at once (RocksDB
+ * iterators are native resources that a half-consumed lazy iterable would leak until store close),
+ * and gives the snapshot semantics Beam's javadoc asks for ("changes will not be reflected in the
+ * results returned by previous calls to read"). With {@link BagPaging} (a GroupByKey's buffer, see
+ * {@link StepState}) a bag larger than one page is read lazily instead, by a {@link PagedBagRead}:
+ * later adds stay invisible, but a clear of the bag ends the Iterable (it then fails loudly), so
+ * the caller must copy what it keeps past a clear. Clears delete page by page too.
  *
  * <p>{@code readLater()} methods are no-ops returning {@code this}: there is nothing to prefetch
  * from a local store. Element-keyed states (set elements, map keys, multimap keys) require
@@ -72,11 +76,17 @@ public final class KeyValueStateInternals implements StateInternals {
 
   private static final byte[] EMPTY = new byte[0];
 
+  /** Keys deleted per store scan when a cell or key is cleared. */
+  static final int DELETE_PAGE_KEYS = 4096;
+
   private final KeyValueStore store;
   private final String stepId;
   private final Object key;
   private final byte[] keyPrefix;
   private final ElementSequence sequence;
+
+  /** Null: bag reads are copied into a list. */
+  private final BagPaging bagPaging;
 
   private final StateTable table =
       new StateTable() {
@@ -102,6 +112,26 @@ public final class KeyValueStateInternals implements StateInternals {
    */
   public KeyValueStateInternals(
       KeyValueStore store, String stepId, byte[] encodedKey, Object key, ElementSequence sequence) {
+    this(store, stepId, encodedKey, key, sequence, null);
+  }
+
+  /**
+   * As above, and a bag larger than one page of {@code bagPaging} is read lazily (see {@link
+   * PagedBagRead}); {@code bagPaging == null} copies bag reads into a list. Paging needs the step's
+   * {@code sequence}: with per-cell META counters a cleared bag numbers its elements from 0 again,
+   * so a paged read could not tell new elements from the ones it read.
+   */
+  public KeyValueStateInternals(
+      KeyValueStore store,
+      String stepId,
+      byte[] encodedKey,
+      Object key,
+      ElementSequence sequence,
+      BagPaging bagPaging) {
+    if (bagPaging != null && sequence == null) {
+      throw new IllegalArgumentException("paged bag reads need an ElementSequence");
+    }
+    this.bagPaging = bagPaging;
     this.sequence = sequence;
     this.store = Objects.requireNonNull(store, "store");
     this.stepId = Objects.requireNonNull(stepId, "stepId");
@@ -134,26 +164,31 @@ public final class KeyValueStateInternals implements StateInternals {
   // ---------------------------------------------------------------- helpers
 
   private void deletePrefix(byte[] prefix) {
-    List<byte[]> keys = new ArrayList<>();
-    try (KeyValueIterator it = store.prefix(prefix)) {
-      while (it.hasNext()) {
-        keys.add(it.next().key());
-      }
-    }
-    if (!keys.isEmpty()) {
-      store.deleteAll(keys);
-    }
+    deleteRange(prefix, Bytes.prefixUpperBound(prefix));
   }
 
+  /**
+   * Deletes the keys in {@code [from, to)} a page at a time, so that clearing a huge bag does not
+   * collect all its keys on the heap. Each page resumes after the last key deleted rather than at
+   * {@code from}, so RocksDB seeks past the tombstones instead of stepping over them again.
+   */
   private void deleteRange(byte[] from, byte[] to) {
-    List<byte[]> keys = new ArrayList<>();
-    try (KeyValueIterator it = store.range(from, to)) {
-      while (it.hasNext()) {
-        keys.add(it.next().key());
+    byte[] resumeAt = from;
+    while (true) {
+      List<byte[]> keys = new ArrayList<>();
+      try (KeyValueIterator it = store.range(resumeAt, to)) {
+        while (keys.size() < DELETE_PAGE_KEYS && it.hasNext()) {
+          keys.add(it.next().key());
+        }
       }
-    }
-    if (!keys.isEmpty()) {
+      if (keys.isEmpty()) {
+        return;
+      }
       store.deleteAll(keys);
+      if (keys.size() < DELETE_PAGE_KEYS) {
+        return;
+      }
+      resumeAt = PagedBagRead.successor(keys.get(keys.size() - 1));
     }
   }
 
@@ -370,12 +405,17 @@ public final class KeyValueStateInternals implements StateInternals {
       this.coder = coder;
     }
 
+    private byte[] elementKey(long seq) {
+      byte[] elementKey = Arrays.copyOf(elementPrefix, elementPrefix.length + 8);
+      StateKeyLayout.putLongBigEndian(elementKey, elementPrefix.length, seq);
+      return elementKey;
+    }
+
     @Override
     public void add(T value) {
       List<Entry> batch = new ArrayList<>(2);
       long seq = nextSequence(batch);
-      byte[] elementKey = Arrays.copyOf(elementPrefix, elementPrefix.length + 8);
-      StateKeyLayout.putLongBigEndian(elementKey, elementPrefix.length, seq);
+      byte[] elementKey = elementKey(seq);
       if (batch.isEmpty()) {
         store.put(elementKey, encode(coder, value));
       } else {
@@ -386,6 +426,11 @@ public final class KeyValueStateInternals implements StateInternals {
 
     @Override
     public Iterable<T> read() {
+      if (bagPaging != null) {
+        // Elements added from now on are numbered from peekNext() up: the read stops there.
+        return PagedBagRead.read(
+            store, elementPrefix, elementKey(sequence.peekNext()), coder, bagPaging);
+      }
       List<T> out = new ArrayList<>();
       for (Entry e : scan(elementPrefix)) {
         out.add(decode(coder, e.value()));

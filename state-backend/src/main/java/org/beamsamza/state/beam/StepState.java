@@ -19,11 +19,27 @@ public final class StepState {
   private final KeyValueWatermarkHolds holds;
   private final KeyValueTimers timers;
   private final ElementSequence sequence;
+  private final BagPaging bagPaging;
 
   /**
    * @param windowCoder the coder of the step's windows, needed to decode timers' namespaces
    */
   public StepState(KeyValueStore store, String stepId, Coder<? extends BoundedWindow> windowCoder) {
+    this(store, stepId, windowCoder, null);
+  }
+
+  /**
+   * As above; with {@code bagPaging} non-null, bags larger than one page are read lazily ({@link
+   * PagedBagRead}). Only for steps that control when their bags are cleared and whose readers do
+   * not keep a read past a clear (a GroupByKey: its buffer is cleared by the ReduceFnRunner after
+   * the pane is output); a user's {@code BagState} may legally be read, cleared and then iterated.
+   */
+  public StepState(
+      KeyValueStore store,
+      String stepId,
+      Coder<? extends BoundedWindow> windowCoder,
+      BagPaging bagPaging) {
+    this.bagPaging = bagPaging;
     this.store = Objects.requireNonNull(store, "store");
     this.stepId = Objects.requireNonNull(stepId, "stepId");
     this.holds = new KeyValueWatermarkHolds(store, stepId);
@@ -34,7 +50,7 @@ public final class StepState {
   /** The state of one key; {@code key} is the decoded key {@link StateInternals#getKey} returns. */
   public StateInternals forKey(ByteKey keyBytes, Object key) {
     return new HoldTrackingStateInternals(
-        new KeyValueStateInternals(store, stepId, keyBytes.bytes(), key, sequence),
+        new KeyValueStateInternals(store, stepId, keyBytes.bytes(), key, sequence, bagPaging),
         keyBytes,
         holds);
   }

@@ -20,6 +20,7 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.WindowedValue;
 import org.apache.beam.sdk.values.WindowedValues;
 import org.apache.beam.sdk.values.WindowingStrategy;
+import org.beamsamza.state.beam.BagPaging;
 import org.beamsamza.state.beam.ByteKey;
 import org.beamsamza.state.beam.KeyValueTimers;
 import org.beamsamza.state.beam.KeyedTimer;
@@ -74,11 +75,15 @@ public final class GroupByKeyOperator<K, InputT, OutputT> implements Operator {
   @Override
   public void open(OperatorContext context) {
     this.context = context;
+    // The buffer is read page by page: a key's group need not fit on the heap. The
+    // ReduceFnRunner clears it right after the pane is output, so whatever keeps a grouped
+    // Iterable past that call copies it first (RetainedValues).
     state =
         new StepState(
             context.stateStore(),
             context.stepName(),
-            spec.windowingStrategy().getWindowFn().windowCoder());
+            spec.windowingStrategy().getWindowFn().windowCoder(),
+            BagPaging.fromSystemProperties());
     timers = state.timers();
     TupleTagEmitter emitter = new TupleTagEmitter(context);
     DoFn<KeyedWorkItem<K, InputT>, KV<K, OutputT>> gabw =

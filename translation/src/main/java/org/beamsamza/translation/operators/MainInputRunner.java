@@ -76,7 +76,8 @@ final class MainInputRunner {
       return;
     }
     for (WindowedValue<Object> notReady : pushback.processElementInReadyWindows(element)) {
-      pushedBack.add(new Pending(tag, notReady));
+      // Kept past this call: a grouped Iterable in it must not read a group cleared meanwhile.
+      pushedBack.add(new Pending(tag, RetainedValues.stableCopy(notReady)));
       if (notReady.getTimestamp().isBefore(pushedBackHold)) {
         pushedBackHold = notReady.getTimestamp();
       }

@@ -4,10 +4,12 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.transforms.Combine.CombineFn;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
+import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.WindowedValue;
@@ -28,6 +30,7 @@ public final class PartialCombineOperator<K, InputT, AccumT> implements Operator
   public record Spec<K, InputT, AccumT>(
       CombineFn<InputT, AccumT, ?> combineFn,
       Coder<K> keyCoder,
+      Coder<AccumT> accumulatorCoder,
       TimestampCombiner timestampCombiner,
       TupleTag<KV<K, AccumT>> outputTag,
       int maxEntries)
@@ -76,21 +79,39 @@ public final class PartialCombineOperator<K, InputT, AccumT> implements Operator
   @SuppressWarnings("unchecked")
   public void processElement(WindowedValue<?> element) {
     KV<K, InputT> kv = (KV<K, InputT>) element.getValue();
+    InputT input = kv.getValue();
+    // An accumulator may keep its input (View.asSingleton's combiner, ToList) until the flush,
+    // after the GroupByKey that produced a grouped Iterable in the input has cleared the group.
+    // Then the accumulator is cloned through its coder: a stable copy of what it keeps, no more
+    // (a count keeps a number, not the group).
+    boolean pagedInput = RetainedValues.holdsPagedRead(input);
     Object structural = spec.keyCoder().structuralValue(kv.getKey());
     for (BoundedWindow window : element.getWindows()) {
       Instant timestamp = spec.timestampCombiner().assign(window, element.getTimestamp());
       Slot slot = new Slot(structural, window);
       Partial<K, AccumT> partial = table.get(slot);
       if (partial == null) {
-        AccumT acc = combineFn.addInput(combineFn.createAccumulator(), kv.getValue());
+        AccumT acc = stable(combineFn.addInput(combineFn.createAccumulator(), input), pagedInput);
         table.put(slot, new Partial<>(kv.getKey(), acc, timestamp));
       } else {
-        partial.accumulator = combineFn.addInput(partial.accumulator, kv.getValue());
+        partial.accumulator = stable(combineFn.addInput(partial.accumulator, input), pagedInput);
         partial.timestamp = spec.timestampCombiner().combine(partial.timestamp, timestamp);
       }
     }
     if (table.size() >= spec.maxEntries()) {
       flush();
+    }
+  }
+
+  private AccumT stable(AccumT accumulator, boolean pagedInput) {
+    if (!pagedInput) {
+      return accumulator;
+    }
+    try {
+      return CoderUtils.clone(spec.accumulatorCoder(), accumulator);
+    } catch (CoderException e) {
+      throw new IllegalStateException(
+          "cannot copy the accumulator with " + spec.accumulatorCoder(), e);
     }
   }
 

@@ -81,6 +81,7 @@ public final class CombinePerKeyTranslator implements TransformTranslator<Combin
         new PartialCombineOperator.Spec<>(
             fn,
             kvCoder.getKeyCoder(),
+            accumCoder,
             windowing.getTimestampCombiner(),
             partialTag,
             MAX_PARTIAL_ENTRIES),

@@ -17,13 +17,14 @@ import org.beamsamza.state.kv.KeyValueStore;
  * changelog records (DESIGN decision 5: metered -> caching -> logging -> RocksDB).
  *
  * <p>The cache holds at most {@code maxEntries} keys and about {@code maxBytes} of keys and values
- * (so that large values cannot fill the heap: state is meant to outgrow it). Writes and deletes (as
- * tombstones) are kept dirty in the cache; all dirty entries go to the inner store in one {@code
- * putAll} (and one {@code deleteAll}) when a dirty entry is evicted or on {@link #flush()}. A flush
- * visits only the dirty entries (they are also kept in a list). Reads check the cache first, and a
- * value read from the inner store is cached clean, an absent key as a clean null. Iterators first
- * write all dirty entries down and then iterate the inner store, which is simple and always sees
- * cached writes. Not thread-safe: one task thread.
+ * (so that large values cannot fill the heap: state is meant to outgrow it; a value larger than
+ * {@code maxBytes} is not cached at all but written through). Writes and deletes (as tombstones)
+ * are kept dirty in the cache; all dirty entries go to the inner store in one {@code putAll} (and
+ * one {@code deleteAll}) when a dirty entry is evicted or on {@link #flush()}. A flush visits only
+ * the dirty entries (they are also kept in a list). Reads check the cache first, and a value read
+ * from the inner store is cached clean, an absent key as a clean null. Iterators first write all
+ * dirty entries down and then iterate the inner store, which is simple and always sees cached
+ * writes. Not thread-safe: one task thread.
  */
 public final class CachingKeyValueStore implements KeyValueStore {
 
@@ -98,6 +99,9 @@ public final class CachingKeyValueStore implements KeyValueStore {
     }
     misses++;
     byte[] value = inner.get(key);
+    if (value != null && sizeOf(key, value) > maxBytes) {
+      return value; // larger than the whole cache: keeping it would only evict everything else
+    }
     // Absent keys are cached too (clean, null): state code reads many cells that are usually
     // empty (a trigger's finished bits, pane info), and each miss would go to RocksDB again.
     CacheKey k = new CacheKey(key.clone(), probe.hashCode());
@@ -118,7 +122,11 @@ public final class CachingKeyValueStore implements KeyValueStore {
   public void put(byte[] key, byte[] value) {
     checkOpen();
     Objects.requireNonNull(value, "value");
-    write(key, value.clone());
+    if (sizeOf(key, value) > maxBytes) {
+      writeThrough(key, value.clone());
+    } else {
+      write(key, value.clone());
+    }
   }
 
   @Override
@@ -215,6 +223,20 @@ public final class CachingKeyValueStore implements KeyValueStore {
       markDirty(slot);
       insert(owned, slot);
     }
+  }
+
+  /**
+   * Writes a value larger than the whole cache straight to the inner store (after the dirty
+   * entries, so the inner store sees writes in order) and drops the key from the cache: caching it
+   * would evict everything else and keep the value on the heap.
+   */
+  private void writeThrough(byte[] key, byte[] value) {
+    flushDirty();
+    Slot stale = cache.remove(new CacheKey(key));
+    if (stale != null) {
+      bytes -= sizeOf(stale.key.bytes, stale.value);
+    }
+    inner.put(key, value);
   }
 
   private void markDirty(Slot slot) {

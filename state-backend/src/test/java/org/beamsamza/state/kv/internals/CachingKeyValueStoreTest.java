@@ -32,6 +32,25 @@ public class CachingKeyValueStoreTest {
     assertThat(inner.entriesWritten, is(1));
   }
 
+  /**
+   * A value larger than the whole cache is written through after the dirty entries (so the inner
+   * store sees writes in order) and not kept: caching it would evict everything else and hold it.
+   */
+  @Test
+  public void aValueLargerThanTheCacheIsWrittenThroughInOrderAndNotKept() {
+    CachingKeyValueStore store = new CachingKeyValueStore(inner, 100, 1000);
+    store.put(s("big"), s("old"));
+    store.put(s("small"), s("1"));
+    byte[] big = new byte[2000];
+    store.put(s("big"), big);
+    assertThat(inner.events, contains("inner.putAll", "inner.put"));
+    assertThat(inner.get(s("big")), equalTo(big));
+    assertThat(store.sizeInBytes() < 1000, is(true));
+    assertThat(store.get(s("big")), equalTo(big));
+    assertThat("a read does not cache it either", store.sizeInBytes() < 1000, is(true));
+    assertThat(store.get(s("small")), equalTo(s("1")));
+  }
+
   @Test
   public void evictingADirtyEntryWritesDirtyEntriesInOneBatch() {
     CachingKeyValueStore store = new CachingKeyValueStore(inner, 2);
