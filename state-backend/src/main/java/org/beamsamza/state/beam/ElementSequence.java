@@ -11,15 +11,15 @@ import org.beamsamza.state.kv.KeyValueStore;
  *
  * <p>A number is {@code epoch << 32 | counter}: {@code counter} counts up in memory, {@code epoch}
  * is persisted in the store under {@code [0x07][len stepId][stepId]}. {@link #open} reads the last
- * epoch, writes the next one and <b>flushes the store</b> before handing out any number, and a
- * counter overflow does the same. So the epoch record reaches the store's lower layers (RocksDB,
- * the changelog) before any element written with its numbers, and after a crash and a restore (from
- * the local store or the changelog) every element in the store has an epoch at most the restored
- * epoch record: the next {@code open} takes a strictly greater one. Hence numbers are unique within
- * the step and increase in the order they were taken, across restarts, so a cell's elements scan in
- * insertion order. Numbers are non-negative and at least {@code 1 << 32}, above every per-cell META
- * counter value (those start at 0), so a cell written by the META-counter path keeps its elements
- * first; a step must not use both paths for new writes.
+ * epoch; the first {@link #next} writes the next one and <b>flushes the store</b> before handing
+ * out its number, and a counter overflow does the same. So the epoch record reaches the store's
+ * lower layers (RocksDB, the changelog) before any element written with its numbers, and after a
+ * crash and a restore (from the local store or the changelog) every element in the store has an
+ * epoch at most the restored epoch record: the next {@code open} takes a strictly greater one.
+ * Hence numbers are unique within the step and increase in the order they were taken, across
+ * restarts, so a cell's elements scan in insertion order. Numbers are non-negative and at least
+ * {@code 1 << 32}, above every per-cell META counter value (those start at 0), so a cell written by
+ * the META-counter path keeps its elements first; a step must not use both paths for new writes.
  *
  * <p>Exactly one instance per step and store (like {@link KeyValueTimers}): two instances would
  * interleave two epochs. Not thread-safe, like the store.
@@ -41,10 +41,15 @@ public final class ElementSequence {
     this.epochKey = StateKeyLayout.stepPrefix(KIND_SEQUENCE_EPOCH, stepId);
     byte[] last = store.get(epochKey);
     this.epoch = last == null ? 0 : ByteBuffer.wrap(last).getLong();
-    nextEpoch();
+    // The new epoch is persisted by the first next(), not here: a task that never adds an element
+    // then never writes to its store (which a lazily opened store never has to open).
+    this.counter = COUNTER_LIMIT;
   }
 
-  /** The sequence of {@code stepId} in {@code store}; persists (and flushes) a new epoch. */
+  /**
+   * The sequence of {@code stepId} in {@code store}; the first {@link #next} persists (and flushes)
+   * a new epoch before it hands out a number.
+   */
   public static ElementSequence open(KeyValueStore store, String stepId) {
     return new ElementSequence(store, stepId);
   }
@@ -62,11 +67,12 @@ public final class ElementSequence {
    * least this (a bag read stops here, so later adds stay out of it).
    */
   public long peekNext() {
-    // At the counter limit this is (epoch + 1) << 32, exactly what next() returns after moving on.
-    return epoch << 32 | counter;
+    // At the counter limit (and before the first next()) this is (epoch + 1) << 32: exactly what
+    // next() returns after moving on to the next epoch.
+    return (epoch << 32) + counter;
   }
 
-  /** The epoch currently handed out (for tests). */
+  /** The epoch of the last number handed out, or the last persisted one before any (tests). */
   long epoch() {
     return epoch;
   }

@@ -51,10 +51,23 @@ public class ElementSequenceTest {
     assertThat(a2, greaterThan(a1));
     assertThat(a1 >= (1L << 32), is(true));
     ElementSequence b = ElementSequence.open(store, "step"); // a restart
-    assertThat(b.epoch(), is(a.epoch() + 1));
     assertThat(b.next(), greaterThan(a2));
+    assertThat(b.epoch(), is(a.epoch() + 1));
     // Another step has its own epochs.
-    assertThat(ElementSequence.open(store, "other").epoch(), is(1L));
+    ElementSequence other = ElementSequence.open(store, "other");
+    other.next();
+    assertThat(other.epoch(), is(1L));
+  }
+
+  @Test
+  public void openingWritesNothingUntilTheFirstNumberIsTaken() {
+    org.beamsamza.state.kv.internals.LazyOpenStore<InMemoryKeyValueStore> store =
+        new org.beamsamza.state.kv.internals.LazyOpenStore<>(InMemoryKeyValueStore::new);
+    ElementSequence seq = ElementSequence.open(store, "step");
+    long peeked = seq.peekNext();
+    assertThat("a task that adds nothing never opens its store", store.isOpen(), is(false));
+    assertThat(seq.next(), is(peeked));
+    assertThat(store.isOpen(), is(true));
   }
 
   @Test
