@@ -16,6 +16,7 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.beamsamza.state.kv.ChangelogWriter;
 import org.beamsamza.state.kv.Entry;
+import org.beamsamza.state.kv.KeyValueIterator;
 import org.beamsamza.state.kv.KeyValueStore;
 import org.beamsamza.state.kv.RocksDbStoreConfig;
 import org.beamsamza.state.kv.internals.CachingKeyValueStore;
@@ -32,9 +33,9 @@ import org.beamsamza.state.kv.internals.RocksDbKeyValueStore;
  * most puts evict). Per working set both stores are opened once and loaded; then every round times,
  * for each store (order alternating between rounds), {@code put} of every key in random order with
  * new values, {@code get} of as many random existing keys, and {@code putAll} of every key in
- * batches of {@code --batch}. Write timings include a final {@code flush()} (a commit), so
- * write-back caching cannot hide the writes. The result is the median over rounds (the first,
- * untimed round warms the JIT up).
+ * batches of {@code --batch}, and a scan of the whole store in key order. Write timings include a
+ * final {@code flush()} (a commit), so write-back caching cannot hide the writes. The result is the
+ * median over rounds (the first, untimed round warms the JIT up).
  *
  * <p>The logged layer writes to a {@link CountingChangelog}: it counts records and bytes and keeps
  * nothing, so the logged layer's cost is its own bookkeeping, not a producer's. (A real changelog
@@ -62,7 +63,7 @@ public final class StoreBenchmark {
     public void flush() {}
   }
 
-  private static final String[] OPS = {"put", "get", "putAll"};
+  private static final String[] OPS = {"put", "get", "putAll", "scan"};
 
   public static void main(String[] args) throws IOException {
     Map<String, String> o =
@@ -148,7 +149,8 @@ public final class StoreBenchmark {
               () -> {
                 putAllBatches(s, keys, perm, valueBytes, r, batch);
                 s.flush();
-              })
+              }),
+          time(() -> scanAll(s, n))
         };
         if (round > 0) {
           for (int i = 0; i < OPS.length; i++) {
@@ -219,6 +221,22 @@ public final class StoreBenchmark {
         throw new IllegalStateException("missing key " + i);
       }
       x += v[0];
+    }
+    sink += x;
+  }
+
+  /** Iterates the whole store in key order (a range scan over every entry). */
+  private static void scanAll(KeyValueStore s, int n) {
+    long count = 0;
+    long x = 0;
+    try (KeyValueIterator it = s.all()) {
+      while (it.hasNext()) {
+        x += it.next().value()[0];
+        count++;
+      }
+    }
+    if (count != n) {
+      throw new IllegalStateException("scanned " + count + " entries, expected " + n);
     }
     sink += x;
   }

@@ -2,7 +2,9 @@ package org.beamsamza.examples;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
@@ -17,6 +19,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -113,13 +117,20 @@ public class WordCountTest {
     return counts;
   }
 
-  /** Parses {@code word: count} lines from every file whose name starts with the prefix's name. */
-  static Map<String, Long> readOutput(Path prefix) throws IOException {
+  /** Every file whose name starts with the prefix's name, sorted by name. */
+  static List<Path> outputFiles(Path prefix) throws IOException {
     List<Path> files = new ArrayList<>();
     try (DirectoryStream<Path> dir =
         Files.newDirectoryStream(prefix.getParent(), prefix.getFileName() + "*")) {
       dir.forEach(files::add);
     }
+    files.sort(null);
+    return files;
+  }
+
+  /** Parses {@code word: count} lines from every file whose name starts with the prefix's name. */
+  static Map<String, Long> readOutput(Path prefix) throws IOException {
+    List<Path> files = outputFiles(prefix);
     assertTrue("no output file " + prefix + "*", !files.isEmpty());
     Map<String, Long> counts = new HashMap<>();
     for (Path file : files) {
@@ -133,7 +144,8 @@ public class WordCountTest {
     return counts;
   }
 
-  private void runAndCheck(int lines, long seed, String... extraArgs) throws Exception {
+  /** Runs WordCount, checks the counts, returns the names of the output files. */
+  private List<String> runAndCheck(int lines, long seed, String... extraArgs) throws Exception {
     Path input = generateInput(tmp.newFile("input.txt").toPath(), lines, seed);
     Path output = tmp.newFolder("out").toPath().resolve("counts");
     List<String> args = new ArrayList<>();
@@ -147,16 +159,44 @@ public class WordCountTest {
     Map<String, Long> expected = countIndependently(input);
     assertTrue("test input has too few distinct words", expected.size() >= 15);
     assertEquals(expected, readOutput(output));
+    List<String> names = new ArrayList<>();
+    outputFiles(output).forEach(f -> names.add(f.getFileName().toString()));
+    return names;
+  }
+
+  /** Shard file names {@code counts-SSSSS-of-NNNNN}: returns N after checking S runs 0..N-1. */
+  private static int checkShardNames(List<String> names) {
+    Pattern shard = Pattern.compile("counts-(\\d{5})-of-(\\d{5})");
+    assertFalse("no output file", names.isEmpty());
+    int total = -1;
+    for (int i = 0; i < names.size(); i++) {
+      Matcher m = shard.matcher(names.get(i));
+      assertTrue("not a shard file name: " + names.get(i) + " in " + names, m.matches());
+      assertEquals("shard index of " + names.get(i), i, Integer.parseInt(m.group(1)));
+      if (total < 0) {
+        total = Integer.parseInt(m.group(2));
+      }
+      assertEquals("shard count in " + names.get(i), total, Integer.parseInt(m.group(2)));
+    }
+    assertEquals("one file per shard: " + names, total, names.size());
+    return total;
   }
 
   @Test
   public void countsWordsInOneOutputFile() throws Exception {
-    runAndCheck(3000, 42L);
+    assertEquals(List.of("counts"), runAndCheck(3000, 42L));
   }
 
   @Test
   public void countsWordsWithRunnerChosenSharding() throws Exception {
-    runAndCheck(1000, 7L, "--numShards=0");
+    List<String> names = runAndCheck(1000, 7L, "--numShards=0");
+    assertThat(checkShardNames(names), greaterThanOrEqualTo(1));
+  }
+
+  @Test
+  public void countsWordsInTheRequestedNumberOfShards() throws Exception {
+    List<String> names = runAndCheck(1000, 11L, "--numShards=3");
+    assertEquals(3, checkShardNames(names));
   }
 
   @Test

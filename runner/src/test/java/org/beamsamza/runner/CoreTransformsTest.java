@@ -23,6 +23,7 @@ import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.Create;
@@ -50,6 +51,7 @@ import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
+import org.junit.Rule;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.junit.runners.Parameterized;
@@ -64,16 +66,24 @@ public class CoreTransformsTest implements java.io.Serializable {
 
   private final transient int parallelism;
 
+  /**
+   * A TestPipeline: its run() also checks that every PAssert of the pipeline succeeded (its success
+   * counter was reported), so a PAssert that never ran fails the test; and the rule fails a test
+   * that builds a pipeline but never runs it.
+   */
+  @Rule public final transient TestPipeline testPipeline;
+
   public CoreTransformsTest(int parallelism) {
     this.parallelism = parallelism;
-  }
-
-  private Pipeline pipeline() {
     SamzaPipelineOptions options = PipelineOptionsFactory.as(SamzaPipelineOptions.class);
     options.setRunner(TestSamzaRunner.class);
     options.setParallelism(parallelism);
     options.setContainers(Math.min(parallelism, 2));
-    return Pipeline.create(options);
+    this.testPipeline = TestPipeline.fromOptions(options);
+  }
+
+  private Pipeline pipeline() {
+    return testPipeline;
   }
 
   @Test

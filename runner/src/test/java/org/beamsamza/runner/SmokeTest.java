@@ -8,18 +8,27 @@ import java.util.Arrays;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.junit.Rule;
 import org.junit.Test;
 
 public class SmokeTest {
-  private static Pipeline pipeline() {
+  /** Its run() checks that every PAssert succeeded, so a PAssert that never ran fails the test. */
+  @Rule public final transient TestPipeline testPipeline = TestPipeline.fromOptions(options());
+
+  private static SamzaPipelineOptions options() {
     SamzaPipelineOptions options = PipelineOptionsFactory.as(SamzaPipelineOptions.class);
     options.setRunner(TestSamzaRunner.class);
     options.setParallelism(2);
-    return Pipeline.create(options);
+    return options;
+  }
+
+  private Pipeline pipeline() {
+    return testPipeline;
   }
 
   @Test

@@ -1,10 +1,14 @@
 package org.beamsamza.runner;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
@@ -18,6 +22,7 @@ import org.apache.beam.sdk.state.TimerSpec;
 import org.apache.beam.sdk.state.TimerSpecs;
 import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -128,6 +133,9 @@ public class StatefulPipelineTest implements java.io.Serializable {
       }
     }
     PAssert.that(sums).containsInAnyOrder(expected);
-    p.run().waitUntilFinish();
+    PipelineResult result = p.run();
+    assertThat(result.waitUntilFinish(), equalTo(PipelineResult.State.DONE));
+    // The PAssert ran and succeeded (a failed one fails the run; one that never ran fails here).
+    TestPipeline.verifyPAssertsSucceeded(p, result);
   }
 }

@@ -16,6 +16,7 @@ import org.apache.beam.sdk.state.BagState;
 import org.apache.beam.sdk.state.StateSpec;
 import org.apache.beam.sdk.state.StateSpecs;
 import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -123,11 +124,14 @@ public class LargeStateTest implements java.io.Serializable {
     PAssert.that(sums).containsInAnyOrder(expected);
 
     long start = System.nanoTime();
-    PipelineResult.State state = p.run().waitUntilFinish();
+    PipelineResult result = p.run();
+    PipelineResult.State state = result.waitUntilFinish();
     long millis = (System.nanoTime() - start) / 1_000_000;
     System.out.printf(
         "LargeStateTest: %d elements, %.0f MiB of state, heap %.0f MiB, %d ms%n",
         elements, elements * (double) VALUE_BYTES / (1 << 20), heap / (double) (1 << 20), millis);
     assertThat(state, org.hamcrest.Matchers.equalTo(PipelineResult.State.DONE));
+    // The PAssert ran and succeeded (a failed one fails the run; one that never ran fails here).
+    TestPipeline.verifyPAssertsSucceeded(p, result);
   }
 }

@@ -4,12 +4,15 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.nullValue;
 
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.runners.core.StateInternals;
 import org.apache.beam.runners.core.StateNamespace;
 import org.apache.beam.runners.core.StateNamespaceForTest;
@@ -121,28 +124,50 @@ public class ElementSequenceTest {
     }
     first.flush();
 
+    // The model, independent of the restore code: the bag's elements in the order they were
+    // added, and the changelog record that carries each of them (its value is the element's
+    // encoding, StringUtf8Coder in the outer context: the UTF-8 bytes). A restored prefix of n
+    // records must hold exactly the elements whose record is among those n, in the order added.
+    List<String> all = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      all.add("a" + i);
+    }
+    for (int i = 0; i < 10; i++) {
+      all.add("b" + i);
+    }
+    Map<String, Integer> recordOf = new HashMap<>();
+    for (String element : all) {
+      byte[] encoded = element.getBytes(StandardCharsets.UTF_8);
+      for (int r = 0; r < changelog.size(); r++) {
+        if (Arrays.equals(changelog.get(r).value(), encoded)) {
+          assertThat("one record per element: " + element, recordOf.put(element, r), nullValue());
+        }
+      }
+      assertThat("the changelog holds " + element, recordOf.containsKey(element), is(true));
+    }
+
     for (int n = 0; n <= changelog.size(); n++) {
+      List<String> expectedBefore = new ArrayList<>();
+      for (String element : all) {
+        if (recordOf.get(element) < n) {
+          expectedBefore.add(element);
+        }
+      }
       KeyValueStore restored = new CachingKeyValueStore(new InMemoryKeyValueStore(), 3);
       new ChangelogRestorer().restore(changelog.subList(0, n).iterator(), restored);
       List<String> before = new ArrayList<>();
       internals(restored, null).state(NS, BAG).read().forEach(before::add);
+      assertThat("restored from changelog prefix " + n, before, is(expectedBefore));
+      // Whatever was restored is a prefix of what was written, in order.
+      assertThat("changelog prefix " + n, before, is(all.subList(0, before.size())));
       ElementSequence seq = ElementSequence.open(restored, "step");
       internals(restored, seq).state(NS, BAG).add("new1");
       internals(restored, seq).state(NS, BAG).add("new2");
       List<String> after = new ArrayList<>();
       internals(restored, seq).state(NS, BAG).read().forEach(after::add);
-      List<String> expected = new ArrayList<>(before);
+      List<String> expected = new ArrayList<>(expectedBefore);
       expected.addAll(Arrays.asList("new1", "new2"));
       assertThat("changelog prefix " + n, after, is(expected));
-      // The restored elements are a prefix of what was written, in order.
-      List<String> all = new ArrayList<>();
-      for (int i = 0; i < 10; i++) {
-        all.add("a" + i);
-      }
-      for (int i = 0; i < 10; i++) {
-        all.add("b" + i);
-      }
-      assertThat("changelog prefix " + n, before, is(all.subList(0, before.size())));
     }
   }
 }

@@ -2,6 +2,7 @@ package org.beamsamza.state.engine;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
@@ -492,12 +493,12 @@ public class StoreRestoreContainerTest {
               return new FailingTask(inner);
             },
             checkpoints);
-    try {
-      first.run();
-      fail("the task threw, so run() must throw");
-    } catch (RuntimeException expected) {
-      // the container failed: not a clean stop
-    }
+    // The container fails with the task's exception: not a clean stop.
+    RuntimeException failure = assertThrows(RuntimeException.class, first::run);
+    assertTrue(
+        "the task's own exception is the cause: " + failure,
+        failure.getCause() instanceof IllegalStateException
+            && "task fails after its commit".equals(failure.getCause().getMessage()));
     assertTrue(checkpointedAll(batches));
     long[] retained = new long[TASKS];
     for (int t = 0; t < TASKS; t++) {

@@ -9,7 +9,6 @@ import static org.hamcrest.Matchers.nullValue;
 
 import java.io.File;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 import org.beamsamza.state.kv.Entry;
 import org.beamsamza.state.kv.KeyValueIterator;
@@ -92,43 +91,6 @@ public class RocksDbKeyValueStoreTest {
       assertThat(seen, is(100));
       assertThat(store.all().hasNext(), is(false));
     }
-  }
-
-  /** Not an assertion of speed: prints rough numbers for the report. */
-  @Test
-  public void roughThroughput() throws Exception {
-    int n = 200_000;
-    try (RocksDbKeyValueStore store =
-        new RocksDbKeyValueStore(tmp.newFolder("task-4"), RocksDbStoreConfig.defaults())) {
-      long t0 = System.nanoTime();
-      for (int i = 0; i < n; i++) {
-        store.put(key(i), s("value"));
-      }
-      long t1 = System.nanoTime();
-      List<Entry> batch = new ArrayList<>(1000);
-      for (int i = n; i < 2 * n; i++) {
-        batch.add(new Entry(key(i), s("value")));
-        if (batch.size() == 1000) {
-          store.putAll(batch);
-          batch.clear();
-        }
-      }
-      long t2 = System.nanoTime();
-      for (int i = 0; i < n; i++) {
-        store.get(key((i * 7919) % (2 * n)));
-      }
-      long t3 = System.nanoTime();
-      int count = drain(store.all()).size();
-      long t4 = System.nanoTime();
-      assertThat(count, is(2 * n));
-      System.out.printf(
-          "RocksDbKeyValueStore (WAL off): put %.0f/s, putAll(1000) %.0f/s, get %.0f/s, scan %.0f/s%n",
-          rate(n, t1 - t0), rate(n, t2 - t1), rate(n, t3 - t2), rate(2 * n, t4 - t3));
-    }
-  }
-
-  private static double rate(int n, long nanos) {
-    return n * 1e9 / nanos;
   }
 
   private static byte[] key(int i) {
