@@ -88,7 +88,9 @@ public final class LocalExecution {
     Map<String, String> values = new HashMap<>();
     values.put(Config.TASK_WINDOW_MS, Long.toString(options.getWindowMs()));
     values.put(Config.TASK_COMMIT_MS, Long.toString(options.getCommitMs()));
-    values.putAll(StateStoreConfig.forOptions(options, storeDir.path(), STREAM_SYSTEM));
+    values.putAll(
+        StateStoreConfig.forOptions(
+            options, storeDir.path(), storeDir.isTemporary(), STREAM_SYSTEM));
     Config config = new Config(values);
     StageTaskFactory tasks =
         new StageTaskFactory(

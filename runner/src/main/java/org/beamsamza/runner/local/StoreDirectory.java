@@ -110,6 +110,11 @@ final class StoreDirectory implements AutoCloseable {
     return path;
   }
 
+  /** Whether this is a run's own temporary directory, deleted when the run ends. */
+  boolean isTemporary() {
+    return temporary;
+  }
+
   /** Releases the directory: deletes it if temporary, then lets go of its lock. Idempotent. */
   @Override
   public void close() {

@@ -35,6 +35,9 @@ public final class KeyValueStorageEngineFactory implements StorageEngineFactory 
   public static final long DEFAULT_CACHE_BYTES = 16L << 20;
   public static final String RESTORE_BATCH_SIZE = "restore.batch.size";
 
+  /** {@code false} for throwaway stores (see {@link RocksDbStoreConfig#withFlushToDisk}). */
+  public static final String FLUSH_TO_DISK = "rocksdb.flush.to.disk";
+
   @Override
   public StorageEngine getStorageEngine(StoreContext context) {
     Config c = context.storeConfig();
@@ -49,6 +52,7 @@ public final class KeyValueStorageEngineFactory implements StorageEngineFactory 
         rc =
             rc.withWriteBufferSizeBytes(
                 c.getLong("rocksdb.write.buffer.bytes", rc.writeBufferSizeBytes()));
+        rc = rc.withFlushToDisk(c.getBoolean(FLUSH_TO_DISK, true));
         RocksDbStoreConfig config = rc;
         java.io.File dir = context.storeDir();
         // A new (or wiped) task store opens its database on its first write: most tasks of a wide

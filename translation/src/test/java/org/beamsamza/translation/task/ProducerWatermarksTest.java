@@ -24,6 +24,38 @@ public class ProducerWatermarksTest {
   }
 
   @Test
+  public void agreesWithTheMinimumOverAPlainArrayForRandomUpdates() {
+    java.util.Random random = new java.util.Random(42);
+    for (int round = 0; round < 200; round++) {
+      int producers = 1 + random.nextInt(8);
+      ProducerWatermarks w = new ProducerWatermarks("s", producers);
+      long[] model = new long[producers];
+      java.util.Arrays.fill(model, BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis());
+      long expectedWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis();
+      for (int step = 0; step < 60; step++) {
+        int producer = random.nextInt(producers);
+        boolean end = random.nextInt(10) == 0;
+        ControlMessage m =
+            end
+                ? new ControlMessage.EndOfStream(producer)
+                : new ControlMessage.Watermark(producer, random.nextInt(20));
+        long max = BoundedWindow.TIMESTAMP_MAX_VALUE.getMillis();
+        if (end) {
+          model[producer] = max;
+        } else if (model[producer] != max) {
+          model[producer] = Math.max(model[producer], ((ControlMessage.Watermark) m).millis());
+        }
+        long min = java.util.Arrays.stream(model).min().getAsLong();
+        boolean advanced = min > expectedWatermark;
+        expectedWatermark = Math.max(expectedWatermark, min);
+
+        assertThat("round " + round + " step " + step, w.update(m), is(advanced));
+        assertThat(w.watermark().getMillis(), is(expectedWatermark));
+      }
+    }
+  }
+
+  @Test
   public void aWatermarkNeverGoesBack() {
     ProducerWatermarks w = new ProducerWatermarks("s", 1);
     w.update(new ControlMessage.Watermark(0, 100));
