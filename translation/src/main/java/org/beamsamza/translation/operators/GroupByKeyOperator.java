@@ -66,7 +66,8 @@ public final class GroupByKeyOperator<K, InputT, OutputT> implements Operator {
   /** The key being processed: the state and timer factories below answer for it. */
   private ByteKey currentKey;
 
-  private Instant outputWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
+  /** Fires due timers as the watermark and the clock move; emits the output watermark. */
+  private KeyedTimerDriver driver;
 
   GroupByKeyOperator(Spec<K, InputT, OutputT> spec) {
     this.spec = spec;
@@ -85,6 +86,7 @@ public final class GroupByKeyOperator<K, InputT, OutputT> implements Operator {
             spec.windowingStrategy().getWindowFn().windowCoder(),
             BagPaging.fromSystemProperties());
     timers = state.timers();
+    driver = new KeyedTimerDriver(state, this::fire, context::emitWatermark);
     TupleTagEmitter emitter = new TupleTagEmitter(context);
     DoFn<KeyedWorkItem<K, InputT>, KV<K, OutputT>> gabw =
         GroupAlsoByWindowViaWindowSetNewDoFn.create(
@@ -158,37 +160,12 @@ public final class GroupByKeyOperator<K, InputT, OutputT> implements Operator {
 
   @Override
   public void processWatermark(Instant watermark) {
-    timers.setInputWatermark(watermark);
-    KeyedTimer due;
-    while ((due = timers.pollDueEventTimer()) != null) {
-      fire(due);
-    }
-    Instant out = watermark;
-    Instant hold = state.earliestHold();
-    if (hold != null
-        && hold.isBefore(out)
-        && watermark.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE)) {
-      out = hold;
-    }
-    if (out.isAfter(outputWatermark)) {
-      outputWatermark = out;
-      timers.setOutputWatermark(out);
-      context.emitWatermark(out);
-    }
+    driver.advanceInputWatermark(watermark);
   }
 
   @Override
   public void processProcessingTime(Instant now) {
-    KeyedTimer due;
-    boolean fired = false;
-    while ((due = timers.pollDueProcessingTimer(now)) != null) {
-      fire(due);
-      fired = true;
-    }
-    if (fired) {
-      // Firing may have released holds.
-      processWatermark(timers.inputWatermark());
-    }
+    driver.fireProcessingTimers(now);
   }
 
   private void fire(KeyedTimer due) {

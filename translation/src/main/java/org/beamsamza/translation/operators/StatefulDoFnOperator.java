@@ -23,7 +23,6 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.WindowedValue;
 import org.apache.beam.sdk.values.WindowingStrategy;
 import org.beamsamza.state.beam.ByteKey;
-import org.beamsamza.state.beam.KeyValueTimers;
 import org.beamsamza.state.beam.KeyedTimer;
 import org.beamsamza.state.beam.StepState;
 import org.beamsamza.translation.streams.StreamRecords;
@@ -68,12 +67,13 @@ public final class StatefulDoFnOperator implements Operator {
   private OperatorContext context;
   private DoFnInvoker<Object, Object> invoker;
   private StepState state;
-  private KeyValueTimers timers;
   private CurrentKeyStepContext stepContext;
   private MainInputRunner runner;
   private SideInputBuffer sideInputs;
   private Instant inputWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
-  private Instant outputWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
+
+  /** Fires due timers as the watermark and the clock move; emits the output watermark. */
+  private KeyedTimerDriver driver;
 
   StatefulDoFnOperator(Spec spec) {
     this.spec = spec;
@@ -90,7 +90,7 @@ public final class StatefulDoFnOperator implements Operator {
     Coder<BoundedWindow> windowCoder =
         (Coder<BoundedWindow>) spec.windowingStrategy().getWindowFn().windowCoder();
     state = new StepState(context.stateStore(), context.stepName(), windowCoder);
-    timers = state.timers();
+    driver = new KeyedTimerDriver(state, this::fire, context::emitWatermark);
     stepContext = new CurrentKeyStepContext(state);
 
     SideInputReader reader = NullSideInputReader.empty();
@@ -169,35 +169,8 @@ public final class StatefulDoFnOperator implements Operator {
    * as late once the watermark had passed their windows.
    */
   private void advanceTimersWatermark() {
-    Instant effective = earliest(inputWatermark, runner.pushedBackHold());
-    if (effective.isAfter(timers.inputWatermark())) {
-      timers.setInputWatermark(effective);
-      fireDueTimers(effective);
-    }
-    emitOutputWatermark();
-  }
-
-  /**
-   * Fires due event-time timers in timestamp order (a timer set while firing, if due, fires before
-   * later ones); at the end of input also every processing-time timer.
-   */
-  private void fireDueTimers(Instant watermark) {
-    boolean ended = !watermark.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE);
-    boolean fired;
-    do {
-      fired = false;
-      KeyedTimer due;
-      while ((due = timers.pollDueEventTimer()) != null) {
-        fire(due);
-        fired = true;
-      }
-      if (ended) {
-        while ((due = timers.pollDueProcessingTimer(BoundedWindow.TIMESTAMP_MAX_VALUE)) != null) {
-          fire(due);
-          fired = true;
-        }
-      }
-    } while (ended && fired);
+    driver.advanceInputWatermark(
+        KeyedTimerDriver.earliest(inputWatermark, runner.pushedBackHold()));
   }
 
   @Override
@@ -210,7 +183,7 @@ public final class StatefulDoFnOperator implements Operator {
     if (sideInputs.advanceWatermark(view, watermark) && runner.hasPushedBack()) {
       context.requestProcessingTimeCallback();
     }
-    emitOutputWatermark();
+    driver.emitOutputWatermark();
   }
 
   @Override
@@ -218,15 +191,7 @@ public final class StatefulDoFnOperator implements Operator {
     if (runner.retryPushedBack(context, (key, element) -> process((ByteKey) key, element))) {
       advanceTimersWatermark();
     }
-    KeyedTimer due;
-    boolean fired = false;
-    while ((due = timers.pollDueProcessingTimer(now)) != null) {
-      fire(due);
-      fired = true;
-    }
-    if (fired) {
-      emitOutputWatermark();
-    }
+    driver.fireProcessingTimers(now);
   }
 
   private void fire(KeyedTimer due) {
@@ -249,24 +214,6 @@ public final class StatefulDoFnOperator implements Operator {
             timer.getTimestamp(),
             timer.getOutputTimestamp(),
             timer.getDomain());
-  }
-
-  private void emitOutputWatermark() {
-    Instant in = timers.inputWatermark();
-    Instant out = in;
-    if (in.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE)) {
-      out = earliest(out, timers.earliestOutputTimestamp());
-      out = earliest(out, state.earliestHold());
-    }
-    if (out.isAfter(outputWatermark)) {
-      outputWatermark = out;
-      timers.setOutputWatermark(out);
-      context.emitWatermark(out);
-    }
-  }
-
-  private static Instant earliest(Instant a, Instant b) {
-    return b != null && b.isBefore(a) ? b : a;
   }
 
   @Override

@@ -26,7 +26,7 @@ import org.joda.time.Instant;
 final class OperatorNode implements OperatorContext {
   private final String stepName;
   private final Operator operator;
-  private final StageTask task;
+  private final TaskServices task;
   private final MetricsContainer metrics;
   private final Map<TupleTag<?>, PCollectionChannel> outputs = new HashMap<>();
   private PCollectionChannel singleOutput;
@@ -37,7 +37,7 @@ final class OperatorNode implements OperatorContext {
   private Instant deferredWatermark;
   private Instant outputWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
 
-  OperatorNode(String stepName, Operator operator, StageTask task, MetricsContainer metrics) {
+  OperatorNode(String stepName, Operator operator, TaskServices task, MetricsContainer metrics) {
     this.stepName = stepName;
     this.operator = operator;
     this.task = task;

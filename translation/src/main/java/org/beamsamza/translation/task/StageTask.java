@@ -46,6 +46,30 @@ public final class StageTask
   private final Systems systems;
   private final int bundleSize;
 
+  /** The narrow view of this task its operator nodes get. */
+  private final TaskServices services =
+      new TaskServices() {
+        @Override
+        public KeyValueStore stateStore() {
+          return StageTask.this.stateStore();
+        }
+
+        @Override
+        public String taskName() {
+          return StageTask.this.taskName();
+        }
+
+        @Override
+        public PipelineOptions pipelineOptions() {
+          return StageTask.this.pipelineOptions();
+        }
+
+        @Override
+        public void requestCallback(OperatorNode node) {
+          StageTask.this.requestCallback(node);
+        }
+      };
+
   private String taskName;
   private final List<OperatorNode> nodes = new ArrayList<>();
   private final Map<SystemStream, InputHandler> handlers = new HashMap<>();
@@ -90,7 +114,7 @@ public final class StageTask
           new OperatorNode(
               spec.stepName(),
               spec.factory().create(),
-              this,
+              services,
               metrics.getContainer(spec.stepName()));
       for (String input : spec.mainInputs()) {
         PCollectionChannel channel = channels.computeIfAbsent(input, PCollectionChannel::new);

@@ -1,0 +1,113 @@
+package org.beamsamza.translation.operators;
+
+import java.util.function.Consumer;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.beamsamza.state.beam.KeyValueTimers;
+import org.beamsamza.state.beam.KeyedTimer;
+import org.beamsamza.state.beam.StepState;
+import org.joda.time.Instant;
+
+/**
+ * The timer and watermark loop every keyed operator shares (GroupByKey, stateful ParDo), so that
+ * they cannot drift apart: the operator says how to fire one timer and when its input watermark or
+ * the clock moved; this class decides which timers are due, in what order, and what output
+ * watermark follows.
+ *
+ * <ul>
+ *   <li><b>Event time</b>: when the input watermark advances, every event-time timer at or before
+ *       it fires in timestamp order across keys; a timer set while firing fires too if it is due.
+ *   <li><b>End of input</b> (watermark at {@link BoundedWindow#TIMESTAMP_MAX_VALUE}): processing-
+ *       time timers fire as well, until no timer of either domain is left, so that a bounded job
+ *       ends with every timer fired (Beam's model for bounded input).
+ *   <li><b>Processing time</b>: on the task's window tick, processing-time timers due at {@code
+ *       now} fire.
+ *   <li><b>Output watermark</b>: the input watermark held back by the earliest watermark hold and
+ *       the earliest output timestamp of a pending timer (both over all keys); never goes back; at
+ *       the end of input it is the input watermark.
+ * </ul>
+ */
+final class KeyedTimerDriver {
+  private final StepState state;
+  private final KeyValueTimers timers;
+  private final Consumer<KeyedTimer> fire;
+  private final Consumer<Instant> emitWatermark;
+  private Instant outputWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
+
+  /**
+   * @param fire runs one due timer for its key (the operator sets the current key first)
+   * @param emitWatermark where the output watermark goes (the operator context)
+   */
+  KeyedTimerDriver(StepState state, Consumer<KeyedTimer> fire, Consumer<Instant> emitWatermark) {
+    this.state = state;
+    this.timers = state.timers();
+    this.fire = fire;
+    this.emitWatermark = emitWatermark;
+  }
+
+  /** The watermark timers see (the last one passed to {@link #advanceInputWatermark}). */
+  Instant inputWatermark() {
+    return timers.inputWatermark();
+  }
+
+  /**
+   * Moves the watermark timers see to {@code watermark} if it is later, fires what became due, and
+   * emits the output watermark that follows.
+   */
+  void advanceInputWatermark(Instant watermark) {
+    if (watermark.isAfter(timers.inputWatermark())) {
+      timers.setInputWatermark(watermark);
+      fireDueTimers(!watermark.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE));
+    }
+    emitOutputWatermark();
+  }
+
+  /** Fires processing-time timers due at {@code now}; then emits the output watermark. */
+  void fireProcessingTimers(Instant now) {
+    KeyedTimer due;
+    boolean fired = false;
+    while ((due = timers.pollDueProcessingTimer(now)) != null) {
+      fire.accept(due);
+      fired = true;
+    }
+    if (fired) {
+      emitOutputWatermark(); // firing may have released holds
+    }
+  }
+
+  private void fireDueTimers(boolean endOfInput) {
+    boolean fired;
+    do {
+      fired = false;
+      KeyedTimer due;
+      while ((due = timers.pollDueEventTimer()) != null) {
+        fire.accept(due);
+        fired = true;
+      }
+      if (endOfInput) {
+        while ((due = timers.pollDueProcessingTimer(BoundedWindow.TIMESTAMP_MAX_VALUE)) != null) {
+          fire.accept(due);
+          fired = true;
+        }
+      }
+    } while (endOfInput && fired);
+  }
+
+  /** Emits the input watermark held back by holds and pending timers, if it moved forward. */
+  void emitOutputWatermark() {
+    Instant in = timers.inputWatermark();
+    Instant out = in;
+    if (in.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE)) {
+      out = earliest(out, timers.earliestOutputTimestamp());
+      out = earliest(out, state.earliestHold());
+    }
+    if (out.isAfter(outputWatermark)) {
+      outputWatermark = out;
+      timers.setOutputWatermark(out);
+      emitWatermark.accept(out);
+    }
+  }
+
+  static Instant earliest(Instant a, Instant b) {
+    return b != null && b.isBefore(a) ? b : a;
+  }
+}
