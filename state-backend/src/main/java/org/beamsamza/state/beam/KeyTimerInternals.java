@@ -20,6 +20,9 @@ public final class KeyTimerInternals implements TimerInternals {
     Instant inputWatermark();
 
     Instant outputWatermark();
+
+    /** Processing time now, as the step's clock says. */
+    Instant processingTime();
   }
 
   private final ByteKey key;
@@ -66,12 +69,12 @@ public final class KeyTimerInternals implements TimerInternals {
 
   @Override
   public Instant currentProcessingTime() {
-    return Instant.now();
+    return timers.processingTime();
   }
 
   @Override
   public Instant currentSynchronizedProcessingTime() {
-    return Instant.now();
+    return timers.processingTime();
   }
 
   @Override

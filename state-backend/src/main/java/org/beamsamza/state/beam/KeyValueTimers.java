@@ -138,6 +138,18 @@ public final class KeyValueTimers implements KeyTimerInternals.StepTimers {
     return outputWatermark;
   }
 
+  private ProcessingClock clock = ProcessingClock.SYSTEM;
+
+  /** The clock timers read processing time from (the wall clock unless set). */
+  public void setProcessingClock(ProcessingClock clock) {
+    this.clock = java.util.Objects.requireNonNull(clock, "clock");
+  }
+
+  @Override
+  public Instant processingTime() {
+    return clock.now();
+  }
+
   /**
    * The view of one key that runners-core code (ReduceFnRunner, DoFnRunner) sets timers through.
    */

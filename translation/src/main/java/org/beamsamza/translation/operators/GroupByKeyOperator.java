@@ -86,6 +86,7 @@ public final class GroupByKeyOperator<K, InputT, OutputT> implements Operator {
             spec.windowingStrategy().getWindowFn().windowCoder(),
             BagPaging.fromSystemProperties());
     timers = state.timers();
+    state.timers().setProcessingClock(context.processingClock());
     driver = new KeyedTimerDriver(state, this::fire, context::emitWatermark);
     TupleTagEmitter emitter = new TupleTagEmitter(context);
     DoFn<KeyedWorkItem<K, InputT>, KV<K, OutputT>> gabw =

@@ -3,6 +3,7 @@ package org.beamsamza.translation.operators;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.WindowedValue;
+import org.beamsamza.state.beam.ProcessingClock;
 import org.beamsamza.state.kv.KeyValueStore;
 import org.joda.time.Instant;
 
@@ -22,6 +23,12 @@ public interface OperatorContext {
   String taskName();
 
   PipelineOptions pipelineOptions();
+
+  /**
+   * The task's clock: the only source of processing time for timers and processing-time triggers
+   * (the wall clock in production; tests and TestStream advance their own).
+   */
+  ProcessingClock processingClock();
 
   /** Sends an element to the PCollection of output {@code tag}. */
   <T> void emit(TupleTag<T> tag, WindowedValue<T> element);

@@ -90,6 +90,7 @@ public final class StatefulDoFnOperator implements Operator {
     Coder<BoundedWindow> windowCoder =
         (Coder<BoundedWindow>) spec.windowingStrategy().getWindowFn().windowCoder();
     state = new StepState(context.stateStore(), context.stepName(), windowCoder);
+    state.timers().setProcessingClock(context.processingClock());
     driver = new KeyedTimerDriver(state, this::fire, context::emitWatermark);
     stepContext = new CurrentKeyStepContext(state);
 

@@ -12,6 +12,7 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.WindowedValue;
+import org.beamsamza.state.beam.ProcessingClock;
 import org.beamsamza.state.kv.KeyValueStore;
 import org.beamsamza.translation.operators.Operator;
 import org.beamsamza.translation.operators.OperatorContext;
@@ -208,6 +209,11 @@ final class OperatorNode implements OperatorContext {
   @Override
   public PipelineOptions pipelineOptions() {
     return task.pipelineOptions();
+  }
+
+  @Override
+  public ProcessingClock processingClock() {
+    return task.processingClock();
   }
 
   @Override

@@ -20,6 +20,7 @@ import org.beamsamza.runtime.task.StreamTask;
 import org.beamsamza.runtime.task.TaskContext;
 import org.beamsamza.runtime.task.TaskCoordinator;
 import org.beamsamza.runtime.task.WindowableTask;
+import org.beamsamza.state.beam.ProcessingClock;
 import org.beamsamza.state.kv.KeyValueStore;
 import org.beamsamza.translation.plan.BroadcastInputSpec;
 import org.beamsamza.translation.plan.KeyedInputSpec;
@@ -45,6 +46,7 @@ public final class StageTask
   private final MetricsContainerStepMap metrics;
   private final Systems systems;
   private final int bundleSize;
+  private final ProcessingClock clock;
 
   /** The narrow view of this task its operator nodes get. */
   private final TaskServices services =
@@ -68,6 +70,11 @@ public final class StageTask
         public void requestCallback(OperatorNode node) {
           StageTask.this.requestCallback(node);
         }
+
+        @Override
+        public ProcessingClock processingClock() {
+          return clock;
+        }
       };
 
   private String taskName;
@@ -85,11 +92,26 @@ public final class StageTask
       MetricsContainerStepMap metrics,
       Systems systems,
       int bundleSize) {
+    this(stage, options, metrics, systems, bundleSize, ProcessingClock.SYSTEM);
+  }
+
+  /**
+   * @param clock the one place this task and its operators read processing time from (window ticks,
+   *     timers' current processing time)
+   */
+  public StageTask(
+      StagePlan stage,
+      PipelineOptions options,
+      MetricsContainerStepMap metrics,
+      Systems systems,
+      int bundleSize,
+      ProcessingClock clock) {
     this.stage = stage;
     this.options = options;
     this.metrics = metrics;
     this.systems = systems;
     this.bundleSize = bundleSize;
+    this.clock = java.util.Objects.requireNonNull(clock, "clock");
   }
 
   /** The name of the task store Beam state lives in (config keys {@code stores.beam-state.*}). */
@@ -225,7 +247,7 @@ public final class StageTask
   @Override
   public void window(MessageCollector collector, TaskCoordinator coordinator) throws Exception {
     startIfNeeded(collector, coordinator);
-    Instant now = Instant.now();
+    Instant now = clock.now();
     for (OperatorNode node : nodes) {
       node.onProcessingTime(now);
     }
@@ -250,7 +272,7 @@ public final class StageTask
     while (!callbacks.isEmpty()) {
       List<OperatorNode> due = new ArrayList<>(callbacks);
       callbacks.clear();
-      Instant now = Instant.now();
+      Instant now = clock.now();
       for (OperatorNode node : due) {
         node.onProcessingTime(now);
       }

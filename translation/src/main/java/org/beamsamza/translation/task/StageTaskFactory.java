@@ -5,6 +5,7 @@ import org.apache.beam.sdk.util.SerializableUtils;
 import org.beamsamza.runtime.job.TaskModel;
 import org.beamsamza.runtime.task.StreamTask;
 import org.beamsamza.runtime.task.StreamTaskFactory;
+import org.beamsamza.state.beam.ProcessingClock;
 import org.beamsamza.translation.plan.ExecutionPlan;
 
 /**
@@ -17,16 +18,28 @@ public final class StageTaskFactory implements StreamTaskFactory {
   private final MetricsContainerStepMap metrics;
   private final StageTask.Systems systems;
   private final int bundleSize;
+  private final ProcessingClock clock;
 
   public StageTaskFactory(
       byte[] serializedPlan,
       MetricsContainerStepMap metrics,
       StageTask.Systems systems,
       int bundleSize) {
+    this(serializedPlan, metrics, systems, bundleSize, ProcessingClock.SYSTEM);
+  }
+
+  /** As above, with the clock every task reads processing time from. */
+  public StageTaskFactory(
+      byte[] serializedPlan,
+      MetricsContainerStepMap metrics,
+      StageTask.Systems systems,
+      int bundleSize,
+      ProcessingClock clock) {
     this.serializedPlan = serializedPlan;
     this.metrics = metrics;
     this.systems = systems;
     this.bundleSize = bundleSize;
+    this.clock = clock;
   }
 
   @Override
@@ -35,6 +48,6 @@ public final class StageTaskFactory implements StreamTaskFactory {
         (ExecutionPlan)
             SerializableUtils.deserializeFromByteArray(serializedPlan, "execution plan");
     return new StageTask(
-        plan.stage(model.getStageId()), plan.options().get(), metrics, systems, bundleSize);
+        plan.stage(model.getStageId()), plan.options().get(), metrics, systems, bundleSize, clock);
   }
 }

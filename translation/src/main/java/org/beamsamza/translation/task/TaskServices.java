@@ -1,6 +1,7 @@
 package org.beamsamza.translation.task;
 
 import org.apache.beam.sdk.options.PipelineOptions;
+import org.beamsamza.state.beam.ProcessingClock;
 import org.beamsamza.state.kv.KeyValueStore;
 
 /**
@@ -18,4 +19,7 @@ interface TaskServices {
 
   /** Calls {@code node}'s processing-time callback soon, after the current call returns. */
   void requestCallback(OperatorNode node);
+
+  /** Where the task reads processing time. */
+  ProcessingClock processingClock();
 }
