@@ -25,6 +25,7 @@ public final class FakeOperatorContext implements OperatorContext {
   private final InMemoryKeyValueStore store = new InMemoryKeyValueStore();
   private final Map<TupleTag<?>, List<WindowedValue<?>>> outputs = new LinkedHashMap<>();
   private final List<Instant> emittedWatermarks = new ArrayList<>();
+  private final List<Object> log = new ArrayList<>();
   private Instant outputWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
   private int callbackRequests;
   private int ensureBundleStartedCalls;
@@ -76,11 +77,13 @@ public final class FakeOperatorContext implements OperatorContext {
     outputs
         .computeIfAbsent(tag, t -> new ArrayList<>())
         .add(RetainedValues.stableCopy((WindowedValue<Object>) element));
+    log.add(element.getValue());
   }
 
   @Override
   public void emitWatermark(Instant watermark) {
     emittedWatermarks.add(watermark);
+    log.add(watermark);
     if (watermark.isAfter(outputWatermark)) {
       outputWatermark = watermark;
     }
@@ -115,6 +118,14 @@ public final class FakeOperatorContext implements OperatorContext {
   /** The tags anything was emitted to. */
   public java.util.Set<TupleTag<?>> outputTags() {
     return outputs.keySet();
+  }
+
+  /**
+   * Everything emitted, interleaved in order: an element's value, or an {@link Instant} for a
+   * watermark.
+   */
+  public List<Object> log() {
+    return List.copyOf(log);
   }
 
   /** Every {@link #emitWatermark} call's argument, in order (including calls that went back). */
