@@ -16,9 +16,11 @@ import org.joda.time.Instant;
  * <ul>
  *   <li><b>Event time</b>: when the input watermark advances, every event-time timer at or before
  *       it fires in timestamp order across keys; a timer set while firing fires too if it is due.
- *   <li><b>End of input</b> (watermark at {@link BoundedWindow#TIMESTAMP_MAX_VALUE}): processing-
- *       time timers fire as well, until no timer of either domain is left, so that a bounded job
- *       ends with every timer fired (Beam's model for bounded input).
+ *   <li><b>End of input</b> (watermark at {@link BoundedWindow#TIMESTAMP_MAX_VALUE}): the
+ *       processing-time timers pending then fire first, while the watermark is still the last real
+ *       one (at the end of time runners-core would drop them as late); then the watermark moves to
+ *       the end and timers of both domains fire until none is left, so that a bounded job ends with
+ *       every timer fired (Beam's model for bounded input).
  *   <li><b>Processing time</b>: on the task's window tick, processing-time timers due at {@code
  *       now} fire.
  *   <li><b>Output watermark</b>: the input watermark held back by the earliest watermark hold and
@@ -55,8 +57,12 @@ final class KeyedTimerDriver {
    */
   void advanceInputWatermark(Instant watermark) {
     if (watermark.isAfter(timers.inputWatermark())) {
+      boolean endOfInput = !watermark.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE);
+      if (endOfInput) {
+        firePendingProcessingTimers();
+      }
       timers.setInputWatermark(watermark);
-      fireDueTimers(!watermark.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE));
+      fireDueTimers(endOfInput);
     }
     emitOutputWatermark();
   }
@@ -90,6 +96,19 @@ final class KeyedTimerDriver {
         }
       }
     } while (endOfInput && fired);
+  }
+
+  /**
+   * At the end of input, fires the processing-time timers pending then while the watermark timers
+   * see is still the last real one: runners-core drops a processing-time timer whose window has
+   * expired (its GC time before the input watermark), and at the end of time every window has.
+   * Timers these set are handled by {@link #fireDueTimers} like any other.
+   */
+  private void firePendingProcessingTimers() {
+    KeyedTimer due;
+    while ((due = timers.pollDueProcessingTimer(BoundedWindow.TIMESTAMP_MAX_VALUE)) != null) {
+      fire.accept(due);
+    }
   }
 
   /** Emits the input watermark held back by holds and pending timers, if it moved forward. */

@@ -9,6 +9,7 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.WindowedValue;
+import org.beamsamza.state.beam.ProcessingClock;
 import org.beamsamza.state.kv.KeyValueStore;
 import org.beamsamza.state.kv.internals.InMemoryKeyValueStore;
 import org.joda.time.Instant;
@@ -31,6 +32,9 @@ public final class FakeOperatorContext implements OperatorContext {
   private int ensureBundleStartedCalls;
   private int storeRequests;
   private Runnable onEnsureBundleStarted = () -> {};
+
+  /** The task's clock: starts at the wall clock's now, moved by {@link #setProcessingTime}. */
+  private Instant processingTime = Instant.now();
 
   public FakeOperatorContext(String stepName) {
     this(stepName, PipelineOptionsFactory.create());
@@ -62,6 +66,16 @@ public final class FakeOperatorContext implements OperatorContext {
   @Override
   public String taskName() {
     return "test-task-0";
+  }
+
+  @Override
+  public ProcessingClock processingClock() {
+    return () -> processingTime;
+  }
+
+  /** Moves the task's clock (as a window tick does, which reads it first). */
+  public void setProcessingTime(Instant now) {
+    processingTime = now;
   }
 
   @Override

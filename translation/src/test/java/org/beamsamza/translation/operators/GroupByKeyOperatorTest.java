@@ -39,7 +39,6 @@ import org.apache.beam.sdk.values.WindowingStrategy.AccumulationMode;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 import org.junit.After;
-import org.junit.Ignore;
 import org.junit.Test;
 
 /**
@@ -299,17 +298,6 @@ public class GroupByKeyOperatorTest {
     assertEquals(END, harness.context().outputWatermark());
   }
 
-  @Ignore(
-      "bug: GroupByKeyOperator.processProcessingTime(now) polls processing-time timers due at"
-          + " `now` (KeyValueTimers.pollDueProcessingTimer: timestamp <= now), but the trigger"
-          + " (AfterDelayFromFirstElementStateMachine.shouldFire) then checks"
-          + " currentProcessingTime().isAfter(delayedUntil) with KeyTimerInternals'"
-          + " currentProcessingTime() = Instant.now(), not `now`. When the wall clock is not"
-          + " strictly after the timer's timestamp at that moment (a tick whose now equals the"
-          + " timestamp and whose check runs in the same millisecond, or any `now` ahead of the"
-          + " wall clock) the timer is consumed without firing and the pane waits for the end of"
-          + " the window (here: end of input). The tick's `now` must be the clock runners-core"
-          + " sees, and a timer must fire only when that clock is after it.")
   @Test
   public void processingTimeTriggerFiresAtTheTicksNowNotTheWallClock() throws Exception {
     Duration delay = Duration.standardHours(1);

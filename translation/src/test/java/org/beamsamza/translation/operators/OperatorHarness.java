@@ -118,6 +118,7 @@ public final class OperatorHarness implements AutoCloseable {
   /** The task's window tick at {@code now}; then the bundle it may have started is finished. */
   public void processProcessingTime(Instant now) throws Exception {
     calls.add("processProcessingTime");
+    context.setProcessingTime(now); // the tick's now is the task clock's now
     operator.processProcessingTime(now);
     finishBundle();
   }

@@ -40,7 +40,6 @@ import org.beamsamza.state.kv.KeyValueIterator;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 import org.junit.After;
-import org.junit.Ignore;
 import org.junit.Test;
 
 /**
@@ -214,15 +213,6 @@ public class StatefulDoFnOperatorTest {
     assertEquals(END, harness.context().outputWatermark());
   }
 
-  @Ignore(
-      "bug: at the end of input StatefulDoFnOperator.fireDueTimers polls the remaining"
-          + " processing-time timers only after timers.setInputWatermark(END), so runners-core's"
-          + " StatefulDoFnRunner.onTimer sees their window as expired (isLate: the global window's"
-          + " GC time is before the input watermark END) and skips every processing-time timer"
-          + " without calling @OnTimer. The class javadoc and docs/architecture.md promise that"
-          + " when the input ends every remaining timer fires, processing-time ones included;"
-          + " here neither a=1 nor b=2 is output. They would have to fire before the watermark"
-          + " the DoFn sees passes their windows' GC time.")
   @Test
   public void pendingProcessingTimersFireAtTheEndOfInput() throws Exception {
     harness = OperatorHarness.open(spec(new RememberThenEmit(), WindowingStrategy.globalDefault()));
