@@ -1,6 +1,5 @@
 package org.beamsamza.runner;
 
-import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.MetricResults;
@@ -8,15 +7,19 @@ import org.apache.beam.sdk.util.UserCodeException;
 import org.beamsamza.runtime.container.ContainerException;
 import org.beamsamza.runtime.local.JobHandle;
 import org.beamsamza.runtime.local.JobStatus;
+import org.beamsamza.translation.metrics.JobMetrics;
 import org.beamsamza.translation.source.BoundedSourceSystem;
 import org.joda.time.Duration;
 
-/** The running or finished job: its state, its attempted metrics, waiting and cancelling. */
+/**
+ * The running or finished job: its state, its metrics (attempted, and committed as of each task's
+ * last successful commit), waiting and cancelling.
+ */
 public class SamzaPipelineResult implements PipelineResult {
   private final JobHandle job;
-  private final MetricsContainerStepMap metrics;
+  private final JobMetrics metrics;
 
-  public SamzaPipelineResult(JobHandle job, MetricsContainerStepMap metrics) {
+  public SamzaPipelineResult(JobHandle job, JobMetrics metrics) {
     this.job = job;
     this.metrics = metrics;
   }
@@ -106,9 +109,13 @@ public class SamzaPipelineResult implements PipelineResult {
     return waitUntilFinish(Duration.ZERO);
   }
 
+  /**
+   * Attempted values (everything reported, by every attempt) and committed values (as of each
+   * task's last completed commit; for a job that ended DONE they are the final values).
+   */
   @Override
   public MetricResults metrics() {
-    return MetricsContainerStepMap.asAttemptedOnlyMetricResults(metrics);
+    return metrics.results();
   }
 
   /**

@@ -1,6 +1,5 @@
 package org.beamsamza.runner;
 
-import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineRunner;
 import org.apache.beam.sdk.metrics.MetricsEnvironment;
@@ -8,6 +7,7 @@ import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsValidator;
 import org.beamsamza.runner.local.LocalExecution;
 import org.beamsamza.translation.PipelineTranslator;
+import org.beamsamza.translation.metrics.JobMetrics;
 import org.beamsamza.translation.plan.ExecutionPlan;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,10 +34,10 @@ public class SamzaRunner extends PipelineRunner<SamzaPipelineResult> {
   public SamzaPipelineResult run(Pipeline pipeline) {
     validate(options);
     MetricsEnvironment.setMetricsSupported(true);
-    MetricsContainerStepMap metrics = new MetricsContainerStepMap();
+    JobMetrics metrics = new JobMetrics();
     PipelineTranslator.prepare(pipeline);
     ExecutionPlan plan =
-        PipelineTranslator.translate(pipeline, options, options.getParallelism(), metrics);
+        PipelineTranslator.translate(pipeline, options, options.getParallelism(), metrics.shared());
     LOG.info("Running {}", plan.describe());
     byte[] serialized = PlanSerialization.serialize(plan);
     return LocalExecution.start(plan, serialized, options, metrics);

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.beamsamza.runner.SamzaPipelineOptions;
 import org.beamsamza.runner.SamzaPipelineResult;
 import org.beamsamza.runtime.checkpoint.CheckpointManager;
@@ -21,6 +20,7 @@ import org.beamsamza.runtime.system.SystemFactory;
 import org.beamsamza.runtime.system.SystemStream;
 import org.beamsamza.runtime.system.inmemory.InMemoryStreams;
 import org.beamsamza.runtime.system.inmemory.InMemorySystemFactory;
+import org.beamsamza.translation.metrics.JobMetrics;
 import org.beamsamza.translation.plan.BroadcastInputSpec;
 import org.beamsamza.translation.plan.ExecutionPlan;
 import org.beamsamza.translation.plan.KeyedInputSpec;
@@ -54,10 +54,7 @@ public final class LocalExecution {
   }
 
   public static SamzaPipelineResult start(
-      ExecutionPlan plan,
-      byte[] serializedPlan,
-      SamzaPipelineOptions options,
-      MetricsContainerStepMap metrics) {
+      ExecutionPlan plan, byte[] serializedPlan, SamzaPipelineOptions options, JobMetrics metrics) {
     return start(plan, serializedPlan, options, metrics, Environment.fresh());
   }
 
@@ -65,7 +62,7 @@ public final class LocalExecution {
       ExecutionPlan plan,
       byte[] serializedPlan,
       SamzaPipelineOptions options,
-      MetricsContainerStepMap metrics,
+      JobMetrics metrics,
       Environment environment) {
     InMemoryStreams streams = environment.streams();
     for (StreamDef stream : plan.streams()) {
@@ -77,7 +74,8 @@ public final class LocalExecution {
     systems.put(STREAM_SYSTEM, new InMemorySystemFactory(streams));
     systems.put(
         SOURCE_SYSTEM,
-        new BoundedSourceSystem(plan.sources(), plan.options().get(), metrics::getContainer));
+        new BoundedSourceSystem(
+            plan.sources(), plan.options().get(), metrics.shared()::getContainer));
 
     // A pipeline with no transform has no stage: a job of no containers, finished at once.
     JobModel jobModel =

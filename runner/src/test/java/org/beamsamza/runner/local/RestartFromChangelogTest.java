@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -51,6 +50,7 @@ import org.beamsamza.runtime.job.JobModelPlanner;
 import org.beamsamza.runtime.job.TaskModel;
 import org.beamsamza.runtime.system.SystemStreamPartition;
 import org.beamsamza.translation.PipelineTranslator;
+import org.beamsamza.translation.metrics.JobMetrics;
 import org.beamsamza.translation.plan.ExecutionPlan;
 import org.joda.time.Duration;
 import org.junit.Test;
@@ -206,9 +206,9 @@ public class RestartFromChangelogTest implements java.io.Serializable {
 
     MetricsEnvironment.setMetricsSupported(true);
     PipelineTranslator.prepare(p);
-    MetricsContainerStepMap firstMetrics = new MetricsContainerStepMap();
+    JobMetrics firstMetrics = new JobMetrics();
     ExecutionPlan plan =
-        PipelineTranslator.translate(p, options, options.getParallelism(), firstMetrics);
+        PipelineTranslator.translate(p, options, options.getParallelism(), firstMetrics.shared());
     byte[] serialized = PlanSerialization.serialize(plan);
     LocalExecution.Environment environment = LocalExecution.Environment.fresh();
     InMemoryCheckpointManager checkpoints = (InMemoryCheckpointManager) environment.checkpoints();
@@ -259,7 +259,7 @@ public class RestartFromChangelogTest implements java.io.Serializable {
     StoreDirectory.deleteRecursively(storeDir);
 
     // Run 2: same plan, streams and checkpoints.
-    MetricsContainerStepMap secondMetrics = new MetricsContainerStepMap();
+    JobMetrics secondMetrics = new JobMetrics();
     SamzaPipelineResult second =
         LocalExecution.start(plan, serialized, options, secondMetrics, environment);
     assertThat(

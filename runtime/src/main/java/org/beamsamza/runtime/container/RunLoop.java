@@ -428,6 +428,15 @@ final class RunLoop {
       }
       t.offsetsChanged = false;
     }
+    for (TaskInstance t : tasks) {
+      if (t.commitListener != null) {
+        try {
+          t.commitListener.onCommitted();
+        } catch (Throwable e) {
+          throw taskFailure(t, "onCommitted()", e);
+        }
+      }
+    }
     trim();
     metrics.incCommits();
     nextCommit = System.nanoTime() + commitNanos;

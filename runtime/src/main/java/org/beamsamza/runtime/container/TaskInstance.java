@@ -9,6 +9,7 @@ import org.beamsamza.runtime.job.TaskModel;
 import org.beamsamza.runtime.storage.TaskStorageManager;
 import org.beamsamza.runtime.system.SystemStreamPartition;
 import org.beamsamza.runtime.task.ClosableTask;
+import org.beamsamza.runtime.task.CommitListenerTask;
 import org.beamsamza.runtime.task.EndOfStreamListenerTask;
 import org.beamsamza.runtime.task.InitableTask;
 import org.beamsamza.runtime.task.PreCommitTask;
@@ -30,6 +31,7 @@ final class TaskInstance implements TaskCoordinator {
   final InitableTask initable;
   final WindowableTask windowable;
   final PreCommitTask preCommit;
+  final CommitListenerTask commitListener;
   final EndOfStreamListenerTask endOfStreamListener;
   final ClosableTask closable;
 
@@ -54,6 +56,7 @@ final class TaskInstance implements TaskCoordinator {
     this.initable = task instanceof InitableTask t ? t : null;
     this.windowable = task instanceof WindowableTask t ? t : null;
     this.preCommit = task instanceof PreCommitTask t ? t : null;
+    this.commitListener = task instanceof CommitListenerTask t ? t : null;
     this.endOfStreamListener = task instanceof EndOfStreamListenerTask t ? t : null;
     this.closable = task instanceof ClosableTask t ? t : null;
   }

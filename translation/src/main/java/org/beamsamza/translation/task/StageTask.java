@@ -13,6 +13,7 @@ import org.beamsamza.runtime.system.IncomingMessageEnvelope;
 import org.beamsamza.runtime.system.SystemStream;
 import org.beamsamza.runtime.system.SystemStreamPartition;
 import org.beamsamza.runtime.task.ClosableTask;
+import org.beamsamza.runtime.task.CommitListenerTask;
 import org.beamsamza.runtime.task.InitableTask;
 import org.beamsamza.runtime.task.MessageCollector;
 import org.beamsamza.runtime.task.PreCommitTask;
@@ -37,7 +38,12 @@ import org.joda.time.Instant;
  * every input has ended and everything downstream has been flushed.
  */
 public final class StageTask
-    implements StreamTask, InitableTask, WindowableTask, PreCommitTask, ClosableTask {
+    implements StreamTask,
+        InitableTask,
+        WindowableTask,
+        PreCommitTask,
+        CommitListenerTask,
+        ClosableTask {
   /** Names of the systems the stage's streams live on. */
   public record Systems(String sourceSystem, String streamSystem) implements java.io.Serializable {}
 
@@ -47,6 +53,7 @@ public final class StageTask
   private final Systems systems;
   private final int bundleSize;
   private final ProcessingClock clock;
+  private final Runnable afterCommit;
 
   /** The narrow view of this task its operator nodes get. */
   private final TaskServices services =
@@ -106,6 +113,23 @@ public final class StageTask
       Systems systems,
       int bundleSize,
       ProcessingClock clock) {
+    this(stage, options, metrics, systems, bundleSize, clock, () -> {});
+  }
+
+  /**
+   * @param metrics the map this task attempt reports its steps' metrics into
+   * @param afterCommit runs when a commit covering the task's work so far is complete (the job's
+   *     committed metrics snapshot {@code metrics} then)
+   */
+  public StageTask(
+      StagePlan stage,
+      PipelineOptions options,
+      MetricsContainerStepMap metrics,
+      Systems systems,
+      int bundleSize,
+      ProcessingClock clock,
+      Runnable afterCommit) {
+    this.afterCommit = java.util.Objects.requireNonNull(afterCommit, "afterCommit");
     this.stage = stage;
     this.options = options;
     this.metrics = metrics;
@@ -266,6 +290,11 @@ public final class StageTask
       node.prepareCommit();
     }
     runCallbacks();
+  }
+
+  @Override
+  public void onCommitted() {
+    afterCommit.run();
   }
 
   private void runCallbacks() throws Exception {

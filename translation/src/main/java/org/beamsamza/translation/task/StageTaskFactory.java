@@ -1,11 +1,11 @@
 package org.beamsamza.translation.task;
 
-import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.util.SerializableUtils;
 import org.beamsamza.runtime.job.TaskModel;
 import org.beamsamza.runtime.task.StreamTask;
 import org.beamsamza.runtime.task.StreamTaskFactory;
 import org.beamsamza.state.beam.ProcessingClock;
+import org.beamsamza.translation.metrics.JobMetrics;
 import org.beamsamza.translation.plan.ExecutionPlan;
 
 /**
@@ -15,23 +15,20 @@ import org.beamsamza.translation.plan.ExecutionPlan;
  */
 public final class StageTaskFactory implements StreamTaskFactory {
   private final byte[] serializedPlan;
-  private final MetricsContainerStepMap metrics;
+  private final JobMetrics metrics;
   private final StageTask.Systems systems;
   private final int bundleSize;
   private final ProcessingClock clock;
 
   public StageTaskFactory(
-      byte[] serializedPlan,
-      MetricsContainerStepMap metrics,
-      StageTask.Systems systems,
-      int bundleSize) {
+      byte[] serializedPlan, JobMetrics metrics, StageTask.Systems systems, int bundleSize) {
     this(serializedPlan, metrics, systems, bundleSize, ProcessingClock.SYSTEM);
   }
 
   /** As above, with the clock every task reads processing time from. */
   public StageTaskFactory(
       byte[] serializedPlan,
-      MetricsContainerStepMap metrics,
+      JobMetrics metrics,
       StageTask.Systems systems,
       int bundleSize,
       ProcessingClock clock) {
@@ -47,7 +44,14 @@ public final class StageTaskFactory implements StreamTaskFactory {
     ExecutionPlan plan =
         (ExecutionPlan)
             SerializableUtils.deserializeFromByteArray(serializedPlan, "execution plan");
+    JobMetrics.TaskMetrics taskMetrics = metrics.startAttempt(model.getTaskName().toString());
     return new StageTask(
-        plan.stage(model.getStageId()), plan.options().get(), metrics, systems, bundleSize, clock);
+        plan.stage(model.getStageId()),
+        plan.options().get(),
+        taskMetrics.live(),
+        systems,
+        bundleSize,
+        clock,
+        taskMetrics::commit);
   }
 }
