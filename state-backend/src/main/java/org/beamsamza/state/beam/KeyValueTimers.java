@@ -158,14 +158,18 @@ public final class KeyValueTimers implements KeyTimerInternals.StepTimers {
   }
 
   /**
-   * Removes and returns the earliest event-time timer due at the input watermark, or null. The
+   * Removes and returns the earliest event-time timer due at the input watermark (its timestamp
+   * strictly before it, or any timer once the watermark is at the end of time), or null. The
    * returned {@link KeyedTimer#seq()} is always 0: the order lives in the store.
    */
   public KeyedTimer pollDueEventTimer() {
     return pollDue(EVENT, inputWatermark);
   }
 
-  /** Removes and returns the earliest processing-time timer due at {@code now}, or null. */
+  /**
+   * Removes and returns the earliest processing-time timer due at {@code now} (strictly before it,
+   * or any at the end of time), or null.
+   */
   public KeyedTimer pollDueProcessingTimer(Instant now) {
     return pollDue(PROCESSING, now);
   }
@@ -271,10 +275,13 @@ public final class KeyValueTimers implements KeyTimerInternals.StepTimers {
   private KeyedTimer pollDue(byte domain, Instant limit) {
     byte[] from = concat(byTimePrefix, new byte[] {domain});
     long millis = limit.getMillis();
+    // Due means strictly before the limit, as in Beam's model (a watermark W still admits data at
+    // W; a processing-time timer fires once the clock is past it), except at the end of time,
+    // when everything is due.
     byte[] to =
-        millis == Long.MAX_VALUE
+        millis >= BoundedWindow.TIMESTAMP_MAX_VALUE.getMillis()
             ? Bytes.prefixUpperBound(from)
-            : concat(from, orderedTimestamp(millis + 1));
+            : concat(from, orderedTimestamp(millis));
     byte[] floor = pollFloor[domain];
     byte[] seekFrom = floor != null && Arrays.compareUnsigned(floor, from) > 0 ? floor : from;
     Entry first;

@@ -93,7 +93,9 @@ public final class KeyedTimers implements KeyTimerInternals.StepTimers {
       return null;
     }
     KeyedTimer first = queue.first();
-    if (first.timer().getTimestamp().isAfter(now)) {
+    // Due means strictly before now (Beam's model), or anything at the end of time.
+    if (!first.timer().getTimestamp().isBefore(now)
+        && now.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE)) {
       return null;
     }
     queue.pollFirst();

@@ -89,7 +89,7 @@ public class KeyValueTimersTest {
       assertEquals(A, second.key());
       assertEquals(t1, second.timer());
       assertNull(t.pollDueEventTimer());
-      KeyedTimer proc = t.pollDueProcessingTimer(new Instant(7));
+      KeyedTimer proc = t.pollDueProcessingTimer(new Instant(8));
       assertEquals(A, proc.key());
       assertEquals(p, proc.timer());
       assertEquals(0, t.size());
@@ -133,7 +133,7 @@ public class KeyValueTimersTest {
     assertNull(t.earliestOutputTimestamp());
     t.setInputWatermark(new Instant(1000));
     assertNull(t.pollDueEventTimer());
-    assertEquals(new Instant(5), t.pollDueProcessingTimer(new Instant(5)).timer().getTimestamp());
+    assertEquals(new Instant(5), t.pollDueProcessingTimer(new Instant(6)).timer().getTimestamp());
   }
 
   @Test

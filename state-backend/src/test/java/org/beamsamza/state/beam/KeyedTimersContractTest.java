@@ -13,6 +13,7 @@ import org.apache.beam.runners.core.StateNamespaces;
 import org.apache.beam.runners.core.TimerInternals;
 import org.apache.beam.runners.core.TimerInternals.TimerData;
 import org.apache.beam.sdk.state.TimeDomain;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
 import org.joda.time.Instant;
 import org.junit.Before;
@@ -111,15 +112,28 @@ public abstract class KeyedTimersContractTest {
   }
 
   @Test
-  public void onlyTimersAtOrBeforeTheWatermarkFire() {
+  public void onlyTimersStrictlyBeforeTheWatermarkFire() {
+    // Beam's model: a watermark W still admits data at W, so a timer at W is not due yet.
     setEvent(timers, A, NS1, "t1", 10);
     setEvent(timers, B, NS1, "t2", 20);
     setEvent(timers, C, NS1, "t3", 21);
-    assertEquals(List.of(), fireEvent(timers, 9));
-    assertEquals(List.of("a/t1@10", "b/t2@20"), fireEvent(timers, 20));
+    assertEquals(List.of(), fireEvent(timers, 10));
+    assertEquals(List.of("a/t1@10", "b/t2@20"), fireEvent(timers, 21));
     assertEquals(1, timers.size());
-    assertEquals(List.of("c/t3@21"), fireEvent(timers, 21));
+    assertEquals(List.of("c/t3@21"), fireEvent(timers, 22));
     assertEquals(List.of(), fireEvent(timers, 1000));
+  }
+
+  @Test
+  public void atTheEndOfTimeEveryTimerIsDue() {
+    setEvent(timers, A, NS1, "end", BoundedWindow.TIMESTAMP_MAX_VALUE.getMillis());
+    setProcessing(timers, B, NS1, "p", BoundedWindow.TIMESTAMP_MAX_VALUE.getMillis());
+    assertEquals(
+        List.of("a/end@" + BoundedWindow.TIMESTAMP_MAX_VALUE.getMillis()),
+        fireEvent(timers, BoundedWindow.TIMESTAMP_MAX_VALUE.getMillis()));
+    assertEquals(
+        "b/p@" + BoundedWindow.TIMESTAMP_MAX_VALUE.getMillis(),
+        describe(timers.pollDueProcessingTimer(BoundedWindow.TIMESTAMP_MAX_VALUE)));
   }
 
   @Test
@@ -127,8 +141,8 @@ public abstract class KeyedTimersContractTest {
     setEvent(timers, A, NS1, "t", 10);
     setEvent(timers, A, NS1, "t", 30);
     assertEquals(1, timers.size());
-    assertEquals(List.of(), fireEvent(timers, 20));
-    assertEquals(List.of("a/t@30"), fireEvent(timers, 30));
+    assertEquals(List.of(), fireEvent(timers, 30));
+    assertEquals(List.of("a/t@30"), fireEvent(timers, 31));
     assertTrue(timers.isEmpty());
   }
 
@@ -198,13 +212,13 @@ public abstract class KeyedTimersContractTest {
   public void eventAndProcessingTimeAreSeparate() {
     setEvent(timers, A, NS1, "e", 10);
     setProcessing(timers, A, NS1, "p", 5);
-    assertNull(timers.pollDueProcessingTimer(new Instant(4)));
+    assertNull(timers.pollDueProcessingTimer(new Instant(5)));
     timers.setInputWatermark(new Instant(1000));
     KeyedTimer e = timers.pollDueEventTimer();
     assertEquals("a/e@10", describe(e));
     assertEquals(TimeDomain.EVENT_TIME, e.timer().getDomain());
     assertNull(timers.pollDueEventTimer());
-    KeyedTimer p = timers.pollDueProcessingTimer(new Instant(5));
+    KeyedTimer p = timers.pollDueProcessingTimer(new Instant(6));
     assertEquals("a/p@5", describe(p));
     assertEquals(TimeDomain.PROCESSING_TIME, p.timer().getDomain());
     assertTrue(timers.isEmpty());
@@ -222,7 +236,7 @@ public abstract class KeyedTimersContractTest {
   }
 
   @Test
-  public void timerSetWhileFiringAtOrBeforeTheWatermarkFiresInTheSameLoop() {
+  public void timerSetWhileFiringBeforeTheWatermarkFiresInTheSameLoop() {
     setEvent(timers, A, NS1, "first", 10);
     setEvent(timers, B, NS1, "last", 40);
     timers.setInputWatermark(new Instant(50));
@@ -236,8 +250,8 @@ public abstract class KeyedTimersContractTest {
         setEvent(timers, C, NS2, "future", 51);
       }
     }
-    assertEquals(List.of("a/first@10", "c/cascade@20", "b/last@40", "c/atWatermark@50"), fired);
-    assertEquals(1, timers.size());
+    assertEquals(List.of("a/first@10", "c/cascade@20", "b/last@40"), fired);
+    assertEquals("atWatermark@50 and future@51 wait", 2, timers.size());
   }
 
   @Test
@@ -246,8 +260,8 @@ public abstract class KeyedTimersContractTest {
     setEvent(timers, B, NS1, "zero", 0);
     setEvent(timers, C, NS1, "neg", -1);
     setEvent(timers, A, NS2, "veryNeg", -1_000_000_000_000L);
-    assertEquals(List.of("a/veryNeg@-1000000000000", "c/neg@-1"), fireEvent(timers, -1));
-    assertEquals(List.of("b/zero@0", "a/pos@1"), fireEvent(timers, 1));
+    assertEquals(List.of("a/veryNeg@-1000000000000", "c/neg@-1"), fireEvent(timers, 0));
+    assertEquals(List.of("b/zero@0", "a/pos@1"), fireEvent(timers, 2));
   }
 
   @Test
@@ -273,7 +287,8 @@ public abstract class KeyedTimersContractTest {
     setProcessing(timers, A, NS1, "p", 10);
     assertFalse(timers.isEmpty());
     assertEquals(2, timers.size());
-    timers.pollDueProcessingTimer(new Instant(10));
+    assertNull("not due at its own time", timers.pollDueProcessingTimer(new Instant(10)));
+    timers.pollDueProcessingTimer(new Instant(11));
     assertEquals(1, timers.size());
   }
 
