@@ -52,7 +52,6 @@ import org.beamsamza.translation.streams.UndecodableRecordException;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 import org.junit.Before;
-import org.junit.Ignore;
 import org.junit.Test;
 
 /**
@@ -217,13 +216,6 @@ public class StageTaskTest {
   }
 
   @Test
-  @Ignore(
-      "bug: KeyedTimers fires an event-time timer when the input watermark EQUALS its timestamp"
-          + " (pollDue: timestamp <= watermark), but runners-core's ReduceFnRunner/AfterWatermark"
-          + " only fire once the watermark is AFTER window.maxTimestamp(): at watermark 9 the"
-          + " end-of-window timer of [0, 10) is consumed without firing, so the window never"
-          + " fires at a later watermark (its data is lost until end of input) and its hold keeps"
-          + " the output watermark at 9 forever")
   public void aWatermarkAtTheWindowsLastInstantDoesNotLoseTheWindow() throws Exception {
     try (StageTaskHarness h = StageTaskHarness.open(fixedWindowGbkStage(), 1, 1000)) {
       String in = in(h);
@@ -335,12 +327,6 @@ public class StageTaskTest {
   }
 
   @Test
-  @Ignore(
-      "bug: KeyedTimers fires a processing-time timer on a tick whose now EQUALS its timestamp"
-          + " (pollDue: timestamp <= now), but runners-core's AfterProcessingTime trigger only"
-          + " fires once now is AFTER the delay: a tick landing exactly on the delay consumes the"
-          + " pane's only timer without firing, and the pane never fires on a later tick (only"
-          + " at the end of the window)")
   public void aTickExactlyAtTheDelayDoesNotLoseTheProcessingTimePane() throws Exception {
     StagePlan stage =
         gbkStage(
