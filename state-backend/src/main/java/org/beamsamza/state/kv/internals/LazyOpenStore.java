@@ -2,7 +2,6 @@ package org.beamsamza.state.kv.internals;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.function.Supplier;
 import org.beamsamza.state.kv.Entry;
 import org.beamsamza.state.kv.KeyValueIterator;
@@ -101,17 +100,17 @@ public final class LazyOpenStore<S extends KeyValueStore & OrderedBatchWrites>
 
   @Override
   public KeyValueIterator range(byte[] from, byte[] to) {
-    return inner == null ? absentUnlessClosed(Empty.INSTANCE) : inner.range(from, to);
+    return inner == null ? absentUnlessClosed(EmptyIterator.INSTANCE) : inner.range(from, to);
   }
 
   @Override
   public KeyValueIterator prefix(byte[] prefix) {
-    return inner == null ? absentUnlessClosed(Empty.INSTANCE) : inner.prefix(prefix);
+    return inner == null ? absentUnlessClosed(EmptyIterator.INSTANCE) : inner.prefix(prefix);
   }
 
   @Override
   public KeyValueIterator all() {
-    return inner == null ? absentUnlessClosed(Empty.INSTANCE) : inner.all();
+    return inner == null ? absentUnlessClosed(EmptyIterator.INSTANCE) : inner.all();
   }
 
   @Override
@@ -134,22 +133,5 @@ public final class LazyOpenStore<S extends KeyValueStore & OrderedBatchWrites>
       throw new IllegalStateException("store is closed");
     }
     return absent;
-  }
-
-  private static final class Empty implements KeyValueIterator {
-    static final Empty INSTANCE = new Empty();
-
-    @Override
-    public boolean hasNext() {
-      return false;
-    }
-
-    @Override
-    public Entry next() {
-      throw new NoSuchElementException();
-    }
-
-    @Override
-    public void close() {}
   }
 }

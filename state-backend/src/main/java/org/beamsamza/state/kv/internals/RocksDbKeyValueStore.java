@@ -349,21 +349,4 @@ public final class RocksDbKeyValueStore implements KeyValueStore, OrderedBatchWr
       openIterators.remove(this);
     }
   }
-
-  private static final class EmptyIterator implements KeyValueIterator {
-    static final EmptyIterator INSTANCE = new EmptyIterator();
-
-    @Override
-    public boolean hasNext() {
-      return false;
-    }
-
-    @Override
-    public Entry next() {
-      throw new NoSuchElementException();
-    }
-
-    @Override
-    public void close() {}
-  }
 }
