@@ -5,13 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import org.apache.beam.runners.core.StateInternals;
 import org.apache.beam.runners.core.StateInternalsTest;
-import org.beamsamza.state.kv.ChangelogWriter;
 import org.beamsamza.state.kv.KeyValueStore;
-import org.beamsamza.state.kv.RocksDbStoreConfig;
-import org.beamsamza.state.kv.internals.CachingKeyValueStore;
-import org.beamsamza.state.kv.internals.LoggedKeyValueStore;
-import org.beamsamza.state.kv.internals.MeteredKeyValueStore;
-import org.beamsamza.state.kv.internals.RocksDbKeyValueStore;
 import org.junit.After;
 import org.junit.Rule;
 import org.junit.rules.TemporaryFolder;
@@ -28,23 +22,8 @@ public class KeyValueStateInternalsSequencedFullStackTest extends StateInternals
 
   @Override
   protected StateInternals createStateInternals() {
-    ChangelogWriter noop =
-        new ChangelogWriter() {
-          @Override
-          public void write(byte[] key, byte[] valueOrNullForTombstone) {}
-
-          @Override
-          public void flush() {}
-        };
     try {
-      store =
-          new MeteredKeyValueStore(
-              new CachingKeyValueStore(
-                  new LoggedKeyValueStore(
-                      new RocksDbKeyValueStore(
-                          tmp.newFolder("task-0"), RocksDbStoreConfig.defaults()),
-                      noop),
-                  4));
+      store = FullStackStore.open(tmp.newFolder("task-0"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
