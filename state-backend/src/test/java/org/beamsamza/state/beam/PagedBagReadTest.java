@@ -25,6 +25,7 @@ import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.state.BagState;
 import org.beamsamza.state.kv.ChangelogWriter;
 import org.beamsamza.state.kv.Entry;
+import org.beamsamza.state.kv.ForwardingStore;
 import org.beamsamza.state.kv.KeyValueIterator;
 import org.beamsamza.state.kv.KeyValueStore;
 import org.beamsamza.state.kv.RocksDbStoreConfig;
@@ -301,13 +302,12 @@ public class PagedBagReadTest {
   }
 
   /** Forwards to a store, counting scans and the most entries any one scan handed out. */
-  static final class ScanCountingStore implements KeyValueStore {
-    final KeyValueStore inner;
+  static final class ScanCountingStore extends ForwardingStore {
     int scans;
     int maxEntriesPerScan;
 
     ScanCountingStore(KeyValueStore inner) {
-      this.inner = inner;
+      super(inner);
     }
 
     void resetCounts() {
@@ -340,36 +340,6 @@ public class PagedBagReadTest {
     }
 
     @Override
-    public byte[] get(byte[] key) {
-      return inner.get(key);
-    }
-
-    @Override
-    public List<byte[]> getAll(List<byte[]> keys) {
-      return inner.getAll(keys);
-    }
-
-    @Override
-    public void put(byte[] key, byte[] value) {
-      inner.put(key, value);
-    }
-
-    @Override
-    public void putAll(List<Entry> entries) {
-      inner.putAll(entries);
-    }
-
-    @Override
-    public void delete(byte[] key) {
-      inner.delete(key);
-    }
-
-    @Override
-    public void deleteAll(List<byte[]> keys) {
-      inner.deleteAll(keys);
-    }
-
-    @Override
     public KeyValueIterator range(byte[] from, byte[] to) {
       return counted(inner.range(from, to));
     }
@@ -382,16 +352,6 @@ public class PagedBagReadTest {
     @Override
     public KeyValueIterator all() {
       return counted(inner.all());
-    }
-
-    @Override
-    public void flush() {
-      inner.flush();
-    }
-
-    @Override
-    public void close() {
-      inner.close();
     }
   }
 }

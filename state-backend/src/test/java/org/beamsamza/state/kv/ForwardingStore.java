@@ -3,10 +3,10 @@ package org.beamsamza.state.kv;
 import java.util.List;
 
 /** A store that forwards every call, for tests that override a few methods. */
-class ForwardingStore implements KeyValueStore {
-  final KeyValueStore inner;
+public class ForwardingStore implements KeyValueStore {
+  protected final KeyValueStore inner;
 
-  ForwardingStore(KeyValueStore inner) {
+  public ForwardingStore(KeyValueStore inner) {
     this.inner = inner;
   }
 

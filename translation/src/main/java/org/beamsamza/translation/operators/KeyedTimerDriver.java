@@ -46,11 +46,6 @@ final class KeyedTimerDriver {
     this.emitWatermark = emitWatermark;
   }
 
-  /** The watermark timers see (the last one passed to {@link #advanceInputWatermark}). */
-  Instant inputWatermark() {
-    return timers.inputWatermark();
-  }
-
   /**
    * Moves the watermark timers see to {@code watermark} if it is later, fires what became due, and
    * emits the output watermark that follows.
