@@ -8,6 +8,7 @@ import org.apache.beam.runners.core.TimerInternals;
 import org.apache.beam.sdk.state.State;
 import org.apache.beam.sdk.state.StateContext;
 import org.apache.beam.sdk.state.TimeDomain;
+import org.apache.beam.sdk.transforms.DoFn;
 import org.beamsamza.state.beam.ByteKey;
 import org.beamsamza.state.beam.StepState;
 import org.joda.time.Instant;
@@ -94,8 +95,16 @@ final class CurrentKeyStepContext implements StepContext {
         }
       };
 
-  CurrentKeyStepContext(StepState state) {
+  private final DoFn.BundleFinalizer bundleFinalizer;
+
+  CurrentKeyStepContext(StepState state, DoFn.BundleFinalizer bundleFinalizer) {
     this.state = state;
+    this.bundleFinalizer = bundleFinalizer;
+  }
+
+  @Override
+  public DoFn.BundleFinalizer bundleFinalizer() {
+    return bundleFinalizer;
   }
 
   /** Makes {@code key} (encoded as {@code keyBytes}) the key that state and timers address. */

@@ -81,7 +81,7 @@ public final class DoFnOperator implements Operator {
             new TupleTagEmitter(context),
             (TupleTag<Object>) spec.mainOutputTag(),
             spec.additionalOutputTags(),
-            StatelessStepContext.INSTANCE,
+            new StatelessStepContext(context.bundleFinalizer()),
             (Coder<Object>) spec.inputCoder(),
             spec.outputCoders(),
             spec.windowingStrategy(),
@@ -147,9 +147,11 @@ public final class DoFnOperator implements Operator {
     }
   }
 
-  /** A ParDo without state or timers: asking for them is a translation bug. */
-  enum StatelessStepContext implements StepContext {
-    INSTANCE;
+  /**
+   * A ParDo without state or timers: asking for them is a translation bug. Its bundle finalizer is
+   * the task's.
+   */
+  record StatelessStepContext(DoFn.BundleFinalizer bundleFinalizer) implements StepContext {
 
     @Override
     public StateInternals stateInternals() {

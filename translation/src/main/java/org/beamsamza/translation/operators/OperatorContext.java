@@ -1,6 +1,7 @@
 package org.beamsamza.translation.operators;
 
 import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.WindowedValue;
 import org.beamsamza.state.beam.ProcessingClock;
@@ -29,6 +30,12 @@ public interface OperatorContext {
    * (the wall clock in production; tests and TestStream advance their own).
    */
   ProcessingClock processingClock();
+
+  /**
+   * Where the step's DoFns register {@link DoFn.BundleFinalizer} callbacks: they run once the
+   * commit that makes the current bundle's output durable has completed.
+   */
+  DoFn.BundleFinalizer bundleFinalizer();
 
   /** Sends an element to the PCollection of output {@code tag}. */
   <T> void emit(TupleTag<T> tag, WindowedValue<T> element);

@@ -92,7 +92,7 @@ public final class StatefulDoFnOperator implements Operator {
     state = new StepState(context.stateStore(), context.stepName(), windowCoder);
     state.timers().setProcessingClock(context.processingClock());
     driver = new KeyedTimerDriver(state, this::fire, context::emitWatermark);
-    stepContext = new CurrentKeyStepContext(state);
+    stepContext = new CurrentKeyStepContext(state, context.bundleFinalizer());
 
     SideInputReader reader = NullSideInputReader.empty();
     if (!spec.sideInputs().isEmpty()) {

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.apache.beam.sdk.metrics.MetricsContainer;
 import org.apache.beam.sdk.metrics.MetricsEnvironment;
 import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionView;
@@ -258,6 +259,11 @@ final class OperatorNode implements OperatorContext {
     } catch (Exception e) {
       throw new RuntimeException(e);
     }
+  }
+
+  @Override
+  public DoFn.BundleFinalizer bundleFinalizer() {
+    return task.bundleFinalizer(stepName);
   }
 
   @Override

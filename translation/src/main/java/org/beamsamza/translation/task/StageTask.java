@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.beamsamza.runtime.system.IncomingMessageEnvelope;
 import org.beamsamza.runtime.system.SystemStream;
@@ -82,9 +83,15 @@ public final class StageTask
         public ProcessingClock processingClock() {
           return clock;
         }
+
+        @Override
+        public DoFn.BundleFinalizer bundleFinalizer(String stepName) {
+          return finalizations.forStep(stepName);
+        }
       };
 
   private String taskName;
+  private PendingFinalizations finalizations;
   private final List<OperatorNode> nodes = new ArrayList<>();
   private final Map<SystemStream, InputHandler> handlers = new HashMap<>();
   private final List<StreamSink> sinks = new ArrayList<>();
@@ -148,6 +155,7 @@ public final class StageTask
   public void init(TaskContext context) throws Exception {
     taskContext = context;
     taskName = context.getTaskName().getName();
+    finalizations = new PendingFinalizations(taskName);
     int taskIndex = context.getTaskModel().getTaskIndex();
     Set<SystemStream> owned = new java.util.HashSet<>();
     for (SystemStreamPartition ssp : context.getSystemStreamPartitions()) {
@@ -295,6 +303,9 @@ public final class StageTask
   @Override
   public void onCommitted() {
     afterCommit.run();
+    if (finalizations != null) {
+      finalizations.afterCommit(clock.now());
+    }
   }
 
   private void runCallbacks() throws Exception {

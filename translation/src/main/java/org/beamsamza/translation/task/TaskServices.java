@@ -1,6 +1,7 @@
 package org.beamsamza.translation.task;
 
 import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.transforms.DoFn;
 import org.beamsamza.state.beam.ProcessingClock;
 import org.beamsamza.state.kv.KeyValueStore;
 
@@ -22,4 +23,10 @@ interface TaskServices {
 
   /** Where the task reads processing time. */
   ProcessingClock processingClock();
+
+  /**
+   * Where step {@code stepName} registers bundle finalization callbacks: they run after the commit
+   * covering the bundle.
+   */
+  DoFn.BundleFinalizer bundleFinalizer(String stepName);
 }

@@ -24,8 +24,8 @@ import org.beamsamza.translation.operators.StatefulDoFnOperator;
 /**
  * ParDo (with any number of outputs and side inputs), fused into the stage of its main input; a
  * DoFn with state, timers or {@code @RequiresTimeSortedInput} reads its input through a repartition
- * stream by key instead ({@link StatefulDoFnOperator}). Splittable and bundle-finalizing DoFns are
- * not supported yet and are reported at {@code run()} by name.
+ * stream by key instead ({@link StatefulDoFnOperator}). Splittable DoFns are not supported yet and
+ * are reported at {@code run()} by name.
  */
 public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOutput<?, ?>> {
   @Override
@@ -37,12 +37,15 @@ public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOut
           "splittable DoFn " + doFn.getClass().getName() + " is not supported yet by SamzaRunner");
       return;
     }
-    if (signature.processElement().extraParameters().stream()
-            .anyMatch(p -> p instanceof DoFnSignature.Parameter.BundleFinalizerParameter)
-        || (signature.startBundle() != null
-            && signature.startBundle().extraParameters().stream()
-                .anyMatch(p -> p instanceof DoFnSignature.Parameter.BundleFinalizerParameter))) {
-      context.unsupported("BundleFinalizer is not supported yet by SamzaRunner");
+    if (signature.startBundle() != null
+        && signature.startBundle().extraParameters().stream()
+            .anyMatch(p -> p instanceof DoFnSignature.Parameter.BundleFinalizerParameter)) {
+      // runners-core hands a BundleFinalizer to @ProcessElement only (SimpleDoFnRunner's
+      // start-bundle context throws), so refuse it here by name rather than fail in a task.
+      context.unsupported(
+          "a BundleFinalizer in @StartBundle of "
+              + doFn.getClass().getName()
+              + " is not supported by SamzaRunner (use it in @ProcessElement)");
       return;
     }
 

@@ -73,6 +73,19 @@ public final class FakeOperatorContext implements OperatorContext {
     return () -> processingTime;
   }
 
+  /** Callbacks registered through {@link #bundleFinalizer}, in order. */
+  private final List<org.apache.beam.sdk.transforms.DoFn.BundleFinalizer.Callback> finalizations =
+      new ArrayList<>();
+
+  @Override
+  public org.apache.beam.sdk.transforms.DoFn.BundleFinalizer bundleFinalizer() {
+    return (expiry, callback) -> finalizations.add(callback);
+  }
+
+  public List<org.apache.beam.sdk.transforms.DoFn.BundleFinalizer.Callback> finalizations() {
+    return finalizations;
+  }
+
   /** Moves the task's clock (as a window tick does, which reads it first). */
   public void setProcessingTime(Instant now) {
     processingTime = now;

@@ -384,6 +384,52 @@ public class StageTaskTest {
     BUNDLES.clear();
   }
 
+  /** Finalization callbacks that ran, by element; each registered in @ProcessElement. */
+  static final List<Long> FINALIZED = Collections.synchronizedList(new ArrayList<>());
+
+  /** Registers a callback per element; elements at odd values get one that has already expired. */
+  static final class FinalizingFn extends DoFn<Long, Long> {
+    @ProcessElement
+    public void process(@Element Long x, OutputReceiver<Long> out, BundleFinalizer finalizer) {
+      Instant expiry = x % 2 == 0 ? Instant.now().plus(Duration.standardHours(1)) : new Instant(0);
+      finalizer.afterBundleCommit(expiry, () -> FINALIZED.add(x));
+      out.output(x);
+    }
+  }
+
+  @Test
+  public void bundleFinalizationRunsOnlyAfterTheCommitCoveringTheBundleAndDropsExpiredCallbacks()
+      throws Exception {
+    FINALIZED.clear();
+    Pipeline p = pipeline();
+    p.apply("Read", Read.from(CountingSource.upTo(10)))
+        .apply("Finalizing", ParDo.of(new FinalizingFn()))
+        .apply("Key", org.apache.beam.sdk.transforms.WithKeys.of("k"))
+        .apply("Gbk", GroupByKey.create());
+    StagePlan stage = StageTaskHarness.stageWith(StageTaskHarness.translate(p, 1), "Finalizing");
+    try (StageTaskHarness h = StageTaskHarness.open(stage, 0, 2)) {
+      String src = stage.sourceInputs().get(0).stream();
+      for (long x = 0; x < 4; x++) {
+        h.process(h.sourceElement(src, sourceValue(x)));
+      }
+      h.window(); // bundles finished, output sent: not yet durable, so nothing finalized
+      assertThat(FINALIZED, empty());
+      h.prepareCommit();
+      assertThat(FINALIZED, empty());
+      h.task().onCommitted();
+      // 1 and 3 registered callbacks that had expired by the commit: dropped.
+      assertEquals(List.of(0L, 2L), FINALIZED);
+
+      // A callback runs once: the next commit runs only what was registered since.
+      h.process(h.sourceElement(src, sourceValue(4)));
+      h.prepareCommit();
+      h.task().onCommitted();
+      assertEquals(List.of(0L, 2L, 4L), FINALIZED);
+      h.task().onCommitted();
+      assertEquals(List.of(0L, 2L, 4L), FINALIZED);
+    }
+  }
+
   private static WindowedValue<Long> sourceValue(long x) {
     return WindowedValues.timestampedValueInGlobalWindow(x, new Instant(x));
   }
