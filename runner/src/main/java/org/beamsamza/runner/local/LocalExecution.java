@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.beamsamza.runner.SamzaPipelineOptions;
 import org.beamsamza.runner.SamzaPipelineResult;
+import org.beamsamza.runner.metrics.MetricsPushing;
 import org.beamsamza.runtime.checkpoint.CheckpointManager;
 import org.beamsamza.runtime.checkpoint.InMemoryCheckpointManager;
 import org.beamsamza.runtime.config.Config;
@@ -98,18 +99,32 @@ public final class LocalExecution {
             options.getBundleSize());
     Duration grace = Duration.ofMillis(options.getCancelGraceMs());
     ExitCleanup exitCleanup = new ExitCleanup(storeDir, grace);
+    MetricsPushing pushing;
+    try {
+      pushing = MetricsPushing.startIfConfigured(options, metrics);
+    } catch (RuntimeException e) {
+      storeDir.close();
+      throw e;
+    }
+    Runnable afterStop =
+        () -> {
+          try {
+            if (pushing != null) {
+              pushing.stopAndPushFinal();
+            }
+          } finally {
+            exitCleanup.jobStopped();
+          }
+        };
     JobHandle job;
     try {
       job =
           LocalJobRunner.start(
-              jobModel,
-              config,
-              systems,
-              tasks,
-              environment.checkpoints(),
-              exitCleanup::jobStopped,
-              grace);
+              jobModel, config, systems, tasks, environment.checkpoints(), afterStop, grace);
     } catch (RuntimeException | Error e) {
+      if (pushing != null) {
+        pushing.stopAndPushFinal();
+      }
       storeDir.close();
       throw e;
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.MetricsContainer;
 import org.apache.beam.sdk.metrics.MetricsEnvironment;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -15,6 +16,7 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.WindowedValue;
 import org.beamsamza.state.beam.ProcessingClock;
 import org.beamsamza.state.kv.KeyValueStore;
+import org.beamsamza.translation.metrics.SystemMetrics;
 import org.beamsamza.translation.operators.Operator;
 import org.beamsamza.translation.operators.OperatorContext;
 import org.joda.time.Instant;
@@ -34,6 +36,11 @@ final class OperatorNode implements OperatorContext {
   private PCollectionChannel singleOutput;
   private final List<WatermarkSource> mainInputs = new ArrayList<>();
 
+  /** Elements emitted since the last flush into the step's {@link SystemMetrics} counter. */
+  private long elementsOut;
+
+  private final Counter elementsOutCounter;
+
   private boolean inBundle;
   private Instant inputWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
   private Instant deferredWatermark;
@@ -44,6 +51,7 @@ final class OperatorNode implements OperatorContext {
     this.operator = operator;
     this.task = task;
     this.metrics = metrics;
+    this.elementsOutCounter = metrics.getCounter(SystemMetrics.ELEMENTS_OUT);
   }
 
   void addOutput(TupleTag<?> tag, PCollectionChannel channel) {
@@ -161,6 +169,10 @@ final class OperatorNode implements OperatorContext {
         MetricsEnvironment.setCurrentContainer(previous);
       }
     }
+    if (elementsOut > 0) { // after the operator's own finishBundle, which may emit
+      elementsOutCounter.inc(elementsOut);
+      elementsOut = 0;
+    }
     if (deferredWatermark != null) {
       Instant w = deferredWatermark;
       deferredWatermark = null;
@@ -219,6 +231,7 @@ final class OperatorNode implements OperatorContext {
 
   @Override
   public <T> void emit(TupleTag<T> tag, WindowedValue<T> element) {
+    elementsOut++;
     PCollectionChannel channel = singleOutput != null ? singleOutput : outputs.get(tag);
     if (channel == null) {
       if (outputs.containsKey(tag) || outputs.isEmpty()) {
