@@ -81,6 +81,15 @@ public final class KeyValueTimers implements KeyTimerInternals.StepTimers {
   private long size;
 
   /**
+   * Pending timers per domain (index {@link #EVENT} / {@link #PROCESSING}), so that a poll of a
+   * domain with none (every window tick of a step without processing-time timers) does not seek the
+   * store at all: a seek costs at least a key comparison with the first timer of the next domain,
+   * and tombstones of fired timers, whose keys hold the user's key (100 MB keys made every tick
+   * take seconds).
+   */
+  private final long[] pendingByDomain = new long[2];
+
+  /**
    * Per domain, a firing key below which the step has no timers (the last one polled), or null.
    * Polling seeks from here instead of from the start of the domain: polled timers are deleted, and
    * RocksDB would otherwise step over every tombstone of the timers fired so far on each poll
@@ -109,7 +118,7 @@ public final class KeyValueTimers implements KeyTimerInternals.StepTimers {
     long n = 0;
     try (KeyValueIterator it = store.prefix(byIdPrefix)) {
       while (it.hasNext()) {
-        it.next();
+        pendingByDomain[it.next().value()[0]]++; // a by-id value starts with the domain byte
         n++;
       }
     }
@@ -273,6 +282,9 @@ public final class KeyValueTimers implements KeyTimerInternals.StepTimers {
   }
 
   private KeyedTimer pollDue(byte domain, Instant limit) {
+    if (pendingByDomain[domain] == 0) {
+      return null;
+    }
     byte[] from = concat(byTimePrefix, new byte[] {domain});
     long millis = limit.getMillis();
     // Due means strictly before the limit, as in Beam's model (a watermark W still admits data at
@@ -302,6 +314,7 @@ public final class KeyValueTimers implements KeyTimerInternals.StepTimers {
     }
     store.deleteAll(deletes);
     size--;
+    pendingByDomain[domain]--;
     pollFloor[domain] = first.key();
     return new KeyedTimer(new ByteKey(keyOfIdentity(identity)), timer, 0L);
   }
@@ -327,11 +340,13 @@ public final class KeyValueTimers implements KeyTimerInternals.StepTimers {
     if (oldIdValue != null) {
       addOldEntries(oldIdValue, identity, deletes);
       store.deleteAll(deletes);
+      pendingByDomain[oldIdValue[0]]--;
     } else {
       size++;
     }
     byte[] newFiringKey = firingKey(timer.getDomain(), timer.getTimestamp(), identity);
     byte domain = domainByte(timer.getDomain());
+    pendingByDomain[domain]++;
     if (pollFloor[domain] != null && Arrays.compareUnsigned(newFiringKey, pollFloor[domain]) < 0) {
       pollFloor[domain] = null;
     }
@@ -370,5 +385,6 @@ public final class KeyValueTimers implements KeyTimerInternals.StepTimers {
     deletes.add(idKey);
     store.deleteAll(deletes);
     size--;
+    pendingByDomain[oldIdValue[0]]--;
   }
 }
