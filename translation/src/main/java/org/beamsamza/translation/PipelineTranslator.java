@@ -1,6 +1,7 @@
 package org.beamsamza.translation;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
@@ -13,6 +14,7 @@ import org.apache.beam.sdk.util.construction.PTransformTranslation;
 import org.apache.beam.sdk.util.construction.SplittableParDo;
 import org.beamsamza.translation.plan.ExecutionPlan;
 import org.beamsamza.translation.plan.SourceSpec;
+import org.beamsamza.translation.plan.UnboundedSourceSpec;
 import org.beamsamza.translation.translators.CombinePerKeyTranslator;
 import org.beamsamza.translation.translators.CreateViewTranslator;
 import org.beamsamza.translation.translators.FlattenTranslator;
@@ -20,6 +22,7 @@ import org.beamsamza.translation.translators.GroupByKeyTranslator;
 import org.beamsamza.translation.translators.ImpulseTranslator;
 import org.beamsamza.translation.translators.ParDoTranslator;
 import org.beamsamza.translation.translators.ReadBoundedTranslator;
+import org.beamsamza.translation.translators.ReadUnboundedTranslator;
 import org.beamsamza.translation.translators.ReshuffleTranslator;
 import org.beamsamza.translation.translators.WindowAssignTranslator;
 
@@ -48,6 +51,7 @@ public final class PipelineTranslator {
     COMPOSITES.put(PTransformTranslation.RESHUFFLE_URN, new ReshuffleTranslator());
     // Java-only primitives that may have no registered URN.
     BY_CLASS.put(SplittableParDo.PrimitiveBoundedRead.class, new ReadBoundedTranslator());
+    BY_CLASS.put(SplittableParDo.PrimitiveUnboundedRead.class, new ReadUnboundedTranslator());
     BY_CLASS.put(View.CreatePCollectionView.class, new CreateViewTranslator());
   }
 
@@ -70,6 +74,7 @@ public final class PipelineTranslator {
    * @param metrics where work done on the client for a step (splitting a source) reports its
    *     metrics; the runner passes the job's own map so that they appear in the job's results
    */
+  @SuppressWarnings({"unchecked", "rawtypes"}) // the source unit's partitions, by its kind
   public static ExecutionPlan translate(
       Pipeline pipeline,
       PipelineOptions options,
@@ -85,9 +90,17 @@ public final class PipelineTranslator {
     }
     StagePlanner.Result stages = new StagePlanner(context, jobName).plan();
     Map<String, SourceSpec> sources = new HashMap<>();
+    Map<String, UnboundedSourceSpec> unboundedSources = new HashMap<>();
     for (Object unit : context.units()) {
       if (unit instanceof TranslationContext.SourceUnit source) {
-        sources.put(source.stream(), new SourceSpec(source.stepName(), source.partitions()));
+        if (source.unbounded()) {
+          unboundedSources.put(
+              source.stream(),
+              new UnboundedSourceSpec(source.stepName(), (List) source.partitions()));
+        } else {
+          sources.put(
+              source.stream(), new SourceSpec(source.stepName(), (List) source.partitions()));
+        }
       }
     }
     return new ExecutionPlan(
@@ -95,7 +108,8 @@ public final class PipelineTranslator {
         new SerializablePipelineOptions(options),
         stages.stages(),
         stages.streams(),
-        sources);
+        sources,
+        unboundedSources);
   }
 
   private static String sanitize(String name) {

@@ -9,6 +9,8 @@ import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.io.BoundedSource;
+import org.apache.beam.sdk.io.Source;
+import org.apache.beam.sdk.io.UnboundedSource;
 import org.apache.beam.sdk.metrics.MetricsContainer;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.runners.AppliedPTransform;
@@ -25,9 +27,16 @@ import org.beamsamza.translation.operators.OperatorFactory;
  * stages at keyed exchanges and side inputs.
  */
 public final class TranslationContext {
-  /** A source: its partitions, each a list of bounded-source splits. */
+  /**
+   * A source: its partitions, each a list of splits (bounded ones read one after the other, or
+   * unbounded ones read together).
+   */
   record SourceUnit(
-      String stepName, String stream, List<List<BoundedSource<?>>> partitions, String output) {}
+      String stepName,
+      String stream,
+      List<? extends List<? extends Source<?>>> partitions,
+      String output,
+      boolean unbounded) {}
 
   /**
    * An operator. A keyed operator ({@code keyedInput != null}) reads its input through a
@@ -114,7 +123,14 @@ public final class TranslationContext {
 
   public void addSource(List<List<BoundedSource<?>>> partitions, PCollection<?> output) {
     String stream = "source" + units.size();
-    units.add(new SourceUnit(currentStepName(), stream, partitions, idOf(output)));
+    units.add(new SourceUnit(currentStepName(), stream, partitions, idOf(output), false));
+  }
+
+  /** An unbounded source of the current step: one list of splits per partition. */
+  public void addUnboundedSource(
+      List<List<UnboundedSource<?, ?>>> partitions, PCollection<?> output) {
+    String stream = "source" + units.size();
+    units.add(new SourceUnit(currentStepName(), stream, partitions, idOf(output), true));
   }
 
   public void addNode(

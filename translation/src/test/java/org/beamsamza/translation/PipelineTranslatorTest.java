@@ -193,13 +193,22 @@ public class PipelineTranslatorTest {
   }
 
   @Test
-  public void unboundedReadFailsNamingTheStepNotWithAClassCastException() {
+  public void unboundedReadBecomesAnUnboundedSourceStreamWithOneSplitPerPartition() {
     Pipeline p = pipeline();
     p.apply("Ticks", org.apache.beam.sdk.io.GenerateSequence.from(0))
         .apply("Double", MapElements.into(TypeDescriptors.longs()).via((Long x) -> 2 * x));
-    UnsupportedOperationException e =
-        assertThrows(UnsupportedOperationException.class, () -> translate(p));
-    assertThat(e.getMessage(), containsString("Ticks"));
-    assertThat(e.getMessage(), containsString("unbounded Read"));
+    ExecutionPlan plan = translate(p);
+    assertThat(plan.sources().keySet(), empty());
+    assertEquals(1, plan.unboundedSources().size());
+    org.beamsamza.translation.plan.UnboundedSourceSpec source =
+        plan.unboundedSources().values().iterator().next();
+    assertThat(source.stepName(), containsString("Ticks"));
+    StagePlan stage = plan.stages().get(0);
+    assertThat(stage.sourceInputs(), hasSize(1));
+    assertEquals(true, stage.sourceInputs().get(0).unbounded());
+    assertEquals(source.partitions().size(), stage.sourceInputs().get(0).partitionCount());
+    for (List<org.apache.beam.sdk.io.UnboundedSource<?, ?>> partition : source.partitions()) {
+      assertThat(partition, hasSize(1));
+    }
   }
 }

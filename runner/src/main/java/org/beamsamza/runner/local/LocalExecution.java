@@ -29,6 +29,7 @@ import org.beamsamza.translation.plan.SourceInputSpec;
 import org.beamsamza.translation.plan.StagePlan;
 import org.beamsamza.translation.plan.StreamDef;
 import org.beamsamza.translation.source.BoundedSourceSystem;
+import org.beamsamza.translation.source.UnboundedSourceSystem;
 import org.beamsamza.translation.task.StageTask;
 import org.beamsamza.translation.task.StageTaskFactory;
 
@@ -38,6 +39,7 @@ import org.beamsamza.translation.task.StageTaskFactory;
  */
 public final class LocalExecution {
   public static final String SOURCE_SYSTEM = "beam-source";
+  public static final String UNBOUNDED_SOURCE_SYSTEM = "beam-unbounded-source";
   public static final String STREAM_SYSTEM = "inmemory";
 
   private LocalExecution() {}
@@ -77,6 +79,10 @@ public final class LocalExecution {
         SOURCE_SYSTEM,
         new BoundedSourceSystem(
             plan.sources(), plan.options().get(), metrics.shared()::getContainer));
+    systems.put(
+        UNBOUNDED_SOURCE_SYSTEM,
+        new UnboundedSourceSystem(
+            plan.unboundedSources(), plan.options().get(), metrics.shared()::getContainer));
 
     // A pipeline with no transform has no stage: a job of no containers, finished at once.
     JobModel jobModel =
@@ -95,7 +101,7 @@ public final class LocalExecution {
         new StageTaskFactory(
             serializedPlan,
             metrics,
-            new StageTask.Systems(SOURCE_SYSTEM, STREAM_SYSTEM),
+            new StageTask.Systems(SOURCE_SYSTEM, UNBOUNDED_SOURCE_SYSTEM, STREAM_SYSTEM),
             options.getBundleSize());
     Duration grace = Duration.ofMillis(options.getCancelGraceMs());
     ExitCleanup exitCleanup = new ExitCleanup(storeDir, grace);
@@ -200,7 +206,8 @@ public final class LocalExecution {
     for (StagePlan stage : plan.stages()) {
       Map<SystemStream, Integer> partitioned = new java.util.LinkedHashMap<>();
       for (SourceInputSpec source : stage.sourceInputs()) {
-        partitioned.put(new SystemStream(SOURCE_SYSTEM, source.stream()), source.partitionCount());
+        String system = source.unbounded() ? UNBOUNDED_SOURCE_SYSTEM : SOURCE_SYSTEM;
+        partitioned.put(new SystemStream(system, source.stream()), source.partitionCount());
       }
       for (KeyedInputSpec keyed : stage.keyedInputs()) {
         partitioned.put(new SystemStream(STREAM_SYSTEM, keyed.stream()), keyed.partitionCount());

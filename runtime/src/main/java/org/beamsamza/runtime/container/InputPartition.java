@@ -33,6 +33,9 @@ final class InputPartition {
   /** Offset last passed to deleteMessages. */
   String lastTrimmed;
 
+  /** Offset last reported to the consumer's {@code CheckpointListener}. */
+  String lastNotified;
+
   InputPartition(SystemStreamPartition ssp, Comparator<String> offsetOrder) {
     this.ssp = ssp;
     this.offsetOrder = offsetOrder;

@@ -13,6 +13,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.beamsamza.runtime.checkpoint.CheckpointManager;
+import org.beamsamza.runtime.system.CheckpointListener;
 import org.beamsamza.runtime.system.IncomingMessageEnvelope;
 import org.beamsamza.runtime.system.SystemConsumer;
 import org.beamsamza.runtime.system.SystemStreamPartition;
@@ -437,9 +438,53 @@ final class RunLoop {
         }
       }
     }
+    notifyCheckpointListeners();
     trim();
     metrics.incCommits();
     nextCommit = System.nanoTime() + commitNanos;
+  }
+
+  /**
+   * Tells consumers that listen which offsets the commit just made durable (each partition's offset
+   * processed by all its readers, as checkpointed above), so sources can finalize what they kept
+   * for replay.
+   */
+  private void notifyCheckpointListeners() {
+    for (PolledSystem s : polled) {
+      if (!(s.consumer instanceof CheckpointListener listener)) {
+        continue;
+      }
+      Map<SystemStreamPartition, String> committed = null;
+      for (InputPartition p : s.partitions) {
+        String offset = p.committedByAll();
+        if (offset == null || offset.equals(p.lastNotified)) {
+          continue;
+        }
+        if (committed == null) {
+          committed = new HashMap<>();
+        }
+        committed.put(p.ssp, offset);
+        p.lastNotified = offset;
+      }
+      if (committed != null) {
+        try {
+          listener.onCheckpoint(committed);
+        } catch (Throwable e) {
+          throw new ContainerException(
+              containerId,
+              null,
+              "Container "
+                  + containerId
+                  + ": system "
+                  + s.system
+                  + " failed in onCheckpoint("
+                  + committed
+                  + "): "
+                  + e,
+              e);
+        }
+      }
+    }
   }
 
   private void trim() {

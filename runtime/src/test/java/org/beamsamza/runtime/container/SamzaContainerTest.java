@@ -655,4 +655,96 @@ public class SamzaContainerTest {
     ContainerException e = assertThrows(ContainerException.class, c::run);
     assertThat(e.getMessage(), containsString("kafka"));
   }
+
+  /**
+   * A consumer that is a CheckpointListener hears of the offsets a commit made durable, after the
+   * checkpoint holding them was written, once per offset, and never of work a stopped container did
+   * not commit.
+   */
+  @Test
+  public void checkpointListenerHearsOnlyCommittedOffsetsAfterTheCheckpoint() throws Exception {
+    write(in, 1, 5);
+    List<Map<SystemStreamPartition, String>> heard = new CopyOnWriteArrayList<>();
+    List<String> checkpointedWhenHeard = new CopyOnWriteArrayList<>();
+    TaskName name = new TaskName("T");
+    InMemorySystemFactory inner = new InMemorySystemFactory(streams);
+    SystemFactory listening =
+        new SystemFactory() {
+          @Override
+          public SystemConsumer getConsumer(String systemName, Config config) {
+            SystemConsumer c = inner.getConsumer(systemName, config);
+            class Listening
+                implements SystemConsumer, org.beamsamza.runtime.system.CheckpointListener {
+              @Override
+              public void register(SystemStreamPartition ssp, String startingOffset) {
+                c.register(ssp, startingOffset);
+              }
+
+              @Override
+              public void start() {
+                c.start();
+              }
+
+              @Override
+              public Map<SystemStreamPartition, List<IncomingMessageEnvelope>> poll(
+                  Set<SystemStreamPartition> ssps, long timeoutMs) throws InterruptedException {
+                return c.poll(ssps, timeoutMs);
+              }
+
+              @Override
+              public void stop() {
+                c.stop();
+              }
+
+              @Override
+              public void onCheckpoint(Map<SystemStreamPartition, String> committed) {
+                heard.add(committed);
+                Checkpoint cp = checkpoints.readLastCheckpoint(name);
+                checkpointedWhenHeard.add(cp == null ? null : cp.getOffsets().get(in.partition(0)));
+              }
+            }
+            return new Listening();
+          }
+
+          @Override
+          public SystemProducer getProducer(String systemName, Config config) {
+            return inner.getProducer(systemName, config);
+          }
+
+          @Override
+          public SystemAdmin getAdmin(String systemName, Config config) {
+            return inner.getAdmin(systemName, config);
+          }
+        };
+    RecordingTask task = new RecordingTask();
+    // No periodic commit: stopped before the input ends, the container commits nothing.
+    SamzaContainer stopped =
+        new SamzaContainer(
+            "0",
+            container(task("T", in.partition(0))),
+            config(-1, -1),
+            Map.of("mem", listening),
+            m -> task,
+            checkpoints);
+    Running r = new Running(stopped);
+    await(() -> task.seen.size() == 5);
+    stopped.shutdown();
+    r.join();
+    assertTrue("nothing committed, nothing heard: " + heard, heard.isEmpty());
+
+    streams.seal(in);
+    RecordingTask second = new RecordingTask();
+    new SamzaContainer(
+            "1",
+            container(task("T", in.partition(0))),
+            config(-1, -1),
+            Map.of("mem", listening),
+            m -> second,
+            checkpoints)
+        .run(); // reads all 5 again, ends, and commits once at the end
+    String lastOffset = second.offsets().get(4);
+    assertEquals(List.of(Map.of(in.partition(0), lastOffset)), heard);
+    assertEquals(
+        "heard after the checkpoint was written", List.of(lastOffset), checkpointedWhenHeard);
+  }
 }

@@ -7,16 +7,17 @@ import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
 
 /**
  * The whole translated pipeline as data: stages, the intermediate streams between them, and the
- * bounded source splits each source stream's partitions read (by stream name). It is serialized
- * once by the client and deserialized by every task, which gives each task its own instances of
- * user code.
+ * bounded and unbounded source splits each source stream's partitions read (by stream name). It is
+ * serialized once by the client and deserialized by every task, which gives each task its own
+ * instances of user code.
  */
 public record ExecutionPlan(
     String jobName,
     SerializablePipelineOptions options,
     List<StagePlan> stages,
     List<StreamDef> streams,
-    Map<String, SourceSpec> sources)
+    Map<String, SourceSpec> sources,
+    Map<String, UnboundedSourceSpec> unboundedSources)
     implements Serializable {
 
   public StagePlan stage(String id) {
@@ -35,7 +36,11 @@ public record ExecutionPlan(
       sb.append("  ").append(stage.id()).append(" (").append(stage.taskCount()).append(" tasks)\n");
       stage
           .sourceInputs()
-          .forEach(s -> sb.append("    <- source ").append(s.stream()).append('\n'));
+          .forEach(
+              s ->
+                  sb.append(s.unbounded() ? "    <- unbounded source " : "    <- source ")
+                      .append(s.stream())
+                      .append('\n'));
       stage.keyedInputs().forEach(s -> sb.append("    <- keyed ").append(s.stream()).append('\n'));
       stage
           .broadcastInputs()

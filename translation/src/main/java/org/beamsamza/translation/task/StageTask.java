@@ -46,7 +46,13 @@ public final class StageTask
         CommitListenerTask,
         ClosableTask {
   /** Names of the systems the stage's streams live on. */
-  public record Systems(String sourceSystem, String streamSystem) implements java.io.Serializable {}
+  public record Systems(String sourceSystem, String unboundedSourceSystem, String streamSystem)
+      implements java.io.Serializable {
+    /** The system of a source input, by its kind. */
+    public String sourceSystemOf(SourceInputSpec source) {
+      return source.unbounded() ? unboundedSourceSystem : sourceSystem;
+    }
+  }
 
   private final StagePlan stage;
   private final PipelineOptions options;
@@ -182,7 +188,7 @@ public final class StageTask
       nodes.add(node);
     }
     for (SourceInputSpec source : stage.sourceInputs()) {
-      SystemStream stream = new SystemStream(systems.sourceSystem(), source.stream());
+      SystemStream stream = new SystemStream(systems.sourceSystemOf(source), source.stream());
       PCollectionChannel channel =
           channels.computeIfAbsent(source.outputPCollection(), PCollectionChannel::new);
       ProducerWatermarks watermarks =

@@ -18,12 +18,14 @@ import org.beamsamza.translation.TranslationContext;
 public final class ReadBoundedTranslator implements TransformTranslator<PTransform<?, ?>> {
   @Override
   public void translate(PTransform<?, ?> transform, TranslationContext context) {
-    // The Read URN also names unbounded reads (SplittableParDo.PrimitiveUnboundedRead).
+    // The Read URN also names other reads; unbounded ones arrive as
+    // SplittableParDo.PrimitiveUnboundedRead (ReadUnboundedTranslator, registered by class).
     if (!(transform instanceof SplittableParDo.PrimitiveBoundedRead<?> read)) {
       context.unsupported(
-          "unbounded Read ("
+          "Read ("
               + transform.getClass().getName()
-              + ") is not supported yet by SamzaRunner; only bounded sources run today");
+              + ") is not supported by SamzaRunner; only primitive bounded and unbounded reads"
+              + " run");
       return;
     }
     BoundedSource<?> source = read.getSource();

@@ -39,7 +39,8 @@ import org.joda.time.Instant;
  * offset counting up per partition.
  */
 public final class StageTaskHarness implements AutoCloseable {
-  public static final StageTask.Systems SYSTEMS = new StageTask.Systems("src", "mem");
+  public static final StageTask.Systems SYSTEMS =
+      new StageTask.Systems("src", "unbounded-src", "mem");
 
   private final StagePlan stage;
   private final int taskIndex;
