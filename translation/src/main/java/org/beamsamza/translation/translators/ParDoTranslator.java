@@ -24,8 +24,9 @@ import org.beamsamza.translation.operators.StatefulDoFnOperator;
 /**
  * ParDo (with any number of outputs and side inputs), fused into the stage of its main input; a
  * DoFn with state, timers or {@code @RequiresTimeSortedInput} reads its input through a repartition
- * stream by key instead ({@link StatefulDoFnOperator}). Splittable and bundle-finalizing DoFns are
- * not supported yet and are reported at {@code run()} by name.
+ * stream by key instead ({@link StatefulDoFnOperator}). Splittable DoFns never get here (they are
+ * expanded by {@code SamzaTransformOverrides}); bundle-finalizing DoFns are not supported yet and
+ * are reported at {@code run()} by name.
  */
 public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOutput<?, ?>> {
   @Override
@@ -33,15 +34,14 @@ public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOut
     DoFn<?, ?> doFn = transform.getFn();
     DoFnSignature signature = DoFnSignatures.getSignature(doFn.getClass());
     if (DoFnSignatures.isSplittable(doFn)) {
+      // SamzaTransformOverrides expands every splittable ParDo before translation.
       context.unsupported(
-          "splittable DoFn " + doFn.getClass().getName() + " is not supported yet by SamzaRunner");
+          "splittable DoFn "
+              + doFn.getClass().getName()
+              + " was not expanded (PipelineTranslator.prepare was not called)");
       return;
     }
-    if (signature.processElement().extraParameters().stream()
-            .anyMatch(p -> p instanceof DoFnSignature.Parameter.BundleFinalizerParameter)
-        || (signature.startBundle() != null
-            && signature.startBundle().extraParameters().stream()
-                .anyMatch(p -> p instanceof DoFnSignature.Parameter.BundleFinalizerParameter))) {
+    if (usesBundleFinalizer(doFn)) {
       context.unsupported("BundleFinalizer is not supported yet by SamzaRunner");
       return;
     }
@@ -74,6 +74,16 @@ public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOut
             transform.getSideInputs(),
             sideInputs);
     context.addNode(spec, List.of(context.idOf(mainInput)), outputs, sideInputs);
+  }
+
+  /** Whether {@code doFn} asks for a BundleFinalizer (in @ProcessElement or @StartBundle). */
+  static boolean usesBundleFinalizer(DoFn<?, ?> doFn) {
+    DoFnSignature signature = DoFnSignatures.getSignature(doFn.getClass());
+    return signature.processElement().extraParameters().stream()
+            .anyMatch(p -> p instanceof DoFnSignature.Parameter.BundleFinalizerParameter)
+        || (signature.startBundle() != null
+            && signature.startBundle().extraParameters().stream()
+                .anyMatch(p -> p instanceof DoFnSignature.Parameter.BundleFinalizerParameter));
   }
 
   /**
