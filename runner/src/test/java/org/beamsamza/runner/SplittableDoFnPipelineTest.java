@@ -52,6 +52,7 @@ public class SplittableDoFnPipelineTest {
   }
 
   /** Outputs one offset per call, with the wall time of the call, then resumes after a delay. */
+  @DoFn.BoundedPerElement
   static final class SlowCount extends DoFn<String, KV<String, Long>> {
     @ProcessElement
     public ProcessContinuation process(

@@ -16,7 +16,6 @@ import org.apache.beam.sdk.transforms.DoFnSchemaInformation;
 import org.apache.beam.sdk.transforms.reflect.DoFnInvoker;
 import org.apache.beam.sdk.transforms.reflect.DoFnInvokers;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
-import org.apache.beam.sdk.util.SerializableUtils;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.WindowedValue;
@@ -64,11 +63,8 @@ public final class DoFnOperator implements Operator {
   public void open(OperatorContext context) {
     this.context = context;
     // The spec comes from this task's own deserialized copy of the plan, so the DoFn instance
-    // is this task's alone (DoFns are not thread safe and keep state between bundles). It is
-    // cloned once more because one stage's plan deserializes as one object graph: steps that
-    // reference the same user DoFn (a splittable DoFn's pair-with-restriction and split steps)
-    // would otherwise share one instance and see @Setup twice.
-    this.doFn = (DoFn<Object, Object>) SerializableUtils.clone(spec.doFn());
+    // is this task's alone (DoFns are not thread safe and keep state between bundles).
+    this.doFn = (DoFn<Object, Object>) spec.doFn();
     this.invoker = DoFnInvokers.invokerFor(doFn);
     invoker.invokeSetup(new SetupArguments<>(context));
 

@@ -3,7 +3,10 @@ package org.beamsamza.translation.overrides;
 import java.util.List;
 import org.apache.beam.runners.core.SplittableParDoViaKeyedWorkItems;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.runners.PTransformMatcher;
 import org.apache.beam.sdk.runners.PTransformOverride;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.reflect.DoFnSignatures;
 import org.apache.beam.sdk.util.construction.PTransformMatchers;
 import org.apache.beam.sdk.util.construction.PTransformTranslation;
 import org.apache.beam.sdk.util.construction.SplittableParDo;
@@ -33,11 +36,22 @@ public final class SamzaTransformOverrides {
     pipeline.replaceAll(overrides());
   }
 
+  /**
+   * A ParDo of a splittable DoFn. Beam's {@code PTransformMatchers.splittableParDo()} answers by
+   * translating every ParDo to its proto (serializing its DoFn); the DoFn's signature says the same
+   * without that cost, and without failing on a DoFn that cannot be serialized before the runner
+   * gets to name it.
+   */
+  static PTransformMatcher splittableParDo() {
+    return application ->
+        application.getTransform() instanceof ParDo.MultiOutput<?, ?> parDo
+            && DoFnSignatures.isSplittable(parDo.getFn());
+  }
+
   @SuppressWarnings({"rawtypes", "unchecked"})
   static List<PTransformOverride> overrides() {
     return List.of(
-        PTransformOverride.of(
-            PTransformMatchers.splittableParDo(), new SplittableParDo.OverrideFactory()),
+        PTransformOverride.of(splittableParDo(), new SplittableParDo.OverrideFactory()),
         PTransformOverride.of(
             PTransformMatchers.urnEqualTo(PTransformTranslation.SPLITTABLE_PROCESS_KEYED_URN),
             new SplittableParDoViaKeyedWorkItems.OverrideFactory()));

@@ -64,7 +64,7 @@ public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOut
     }
     DoFnOperator.Spec spec =
         new DoFnOperator.Spec(
-            doFn,
+            ownCopy(doFn),
             transform.getMainOutputTag(),
             new ArrayList<>(transform.getAdditionalOutputTags().getAll()),
             mainInput.getCoder(),
@@ -74,6 +74,15 @@ public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOut
             transform.getSideInputs(),
             sideInputs);
     context.addNode(spec, List.of(context.idOf(mainInput)), outputs, sideInputs);
+  }
+
+  /**
+   * A copy of the DoFn for this step alone. A stage's plan deserializes as one object graph, so
+   * steps holding the same DoFn object (a splittable DoFn's pair-with-restriction and split steps
+   * both hold the user's DoFn) would share one instance in a task and see {@code @Setup} twice.
+   */
+  static DoFn<?, ?> ownCopy(DoFn<?, ?> doFn) {
+    return org.apache.beam.sdk.util.SerializableUtils.clone(doFn);
   }
 
   /** Whether {@code doFn} asks for a BundleFinalizer (in @ProcessElement or @StartBundle). */
@@ -108,7 +117,7 @@ public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOut
     DoFn<?, ?> doFn = transform.getFn();
     StatefulDoFnOperator.Spec spec =
         new StatefulDoFnOperator.Spec(
-            doFn,
+            ownCopy(doFn),
             transform.getMainOutputTag(),
             new ArrayList<>(transform.getAdditionalOutputTags().getAll()),
             kvCoder.getKeyCoder(),
