@@ -3,6 +3,7 @@ package org.beamsamza.translation;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.beam.runners.core.SplittableParDoViaKeyedWorkItems;
 import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.Pipeline;
@@ -12,18 +13,21 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.util.construction.PTransformTranslation;
 import org.apache.beam.sdk.util.construction.SplittableParDo;
+import org.beamsamza.translation.overrides.SamzaTransformOverrides;
 import org.beamsamza.translation.plan.ExecutionPlan;
 import org.beamsamza.translation.plan.SourceSpec;
 import org.beamsamza.translation.plan.UnboundedSourceSpec;
 import org.beamsamza.translation.translators.CombinePerKeyTranslator;
 import org.beamsamza.translation.translators.CreateViewTranslator;
 import org.beamsamza.translation.translators.FlattenTranslator;
+import org.beamsamza.translation.translators.GbkIntoKeyedWorkItemsTranslator;
 import org.beamsamza.translation.translators.GroupByKeyTranslator;
 import org.beamsamza.translation.translators.ImpulseTranslator;
 import org.beamsamza.translation.translators.ParDoTranslator;
 import org.beamsamza.translation.translators.ReadBoundedTranslator;
 import org.beamsamza.translation.translators.ReadUnboundedTranslator;
 import org.beamsamza.translation.translators.ReshuffleTranslator;
+import org.beamsamza.translation.translators.SplittableProcessTranslator;
 import org.beamsamza.translation.translators.WindowAssignTranslator;
 
 /**
@@ -53,16 +57,22 @@ public final class PipelineTranslator {
     BY_CLASS.put(SplittableParDo.PrimitiveBoundedRead.class, new ReadBoundedTranslator());
     BY_CLASS.put(SplittableParDo.PrimitiveUnboundedRead.class, new ReadUnboundedTranslator());
     BY_CLASS.put(View.CreatePCollectionView.class, new CreateViewTranslator());
+    // What SamzaTransformOverrides makes of a splittable ParDo (runners-core, no portable URN).
+    BY_CLASS.put(
+        SplittableParDoViaKeyedWorkItems.GBKIntoKeyedWorkItems.class,
+        new GbkIntoKeyedWorkItemsTranslator());
+    BY_CLASS.put(
+        SplittableParDoViaKeyedWorkItems.ProcessElements.class, new SplittableProcessTranslator());
   }
 
   private PipelineTranslator() {}
 
   /**
-   * Rewrites what must be rewritten before translation: Read transforms back to primitive reads
-   * (Beam expands them into splittable DoFns otherwise).
+   * Rewrites what must be rewritten before translation ({@link SamzaTransformOverrides}: reads,
+   * splittable ParDo), so that translators see only transforms they know.
    */
   public static void prepare(Pipeline pipeline) {
-    SplittableParDo.convertReadBasedSplittableDoFnsToPrimitiveReads(pipeline);
+    SamzaTransformOverrides.apply(pipeline);
   }
 
   public static ExecutionPlan translate(

@@ -251,4 +251,71 @@ public class StagePlannerTest {
     assertFalse(sink.isKeyed());
     assertEquals(1, sink.partitionCount());
   }
+
+  /** Outputs every offset of a range [0, element). */
+  static final class CountTo extends DoFn<Integer, Integer> {
+    @ProcessElement
+    public void process(
+        org.apache.beam.sdk.transforms.splittabledofn.RestrictionTracker<
+                org.apache.beam.sdk.io.range.OffsetRange, Long>
+            tracker,
+        OutputReceiver<Integer> out) {
+      for (long i = tracker.currentRestriction().getFrom(); tracker.tryClaim(i); i++) {
+        out.output((int) i);
+      }
+    }
+
+    @GetInitialRestriction
+    public org.apache.beam.sdk.io.range.OffsetRange initial(@Element Integer element) {
+      return new org.apache.beam.sdk.io.range.OffsetRange(0, element);
+    }
+  }
+
+  @Test
+  public void aSplittableParDoIsCutAtItsKeyedWorkItemExchangeLikeAStatefulParDo() {
+    Pipeline p = pipeline();
+    p.apply("Input", Create.of(3, 5))
+        .apply("Sdf", ParDo.of(new CountTo()))
+        .apply("After", MapElements.into(TypeDescriptors.strings()).via(i -> "n" + i));
+    ExecutionPlan plan = translate(p);
+    String describe = plan.describe();
+
+    assertThat(describe, plan.stages(), hasSize(2));
+    // Pairing with and splitting restrictions fuse with the input...
+    StagePlan first = stageWith(plan, "PairWithRestriction");
+    assertEquals(first, stageWith(plan, "SplitRestriction"));
+    assertEquals(first, stageWith(plan, "Assign unique key"));
+    assertThat(first.sourceInputs(), hasSize(1));
+    // ...processing reads them by their unique keys from a repartition stream, and what follows
+    // fuses with it.
+    StagePlan process = stageWith(plan, "Sdf/ParMultiDo(CountTo)/ProcessKeyedElements");
+    assertEquals(process, stageWith(plan, "After"));
+    assertThat(describe, process.keyedInputs(), hasSize(1));
+    KeyedInputSpec in = process.keyedInputs().get(0);
+    assertThat(steps(process).get(in.targetNode()), containsString("ProcessKeyedElements"));
+    assertEquals(PARALLELISM, in.partitionCount());
+    assertThat(plan.streams(), hasSize(1));
+    assertFalse(describe.contains("GBKIntoKeyedWorkItems"));
+  }
+
+  @Test
+  public void readsArePrimitiveByDefaultAndSplittableWithTheUseSdfReadExperiment() {
+    Pipeline primitive = pipeline();
+    primitive.apply("Read", org.apache.beam.sdk.io.GenerateSequence.from(0).to(10));
+    ExecutionPlan plan = translate(primitive);
+    assertThat(plan.describe(), plan.sources().values(), hasSize(1));
+    assertThat(plan.describe(), plan.streams(), hasSize(0));
+
+    Pipeline sdf = pipeline();
+    sdf.getOptions()
+        .as(org.apache.beam.sdk.options.ExperimentalOptions.class)
+        .setExperiments(List.of("use_sdf_read"));
+    sdf.apply("Read", org.apache.beam.sdk.io.GenerateSequence.from(0).to(10));
+    ExecutionPlan sdfPlan = translate(sdf);
+    String describe = sdfPlan.describe();
+    // An Impulse source, then the bounded-source SDF behind a keyed exchange.
+    StagePlan process = stageWith(sdfPlan, "ProcessKeyedElements");
+    assertThat(describe, process.keyedInputs(), hasSize(1));
+    assertThat(describe, sdfPlan.stages(), hasSize(2));
+  }
 }

@@ -29,7 +29,19 @@ import org.joda.time.Instant;
  * </ul>
  */
 final class KeyedTimerDriver {
+  /** What the end of input means for processing-time timers. */
+  enum EndOfInput {
+    /** Fire them all at once (GroupByKey triggers, stateful ParDos: Beam's bounded model). */
+    FIRE_ALL_TIMERS,
+    /**
+     * Keep firing them at their real time, with holds still applied to the output watermark: a
+     * splittable DoFn's resume timers are work still to do, not a trigger to flush.
+     */
+    PROCESSING_TIMERS_AT_THEIR_TIME
+  }
+
   private final StepState state;
+  private final EndOfInput endOfInput;
   private final KeyValueTimers timers;
   private final Consumer<KeyedTimer> fire;
   private final Consumer<Instant> emitWatermark;
@@ -40,6 +52,15 @@ final class KeyedTimerDriver {
    * @param emitWatermark where the output watermark goes (the operator context)
    */
   KeyedTimerDriver(StepState state, Consumer<KeyedTimer> fire, Consumer<Instant> emitWatermark) {
+    this(state, fire, emitWatermark, EndOfInput.FIRE_ALL_TIMERS);
+  }
+
+  KeyedTimerDriver(
+      StepState state,
+      Consumer<KeyedTimer> fire,
+      Consumer<Instant> emitWatermark,
+      EndOfInput endOfInput) {
+    this.endOfInput = endOfInput;
     this.state = state;
     this.timers = state.timers();
     this.fire = fire;
@@ -52,12 +73,14 @@ final class KeyedTimerDriver {
    */
   void advanceInputWatermark(Instant watermark) {
     if (watermark.isAfter(timers.inputWatermark())) {
-      boolean endOfInput = !watermark.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE);
-      if (endOfInput) {
+      boolean flushAll =
+          !watermark.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE)
+              && endOfInput == EndOfInput.FIRE_ALL_TIMERS;
+      if (flushAll) {
         firePendingProcessingTimers();
       }
       timers.setInputWatermark(watermark);
-      fireDueTimers(endOfInput);
+      fireDueTimers(flushAll);
     }
     emitOutputWatermark();
   }
@@ -75,7 +98,7 @@ final class KeyedTimerDriver {
     }
   }
 
-  private void fireDueTimers(boolean endOfInput) {
+  private void fireDueTimers(boolean flushAll) {
     boolean fired;
     do {
       fired = false;
@@ -84,13 +107,13 @@ final class KeyedTimerDriver {
         fire.accept(due);
         fired = true;
       }
-      if (endOfInput) {
+      if (flushAll) {
         while ((due = timers.pollDueProcessingTimer(BoundedWindow.TIMESTAMP_MAX_VALUE)) != null) {
           fire.accept(due);
           fired = true;
         }
       }
-    } while (endOfInput && fired);
+    } while (flushAll && fired);
   }
 
   /**
@@ -110,7 +133,8 @@ final class KeyedTimerDriver {
   void emitOutputWatermark() {
     Instant in = timers.inputWatermark();
     Instant out = in;
-    if (in.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE)) {
+    if (in.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE)
+        || endOfInput == EndOfInput.PROCESSING_TIMERS_AT_THEIR_TIME) {
       out = earliest(out, timers.earliestOutputTimestamp());
       out = earliest(out, state.earliestHold());
     }

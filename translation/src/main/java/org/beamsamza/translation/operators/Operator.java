@@ -54,5 +54,14 @@ public interface Operator {
    */
   default void prepareCommit() throws Exception {}
 
+  /**
+   * True while this operator still has work that needs no more input, only time (a splittable
+   * DoFn's restrictions waiting for their resume timers): the task does not finish while any of its
+   * operators says so, even after every input has ended. Asked after every input ended.
+   */
+  default boolean hasPendingWork() {
+    return false;
+  }
+
   default void close() throws Exception {}
 }

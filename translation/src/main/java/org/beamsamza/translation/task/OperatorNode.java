@@ -194,6 +194,10 @@ final class OperatorNode implements OperatorContext {
     operator.close();
   }
 
+  boolean hasPendingWork() {
+    return operator.hasPendingWork();
+  }
+
   Instant inputWatermark() {
     return inputWatermark;
   }

@@ -349,6 +349,11 @@ public final class StageTask
     finishBundles();
     runCallbacks();
     for (OperatorNode node : nodes) {
+      if (node.hasPendingWork()) {
+        return; // e.g. a splittable DoFn's resume timers: the window tick fires them and asks again
+      }
+    }
+    for (OperatorNode node : nodes) {
       // Every input has ended, so every step must have released its output. A step that still
       // holds its watermark would leave downstream tasks waiting forever: fail loudly instead.
       if (node.outputWatermark().isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE)) {

@@ -24,8 +24,9 @@ import org.beamsamza.translation.operators.StatefulDoFnOperator;
 /**
  * ParDo (with any number of outputs and side inputs), fused into the stage of its main input; a
  * DoFn with state, timers or {@code @RequiresTimeSortedInput} reads its input through a repartition
- * stream by key instead ({@link StatefulDoFnOperator}). Splittable DoFns are not supported yet and
- * are reported at {@code run()} by name.
+ * stream by key instead ({@link StatefulDoFnOperator}). Splittable DoFns never get here (they are
+ * expanded by {@code SamzaTransformOverrides}); a BundleFinalizer in {@code @StartBundle} is not
+ * supported and is reported at {@code run()} by name.
  */
 public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOutput<?, ?>> {
   @Override
@@ -33,8 +34,11 @@ public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOut
     DoFn<?, ?> doFn = transform.getFn();
     DoFnSignature signature = DoFnSignatures.getSignature(doFn.getClass());
     if (DoFnSignatures.isSplittable(doFn)) {
+      // SamzaTransformOverrides expands every splittable ParDo before translation.
       context.unsupported(
-          "splittable DoFn " + doFn.getClass().getName() + " is not supported yet by SamzaRunner");
+          "splittable DoFn "
+              + doFn.getClass().getName()
+              + " was not expanded (PipelineTranslator.prepare was not called)");
       return;
     }
     if (signature.startBundle() != null
@@ -67,7 +71,7 @@ public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOut
     }
     DoFnOperator.Spec spec =
         new DoFnOperator.Spec(
-            doFn,
+            ownCopy(doFn),
             transform.getMainOutputTag(),
             new ArrayList<>(transform.getAdditionalOutputTags().getAll()),
             mainInput.getCoder(),
@@ -77,6 +81,25 @@ public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOut
             transform.getSideInputs(),
             sideInputs);
     context.addNode(spec, List.of(context.idOf(mainInput)), outputs, sideInputs);
+  }
+
+  /**
+   * A copy of the DoFn for this step alone. A stage's plan deserializes as one object graph, so
+   * steps holding the same DoFn object (a splittable DoFn's pair-with-restriction and split steps
+   * both hold the user's DoFn) would share one instance in a task and see {@code @Setup} twice.
+   */
+  static DoFn<?, ?> ownCopy(DoFn<?, ?> doFn) {
+    return org.apache.beam.sdk.util.SerializableUtils.clone(doFn);
+  }
+
+  /** Whether {@code doFn} asks for a BundleFinalizer (in @ProcessElement or @StartBundle). */
+  static boolean usesBundleFinalizer(DoFn<?, ?> doFn) {
+    DoFnSignature signature = DoFnSignatures.getSignature(doFn.getClass());
+    return signature.processElement().extraParameters().stream()
+            .anyMatch(p -> p instanceof DoFnSignature.Parameter.BundleFinalizerParameter)
+        || (signature.startBundle() != null
+            && signature.startBundle().extraParameters().stream()
+                .anyMatch(p -> p instanceof DoFnSignature.Parameter.BundleFinalizerParameter));
   }
 
   /**
@@ -101,7 +124,7 @@ public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOut
     DoFn<?, ?> doFn = transform.getFn();
     StatefulDoFnOperator.Spec spec =
         new StatefulDoFnOperator.Spec(
-            doFn,
+            ownCopy(doFn),
             transform.getMainOutputTag(),
             new ArrayList<>(transform.getAdditionalOutputTags().getAll()),
             kvCoder.getKeyCoder(),

@@ -23,7 +23,7 @@ import org.joda.time.Instant;
 public final class FakeOperatorContext implements OperatorContext {
   private final String stepName;
   private final PipelineOptions options;
-  private final InMemoryKeyValueStore store = new InMemoryKeyValueStore();
+  private final InMemoryKeyValueStore store;
   private final Map<TupleTag<?>, List<WindowedValue<?>>> outputs = new LinkedHashMap<>();
   private final List<Instant> emittedWatermarks = new ArrayList<>();
   private final List<Object> log = new ArrayList<>();
@@ -41,8 +41,15 @@ public final class FakeOperatorContext implements OperatorContext {
   }
 
   public FakeOperatorContext(String stepName, PipelineOptions options) {
+    this(stepName, options, new InMemoryKeyValueStore());
+  }
+
+  /** A context on an existing store: a re-opened operator, as after a restart. */
+  public FakeOperatorContext(
+      String stepName, PipelineOptions options, InMemoryKeyValueStore store) {
     this.stepName = stepName;
     this.options = options;
+    this.store = store;
   }
 
   /** What {@link #ensureBundleStarted} does besides counting (the harness starts its bundle). */
