@@ -13,6 +13,7 @@ import org.apache.beam.sdk.util.construction.PTransformTranslation;
 import org.apache.beam.sdk.util.construction.SplittableParDo;
 import org.beamsamza.translation.plan.ExecutionPlan;
 import org.beamsamza.translation.plan.SourceSpec;
+import org.beamsamza.translation.plan.TestStreamSpec;
 import org.beamsamza.translation.translators.CombinePerKeyTranslator;
 import org.beamsamza.translation.translators.CreateViewTranslator;
 import org.beamsamza.translation.translators.FlattenTranslator;
@@ -21,6 +22,7 @@ import org.beamsamza.translation.translators.ImpulseTranslator;
 import org.beamsamza.translation.translators.ParDoTranslator;
 import org.beamsamza.translation.translators.ReadBoundedTranslator;
 import org.beamsamza.translation.translators.ReshuffleTranslator;
+import org.beamsamza.translation.translators.TestStreamTranslator;
 import org.beamsamza.translation.translators.WindowAssignTranslator;
 
 /**
@@ -43,12 +45,14 @@ public final class PipelineTranslator {
     PRIMITIVES.put(
         PTransformTranslation.ASSIGN_WINDOWS_TRANSFORM_URN, new WindowAssignTranslator());
     PRIMITIVES.put(PTransformTranslation.CREATE_VIEW_TRANSFORM_URN, new CreateViewTranslator());
+    PRIMITIVES.put(PTransformTranslation.TEST_STREAM_TRANSFORM_URN, new TestStreamTranslator());
     COMPOSITES.put(
         PTransformTranslation.COMBINE_PER_KEY_TRANSFORM_URN, new CombinePerKeyTranslator());
     COMPOSITES.put(PTransformTranslation.RESHUFFLE_URN, new ReshuffleTranslator());
     // Java-only primitives that may have no registered URN.
     BY_CLASS.put(SplittableParDo.PrimitiveBoundedRead.class, new ReadBoundedTranslator());
     BY_CLASS.put(View.CreatePCollectionView.class, new CreateViewTranslator());
+    BY_CLASS.put(org.apache.beam.sdk.testing.TestStream.class, new TestStreamTranslator());
   }
 
   private PipelineTranslator() {}
@@ -85,9 +89,14 @@ public final class PipelineTranslator {
     }
     StagePlanner.Result stages = new StagePlanner(context, jobName).plan();
     Map<String, SourceSpec> sources = new HashMap<>();
+    Map<String, TestStreamSpec> testStreams = new HashMap<>();
     for (Object unit : context.units()) {
       if (unit instanceof TranslationContext.SourceUnit source) {
-        sources.put(source.stream(), new SourceSpec(source.stepName(), source.partitions()));
+        if (source.testStream() != null) {
+          testStreams.put(source.stream(), source.testStream());
+        } else {
+          sources.put(source.stream(), new SourceSpec(source.stepName(), source.partitions()));
+        }
       }
     }
     return new ExecutionPlan(
@@ -95,7 +104,8 @@ public final class PipelineTranslator {
         new SerializablePipelineOptions(options),
         stages.stages(),
         stages.streams(),
-        sources);
+        sources,
+        testStreams);
   }
 
   private static String sanitize(String name) {

@@ -97,7 +97,8 @@ final class StagePlanner {
       Object unit = units.get(i);
       if (unit instanceof SourceUnit source) {
         stage.sources.add(
-            new SourceInputSpec(source.stream(), source.partitions().size(), source.output()));
+            new SourceInputSpec(
+                source.stream(), source.partitions().size(), source.output(), source.kind()));
         stage.partitionCounts.add(source.partitions().size());
       } else {
         NodeUnit node = (NodeUnit) unit;

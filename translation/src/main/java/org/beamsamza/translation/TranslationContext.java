@@ -18,6 +18,8 @@ import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.WindowedValue;
 import org.beamsamza.translation.operators.OperatorFactory;
+import org.beamsamza.translation.plan.SourceInputSpec;
+import org.beamsamza.translation.plan.TestStreamSpec;
 
 /**
  * What translators write into while the pipeline is walked: sources and operators (in topological
@@ -25,9 +27,25 @@ import org.beamsamza.translation.operators.OperatorFactory;
  * stages at keyed exchanges and side inputs.
  */
 public final class TranslationContext {
-  /** A source: its partitions, each a list of bounded-source splits. */
+  /**
+   * A source: its partitions, each a list of bounded-source splits; or a TestStream ({@code
+   * testStream} set), one partition replaying its script.
+   */
   record SourceUnit(
-      String stepName, String stream, List<List<BoundedSource<?>>> partitions, String output) {}
+      String stepName,
+      String stream,
+      List<List<BoundedSource<?>>> partitions,
+      String output,
+      TestStreamSpec testStream) {
+    SourceUnit(
+        String stepName, String stream, List<List<BoundedSource<?>>> partitions, String output) {
+      this(stepName, stream, partitions, output, null);
+    }
+
+    SourceInputSpec.Kind kind() {
+      return testStream == null ? SourceInputSpec.Kind.BOUNDED : SourceInputSpec.Kind.TEST_STREAM;
+    }
+  }
 
   /**
    * An operator. A keyed operator ({@code keyedInput != null}) reads its input through a
@@ -115,6 +133,12 @@ public final class TranslationContext {
   public void addSource(List<List<BoundedSource<?>>> partitions, PCollection<?> output) {
     String stream = "source" + units.size();
     units.add(new SourceUnit(currentStepName(), stream, partitions, idOf(output)));
+  }
+
+  /** A TestStream of the current step: one partition that replays {@code spec}'s events. */
+  public void addTestStream(TestStreamSpec spec, PCollection<?> output) {
+    String stream = "teststream" + units.size();
+    units.add(new SourceUnit(currentStepName(), stream, List.of(List.of()), idOf(output), spec));
   }
 
   public void addNode(

@@ -7,17 +7,27 @@ import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
 
 /**
  * The whole translated pipeline as data: stages, the intermediate streams between them, and the
- * bounded source splits each source stream's partitions read (by stream name). It is serialized
- * once by the client and deserialized by every task, which gives each task its own instances of
- * user code.
+ * bounded source splits each source stream's partitions read and the TestStream scripts (both by
+ * stream name). It is serialized once by the client and deserialized by every task, which gives
+ * each task its own instances of user code.
  */
 public record ExecutionPlan(
     String jobName,
     SerializablePipelineOptions options,
     List<StagePlan> stages,
     List<StreamDef> streams,
-    Map<String, SourceSpec> sources)
+    Map<String, SourceSpec> sources,
+    Map<String, TestStreamSpec> testStreams)
     implements Serializable {
+
+  public ExecutionPlan(
+      String jobName,
+      SerializablePipelineOptions options,
+      List<StagePlan> stages,
+      List<StreamDef> streams,
+      Map<String, SourceSpec> sources) {
+    this(jobName, options, stages, streams, sources, Map.of());
+  }
 
   public StagePlan stage(String id) {
     for (StagePlan stage : stages) {

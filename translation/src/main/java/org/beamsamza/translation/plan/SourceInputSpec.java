@@ -2,6 +2,20 @@ package org.beamsamza.translation.plan;
 
 import java.io.Serializable;
 
-/** A source stream of the stage: its partitions are splits of a bounded source, read in process. */
-public record SourceInputSpec(String stream, int partitionCount, String outputPCollection)
-    implements Serializable {}
+/**
+ * A source stream of the stage, read in process: the splits of a bounded source, or the script of a
+ * TestStream ({@link Kind}), each on a source system of its own.
+ */
+public record SourceInputSpec(
+    String stream, int partitionCount, String outputPCollection, Kind kind)
+    implements Serializable {
+  /** Which source system reads the stream. */
+  public enum Kind {
+    BOUNDED,
+    TEST_STREAM
+  }
+
+  public SourceInputSpec(String stream, int partitionCount, String outputPCollection) {
+    this(stream, partitionCount, outputPCollection, Kind.BOUNDED);
+  }
+}

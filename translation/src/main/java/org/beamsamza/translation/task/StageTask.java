@@ -45,7 +45,27 @@ public final class StageTask
         CommitListenerTask,
         ClosableTask {
   /** Names of the systems the stage's streams live on. */
-  public record Systems(String sourceSystem, String streamSystem) implements java.io.Serializable {}
+  public record Systems(String sourceSystem, String streamSystem, String testStreamSystem)
+      implements java.io.Serializable {
+    /** Without a TestStream system: a plan with a TestStream input fails in {@link #of}. */
+    public Systems(String sourceSystem, String streamSystem) {
+      this(sourceSystem, streamSystem, null);
+    }
+
+    /** The system that reads a source input. */
+    public String of(SourceInputSpec source) {
+      if (source.kind() == SourceInputSpec.Kind.BOUNDED) {
+        return sourceSystem;
+      }
+      if (testStreamSystem == null) {
+        throw new IllegalStateException(
+            "Source stream "
+                + source.stream()
+                + " is a TestStream but no TestStream system is set");
+      }
+      return testStreamSystem;
+    }
+  }
 
   private final StagePlan stage;
   private final PipelineOptions options;
@@ -174,7 +194,7 @@ public final class StageTask
       nodes.add(node);
     }
     for (SourceInputSpec source : stage.sourceInputs()) {
-      SystemStream stream = new SystemStream(systems.sourceSystem(), source.stream());
+      SystemStream stream = new SystemStream(systems.of(source), source.stream());
       PCollectionChannel channel =
           channels.computeIfAbsent(source.outputPCollection(), PCollectionChannel::new);
       ProducerWatermarks watermarks =
