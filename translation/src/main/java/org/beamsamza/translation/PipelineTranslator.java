@@ -15,7 +15,9 @@ import org.apache.beam.sdk.util.construction.PTransformTranslation;
 import org.apache.beam.sdk.util.construction.SplittableParDo;
 import org.beamsamza.translation.overrides.SamzaTransformOverrides;
 import org.beamsamza.translation.plan.ExecutionPlan;
+import org.beamsamza.translation.plan.SourceInputSpec;
 import org.beamsamza.translation.plan.SourceSpec;
+import org.beamsamza.translation.plan.TestStreamSpec;
 import org.beamsamza.translation.plan.UnboundedSourceSpec;
 import org.beamsamza.translation.translators.CombinePerKeyTranslator;
 import org.beamsamza.translation.translators.CreateViewTranslator;
@@ -28,6 +30,7 @@ import org.beamsamza.translation.translators.ReadBoundedTranslator;
 import org.beamsamza.translation.translators.ReadUnboundedTranslator;
 import org.beamsamza.translation.translators.ReshuffleTranslator;
 import org.beamsamza.translation.translators.SplittableProcessTranslator;
+import org.beamsamza.translation.translators.TestStreamTranslator;
 import org.beamsamza.translation.translators.WindowAssignTranslator;
 
 /**
@@ -50,6 +53,7 @@ public final class PipelineTranslator {
     PRIMITIVES.put(
         PTransformTranslation.ASSIGN_WINDOWS_TRANSFORM_URN, new WindowAssignTranslator());
     PRIMITIVES.put(PTransformTranslation.CREATE_VIEW_TRANSFORM_URN, new CreateViewTranslator());
+    PRIMITIVES.put(PTransformTranslation.TEST_STREAM_TRANSFORM_URN, new TestStreamTranslator());
     COMPOSITES.put(
         PTransformTranslation.COMBINE_PER_KEY_TRANSFORM_URN, new CombinePerKeyTranslator());
     COMPOSITES.put(PTransformTranslation.RESHUFFLE_URN, new ReshuffleTranslator());
@@ -63,6 +67,7 @@ public final class PipelineTranslator {
         new GbkIntoKeyedWorkItemsTranslator());
     BY_CLASS.put(
         SplittableParDoViaKeyedWorkItems.ProcessElements.class, new SplittableProcessTranslator());
+    BY_CLASS.put(org.apache.beam.sdk.testing.TestStream.class, new TestStreamTranslator());
   }
 
   private PipelineTranslator() {}
@@ -101,9 +106,12 @@ public final class PipelineTranslator {
     StagePlanner.Result stages = new StagePlanner(context, jobName).plan();
     Map<String, SourceSpec> sources = new HashMap<>();
     Map<String, UnboundedSourceSpec> unboundedSources = new HashMap<>();
+    Map<String, TestStreamSpec> testStreams = new HashMap<>();
     for (Object unit : context.units()) {
       if (unit instanceof TranslationContext.SourceUnit source) {
-        if (source.unbounded()) {
+        if (source.testStream() != null) {
+          testStreams.put(source.stream(), source.testStream());
+        } else if (source.kind() == SourceInputSpec.Kind.UNBOUNDED) {
           unboundedSources.put(
               source.stream(),
               new UnboundedSourceSpec(source.stepName(), (List) source.partitions()));
@@ -119,7 +127,8 @@ public final class PipelineTranslator {
         stages.stages(),
         stages.streams(),
         sources,
-        unboundedSources);
+        unboundedSources,
+        testStreams);
   }
 
   private static String sanitize(String name) {

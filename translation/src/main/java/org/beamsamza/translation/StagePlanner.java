@@ -98,7 +98,7 @@ final class StagePlanner {
       if (unit instanceof SourceUnit source) {
         stage.sources.add(
             new SourceInputSpec(
-                source.stream(), source.partitions().size(), source.output(), source.unbounded()));
+                source.stream(), source.partitions().size(), source.output(), source.kind()));
         stage.partitionCounts.add(source.partitions().size());
       } else {
         NodeUnit node = (NodeUnit) unit;

@@ -20,6 +20,8 @@ import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.WindowedValue;
 import org.beamsamza.translation.operators.OperatorFactory;
+import org.beamsamza.translation.plan.SourceInputSpec;
+import org.beamsamza.translation.plan.TestStreamSpec;
 
 /**
  * What translators write into while the pipeline is walked: sources and operators (in topological
@@ -29,14 +31,16 @@ import org.beamsamza.translation.operators.OperatorFactory;
 public final class TranslationContext {
   /**
    * A source: its partitions, each a list of splits (bounded ones read one after the other, or
-   * unbounded ones read together).
+   * unbounded ones read together), of the given {@code kind}; a TestStream ({@code testStream} set)
+   * has one partition that replays its script.
    */
   record SourceUnit(
       String stepName,
       String stream,
       List<? extends List<? extends Source<?>>> partitions,
       String output,
-      boolean unbounded) {}
+      SourceInputSpec.Kind kind,
+      TestStreamSpec testStream) {}
 
   /**
    * An operator. A keyed operator ({@code keyedInput != null}) reads its input through a
@@ -123,14 +127,41 @@ public final class TranslationContext {
 
   public void addSource(List<List<BoundedSource<?>>> partitions, PCollection<?> output) {
     String stream = "source" + units.size();
-    units.add(new SourceUnit(currentStepName(), stream, partitions, idOf(output), false));
+    units.add(
+        new SourceUnit(
+            currentStepName(),
+            stream,
+            partitions,
+            idOf(output),
+            SourceInputSpec.Kind.BOUNDED,
+            null));
   }
 
   /** An unbounded source of the current step: one list of splits per partition. */
   public void addUnboundedSource(
       List<List<UnboundedSource<?, ?>>> partitions, PCollection<?> output) {
     String stream = "source" + units.size();
-    units.add(new SourceUnit(currentStepName(), stream, partitions, idOf(output), true));
+    units.add(
+        new SourceUnit(
+            currentStepName(),
+            stream,
+            partitions,
+            idOf(output),
+            SourceInputSpec.Kind.UNBOUNDED,
+            null));
+  }
+
+  /** A TestStream of the current step: one partition that replays {@code spec}'s events. */
+  public void addTestStream(TestStreamSpec spec, PCollection<?> output) {
+    String stream = "teststream" + units.size();
+    units.add(
+        new SourceUnit(
+            currentStepName(),
+            stream,
+            List.of(List.of()),
+            idOf(output),
+            SourceInputSpec.Kind.TEST_STREAM,
+            spec));
   }
 
   public void addNode(

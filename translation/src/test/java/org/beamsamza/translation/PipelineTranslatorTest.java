@@ -33,6 +33,7 @@ import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.beamsamza.translation.plan.ExecutionPlan;
 import org.beamsamza.translation.plan.NodeSpec;
+import org.beamsamza.translation.plan.SourceInputSpec;
 import org.beamsamza.translation.plan.StagePlan;
 import org.junit.Test;
 
@@ -173,23 +174,26 @@ public class PipelineTranslatorTest {
     }
   }
 
+  /** A BundleFinalizer in @StartBundle: runners-core does not hand one there. */
+  static final class FinalizesInStartBundle extends DoFn<KV<String, Integer>, Integer> {
+    @StartBundle
+    public void start(BundleFinalizer finalizer) {}
+
+    @ProcessElement
+    public void process(ProcessContext c) {
+      c.output(c.element().getValue());
+    }
+  }
+
   @Test
   public void unsupportedTransformsFailNamingTheStep() {
     Pipeline p = pipeline();
     p.apply(Create.of(KV.of("k", 1)))
-        .apply(
-            "MyFinalizingStep",
-            ParDo.of(
-                new DoFn<KV<String, Integer>, Integer>() {
-                  @ProcessElement
-                  public void process(ProcessContext c, BundleFinalizer finalizer) {
-                    c.output(c.element().getValue());
-                  }
-                }));
+        .apply("MyFinalizingStep", ParDo.of(new FinalizesInStartBundle()));
     UnsupportedOperationException e =
         assertThrows(UnsupportedOperationException.class, () -> translate(p));
     assertThat(e.getMessage(), containsString("MyFinalizingStep"));
-    assertThat(e.getMessage(), containsString("BundleFinalizer"));
+    assertThat(e.getMessage(), containsString("BundleFinalizer in @StartBundle"));
   }
 
   @Test
@@ -205,7 +209,7 @@ public class PipelineTranslatorTest {
     assertThat(source.stepName(), containsString("Ticks"));
     StagePlan stage = plan.stages().get(0);
     assertThat(stage.sourceInputs(), hasSize(1));
-    assertEquals(true, stage.sourceInputs().get(0).unbounded());
+    assertEquals(SourceInputSpec.Kind.UNBOUNDED, stage.sourceInputs().get(0).kind());
     assertEquals(source.partitions().size(), stage.sourceInputs().get(0).partitionCount());
     for (List<org.apache.beam.sdk.io.UnboundedSource<?, ?>> partition : source.partitions()) {
       assertThat(partition, hasSize(1));

@@ -21,6 +21,8 @@ import org.beamsamza.runtime.system.SystemFactory;
 import org.beamsamza.runtime.system.SystemStream;
 import org.beamsamza.runtime.system.inmemory.InMemoryStreams;
 import org.beamsamza.runtime.system.inmemory.InMemorySystemFactory;
+import org.beamsamza.state.beam.ManualProcessingClock;
+import org.beamsamza.state.beam.ProcessingClock;
 import org.beamsamza.translation.metrics.JobMetrics;
 import org.beamsamza.translation.plan.BroadcastInputSpec;
 import org.beamsamza.translation.plan.ExecutionPlan;
@@ -29,9 +31,11 @@ import org.beamsamza.translation.plan.SourceInputSpec;
 import org.beamsamza.translation.plan.StagePlan;
 import org.beamsamza.translation.plan.StreamDef;
 import org.beamsamza.translation.source.BoundedSourceSystem;
+import org.beamsamza.translation.source.TestStreamSystem;
 import org.beamsamza.translation.source.UnboundedSourceSystem;
 import org.beamsamza.translation.task.StageTask;
 import org.beamsamza.translation.task.StageTaskFactory;
+import org.joda.time.Instant;
 
 /**
  * Runs a plan in this JVM: intermediate streams in the in-memory system, sources read in process,
@@ -41,6 +45,11 @@ public final class LocalExecution {
   public static final String SOURCE_SYSTEM = "beam-source";
   public static final String UNBOUNDED_SOURCE_SYSTEM = "beam-unbounded-source";
   public static final String STREAM_SYSTEM = "inmemory";
+  public static final String TEST_STREAM_SYSTEM = "beam-test-stream";
+
+  private static final StageTask.Systems SYSTEMS =
+      new StageTask.Systems(
+          SOURCE_SYSTEM, UNBOUNDED_SOURCE_SYSTEM, STREAM_SYSTEM, TEST_STREAM_SYSTEM);
 
   private LocalExecution() {}
 
@@ -83,12 +92,20 @@ public final class LocalExecution {
         UNBOUNDED_SOURCE_SYSTEM,
         new UnboundedSourceSystem(
             plan.unboundedSources(), plan.options().get(), metrics.shared()::getContainer));
+    // A TestStream scripts processing time: every task reads one manual clock, and the TestStream
+    // releases each event once the job is quiescent, which only a container that runs every task
+    // can tell (TestStreamSystem); so such a job runs in one container, at the parallelism asked.
+    boolean testStream = !plan.testStreams().isEmpty();
+    ManualProcessingClock testClock = testStream ? new ManualProcessingClock(Instant.now()) : null;
+    if (testStream) {
+      systems.put(TEST_STREAM_SYSTEM, new TestStreamSystem(plan.testStreams(), testClock));
+    }
 
     // A pipeline with no transform has no stage: a job of no containers, finished at once.
     JobModel jobModel =
         plan.stages().isEmpty()
             ? new JobModel(Map.of())
-            : JobModelPlanner.plan(stageSpecs(plan), options.getContainers());
+            : JobModelPlanner.plan(stageSpecs(plan), testStream ? 1 : options.getContainers());
     StoreDirectory storeDir = StoreDirectory.open(options.getStoreBaseDir());
     Map<String, String> values = new HashMap<>();
     values.put(Config.TASK_WINDOW_MS, Long.toString(options.getWindowMs()));
@@ -101,8 +118,9 @@ public final class LocalExecution {
         new StageTaskFactory(
             serializedPlan,
             metrics,
-            new StageTask.Systems(SOURCE_SYSTEM, UNBOUNDED_SOURCE_SYSTEM, STREAM_SYSTEM),
-            options.getBundleSize());
+            SYSTEMS,
+            options.getBundleSize(),
+            testStream ? testClock : ProcessingClock.SYSTEM);
     Duration grace = Duration.ofMillis(options.getCancelGraceMs());
     ExitCleanup exitCleanup = new ExitCleanup(storeDir, grace);
     MetricsPushing pushing;
@@ -206,8 +224,8 @@ public final class LocalExecution {
     for (StagePlan stage : plan.stages()) {
       Map<SystemStream, Integer> partitioned = new java.util.LinkedHashMap<>();
       for (SourceInputSpec source : stage.sourceInputs()) {
-        String system = source.unbounded() ? UNBOUNDED_SOURCE_SYSTEM : SOURCE_SYSTEM;
-        partitioned.put(new SystemStream(system, source.stream()), source.partitionCount());
+        partitioned.put(
+            new SystemStream(SYSTEMS.of(source), source.stream()), source.partitionCount());
       }
       for (KeyedInputSpec keyed : stage.keyedInputs()) {
         partitioned.put(new SystemStream(STREAM_SYSTEM, keyed.stream()), keyed.partitionCount());

@@ -15,6 +15,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.beamsamza.runtime.checkpoint.CheckpointManager;
 import org.beamsamza.runtime.system.CheckpointListener;
 import org.beamsamza.runtime.system.IncomingMessageEnvelope;
+import org.beamsamza.runtime.system.QuiescenceListener;
 import org.beamsamza.runtime.system.SystemConsumer;
 import org.beamsamza.runtime.system.SystemStreamPartition;
 import org.slf4j.Logger;
@@ -47,6 +48,7 @@ final class RunLoop {
   private final long windowNanos;
   private final long commitNanos;
   private final ContainerMetrics metrics;
+  private final QuiescenceListener[] quiescenceListeners;
 
   private volatile boolean attention;
   private volatile boolean stopRequested;
@@ -57,6 +59,9 @@ final class RunLoop {
   private long processed;
   private long nextWindow;
   private long nextCommit;
+
+  /** The listeners had nothing to release; set back when a message is processed. */
+  private boolean quiescenceDeclined;
 
   RunLoop(
       String containerId,
@@ -95,6 +100,12 @@ final class RunLoop {
         bySystem.entrySet().stream()
             .map(e -> new PolledSystem(e.getKey(), systems.consumer(e.getKey()), e.getValue()))
             .toArray(PolledSystem[]::new);
+    this.quiescenceListeners =
+        java.util.Arrays.stream(polled)
+            .map(s -> s.consumer)
+            .filter(c -> c instanceof QuiescenceListener)
+            .map(c -> (QuiescenceListener) c)
+            .toArray(QuiescenceListener[]::new);
   }
 
   /**
@@ -209,6 +220,7 @@ final class RunLoop {
       }
       r.lastOffset = envelope.getOffset();
       t.offsetsChanged = true;
+      quiescenceDeclined = false;
       metrics.setMessagesProcessed(++processed);
     }
   }
@@ -303,6 +315,9 @@ final class RunLoop {
     if (fetch(0)) {
       return;
     }
+    if (quiescenceListeners.length > 0 && !quiescenceDeclined && unfinished > 0 && quiesce()) {
+      return;
+    }
     long now = System.nanoTime();
     checkTimers(now);
     if (unfinished == 0 || commitRequested || attention) {
@@ -325,6 +340,35 @@ final class RunLoop {
     }
     long perSystemMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait / pollable));
     fetch(perSystemMs);
+  }
+
+  /**
+   * Called with nothing buffered and nothing polled: makes sure the container is quiescent, then
+   * lets the {@link QuiescenceListener}s release more work. A window tick fires the processing-time
+   * timers due now and finishes bundles; a commit has every task flush what it holds; whatever that
+   * produced for tasks of this container is polled. Only when that is nothing are the listeners
+   * called. Returns true if anything arrived or was released.
+   */
+  private boolean quiesce() throws InterruptedException {
+    window();
+    commit();
+    if (fetch(0) || unfinished == 0) {
+      return true;
+    }
+    boolean released = false;
+    for (QuiescenceListener listener : quiescenceListeners) {
+      try {
+        released |= listener.onQuiescent();
+      } catch (RuntimeException | Error e) {
+        throw new ContainerException(
+            containerId,
+            null,
+            "Container " + containerId + ": releasing input after quiescence failed: " + e,
+            e);
+      }
+    }
+    quiescenceDeclined = !released;
+    return released;
   }
 
   private long nextDeadline(long now) {

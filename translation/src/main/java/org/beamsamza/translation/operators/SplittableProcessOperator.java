@@ -116,7 +116,7 @@ public final class SplittableProcessOperator implements Operator {
             this::fire,
             context::emitWatermark,
             KeyedTimerDriver.EndOfInput.PROCESSING_TIMERS_AT_THEIR_TIME);
-    stepContext = new CurrentKeyStepContext(state);
+    stepContext = new CurrentKeyStepContext(state, context.bundleFinalizer());
 
     SideInputReader reader = NullSideInputReader.empty();
     if (!spec.sideInputs().isEmpty()) {
@@ -138,10 +138,7 @@ public final class SplittableProcessOperator implements Operator {
             Checkpointer.EXECUTOR,
             MAX_OUTPUTS_PER_CALL,
             MAX_CALL_DURATION,
-            () -> {
-              throw new UnsupportedOperationException(
-                  step + ": BundleFinalizer is not supported yet by SamzaRunner");
-            }));
+            context::bundleFinalizer));
     invoker = DoFnInvokers.invokerFor(processFn);
     invoker.invokeSetup(new DoFnOperator.SetupArguments<>(context));
 

@@ -7,9 +7,9 @@ import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
 
 /**
  * The whole translated pipeline as data: stages, the intermediate streams between them, and the
- * bounded and unbounded source splits each source stream's partitions read (by stream name). It is
- * serialized once by the client and deserialized by every task, which gives each task its own
- * instances of user code.
+ * bounded and unbounded source splits each source stream's partitions read and the TestStream
+ * scripts (all by stream name). It is serialized once by the client and deserialized by every task,
+ * which gives each task its own instances of user code.
  */
 public record ExecutionPlan(
     String jobName,
@@ -17,8 +17,18 @@ public record ExecutionPlan(
     List<StagePlan> stages,
     List<StreamDef> streams,
     Map<String, SourceSpec> sources,
-    Map<String, UnboundedSourceSpec> unboundedSources)
+    Map<String, UnboundedSourceSpec> unboundedSources,
+    Map<String, TestStreamSpec> testStreams)
     implements Serializable {
+
+  public ExecutionPlan(
+      String jobName,
+      SerializablePipelineOptions options,
+      List<StagePlan> stages,
+      List<StreamDef> streams,
+      Map<String, SourceSpec> sources) {
+    this(jobName, options, stages, streams, sources, Map.of(), Map.of());
+  }
 
   public StagePlan stage(String id) {
     for (StagePlan stage : stages) {
@@ -38,7 +48,12 @@ public record ExecutionPlan(
           .sourceInputs()
           .forEach(
               s ->
-                  sb.append(s.unbounded() ? "    <- unbounded source " : "    <- source ")
+                  sb.append(
+                          switch (s.kind()) {
+                            case BOUNDED -> "    <- source ";
+                            case UNBOUNDED -> "    <- unbounded source ";
+                            case TEST_STREAM -> "    <- test stream ";
+                          })
                       .append(s.stream())
                       .append('\n'));
       stage.keyedInputs().forEach(s -> sb.append("    <- keyed ").append(s.stream()).append('\n'));

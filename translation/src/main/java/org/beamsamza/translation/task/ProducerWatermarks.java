@@ -12,6 +12,13 @@ import org.joda.time.Instant;
 final class ProducerWatermarks implements WatermarkSource {
   private final String stream;
   private final long[] perProducer;
+
+  /**
+   * Who sent end-of-stream, apart from who announced a watermark of +infinity: a TestStream's
+   * script may advance to +infinity before its end, and that must not make its end go uncounted.
+   */
+  private final boolean[] endedProducers;
+
   private int producersEnded;
   private Instant watermark;
 
@@ -27,6 +34,7 @@ final class ProducerWatermarks implements WatermarkSource {
   ProducerWatermarks(String stream, int producerCount) {
     this.stream = stream;
     this.perProducer = new long[producerCount];
+    this.endedProducers = new boolean[producerCount];
     Arrays.fill(perProducer, BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis());
     this.watermark =
         producerCount == 0 ? BoundedWindow.TIMESTAMP_MAX_VALUE : BoundedWindow.TIMESTAMP_MIN_VALUE;
@@ -56,7 +64,8 @@ final class ProducerWatermarks implements WatermarkSource {
     long previous = perProducer[producer];
     long next;
     if (message instanceof ControlMessage.EndOfStream) {
-      if (previous != max) {
+      if (!endedProducers[producer]) {
+        endedProducers[producer] = true;
         producersEnded++;
       }
       next = max;

@@ -46,11 +46,36 @@ public final class StageTask
         CommitListenerTask,
         ClosableTask {
   /** Names of the systems the stage's streams live on. */
-  public record Systems(String sourceSystem, String unboundedSourceSystem, String streamSystem)
+  public record Systems(
+      String sourceSystem,
+      String unboundedSourceSystem,
+      String streamSystem,
+      String testStreamSystem)
       implements java.io.Serializable {
-    /** The system of a source input, by its kind. */
-    public String sourceSystemOf(SourceInputSpec source) {
-      return source.unbounded() ? unboundedSourceSystem : sourceSystem;
+    /**
+     * Bounded sources and streams only: a plan with another kind of source fails in {@link #of}.
+     */
+    public Systems(String sourceSystem, String streamSystem) {
+      this(sourceSystem, null, streamSystem, null);
+    }
+
+    /** The system that reads a source input, by its kind. */
+    public String of(SourceInputSpec source) {
+      String system =
+          switch (source.kind()) {
+            case BOUNDED -> sourceSystem;
+            case UNBOUNDED -> unboundedSourceSystem;
+            case TEST_STREAM -> testStreamSystem;
+          };
+      if (system == null) {
+        throw new IllegalStateException(
+            "Source stream "
+                + source.stream()
+                + " is "
+                + source.kind()
+                + " but no system reads it");
+      }
+      return system;
     }
   }
 
@@ -188,7 +213,7 @@ public final class StageTask
       nodes.add(node);
     }
     for (SourceInputSpec source : stage.sourceInputs()) {
-      SystemStream stream = new SystemStream(systems.sourceSystemOf(source), source.stream());
+      SystemStream stream = new SystemStream(systems.of(source), source.stream());
       PCollectionChannel channel =
           channels.computeIfAbsent(source.outputPCollection(), PCollectionChannel::new);
       ProducerWatermarks watermarks =

@@ -92,16 +92,6 @@ public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOut
     return org.apache.beam.sdk.util.SerializableUtils.clone(doFn);
   }
 
-  /** Whether {@code doFn} asks for a BundleFinalizer (in @ProcessElement or @StartBundle). */
-  static boolean usesBundleFinalizer(DoFn<?, ?> doFn) {
-    DoFnSignature signature = DoFnSignatures.getSignature(doFn.getClass());
-    return signature.processElement().extraParameters().stream()
-            .anyMatch(p -> p instanceof DoFnSignature.Parameter.BundleFinalizerParameter)
-        || (signature.startBundle() != null
-            && signature.startBundle().extraParameters().stream()
-                .anyMatch(p -> p instanceof DoFnSignature.Parameter.BundleFinalizerParameter));
-  }
-
   /**
    * A DoFn with state or timers sees all elements of a key in one task: its input goes through a
    * repartition stream by key, as a GroupByKey's does.

@@ -35,13 +35,6 @@ public final class SplittableProcessTranslator
       SplittableParDoViaKeyedWorkItems.ProcessElements<?, ?, ?, ?, ?> transform,
       TranslationContext context) {
     DoFn<?, ?> fn = transform.getFn();
-    if (ParDoTranslator.usesBundleFinalizer(fn)) {
-      context.unsupported(
-          "BundleFinalizer (in splittable DoFn "
-              + fn.getClass().getName()
-              + ") is not supported yet by SamzaRunner");
-      return;
-    }
     ProcessFn<?, ?, ?, ?, ?> processFn = transform.newProcessFn((DoFn) fn);
     AppliedPTransform<?, ?, ?> application = context.currentApplication();
     PCollection<?> input =

@@ -77,6 +77,18 @@ public class ProducerWatermarksTest {
     assertThat(w.watermark(), is(BoundedWindow.TIMESTAMP_MAX_VALUE));
   }
 
+  /** A TestStream advances to +infinity, then ends: the end still counts. */
+  @Test
+  public void anEndAfterAWatermarkOfInfinityStillEndsTheInput() {
+    ProducerWatermarks w = new ProducerWatermarks("s", 1);
+    assertThat(
+        w.update(new ControlMessage.Watermark(0, BoundedWindow.TIMESTAMP_MAX_VALUE.getMillis())),
+        is(true));
+    assertThat(w.isEnded(), is(false));
+    w.update(new ControlMessage.EndOfStream(0));
+    assertThat(w.isEnded(), is(true));
+  }
+
   @Test
   public void anInputThisTaskDoesNotReadHasEndedFromTheStart() {
     ProducerWatermarks w = ProducerWatermarks.ended("s");

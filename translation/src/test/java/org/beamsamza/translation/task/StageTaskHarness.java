@@ -40,7 +40,7 @@ import org.joda.time.Instant;
  */
 public final class StageTaskHarness implements AutoCloseable {
   public static final StageTask.Systems SYSTEMS =
-      new StageTask.Systems("src", "unbounded-src", "mem");
+      new StageTask.Systems("src", "unbounded-src", "mem", "test-stream");
 
   private final StagePlan stage;
   private final int taskIndex;
