@@ -95,7 +95,7 @@ public final class SplittableProcessOperator implements Operator {
   private MainInputRunner runner;
   private SideInputBuffer sideInputs;
   private KeyedTimerDriver driver;
-  private Instant inputWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
+  private KeyedMainInput input;
 
   SplittableProcessOperator(Spec spec) {
     this.spec = spec;
@@ -157,6 +157,9 @@ public final class SplittableProcessOperator implements Operator {
             DoFnSchemaInformation.create(),
             Map.of());
     runner = new MainInputRunner(simple, spec.sideInputs(), sideInputs);
+    input =
+        new KeyedMainInput(
+            context, runner, sideInputs, driver, (key, element) -> process((ByteKey) key, element));
   }
 
   @Override
@@ -200,35 +203,22 @@ public final class SplittableProcessOperator implements Operator {
 
   @Override
   public void processWatermark(Instant watermark) {
-    inputWatermark = watermark;
-    advanceTimersWatermark();
-  }
-
-  /** Pushed-back seeds are input not processed yet: they hold the watermark as the input would. */
-  private void advanceTimersWatermark() {
-    driver.advanceInputWatermark(
-        KeyedTimerDriver.earliest(inputWatermark, runner.pushedBackHold()));
+    input.processWatermark(watermark);
   }
 
   @Override
   public void processSideInput(PCollectionView<?> view, WindowedValue<?> element) {
-    sideInputs.add(view, element);
+    input.processSideInput(view, element);
   }
 
   @Override
   public void processSideInputWatermark(PCollectionView<?> view, Instant watermark) {
-    if (sideInputs.advanceWatermark(view, watermark) && runner.hasPushedBack()) {
-      context.requestProcessingTimeCallback();
-    }
-    driver.emitOutputWatermark();
+    input.processSideInputWatermark(view, watermark);
   }
 
   @Override
   public void processProcessingTime(Instant now) {
-    if (runner.retryPushedBack(context, (key, element) -> process((ByteKey) key, element))) {
-      advanceTimersWatermark();
-    }
-    driver.fireProcessingTimers(now);
+    input.processProcessingTime(now);
   }
 
   /** A resume timer: the ProcessFn reads the element and residual restriction from state. */

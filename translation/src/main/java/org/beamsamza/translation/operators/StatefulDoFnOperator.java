@@ -70,7 +70,7 @@ public final class StatefulDoFnOperator implements Operator {
   private CurrentKeyStepContext stepContext;
   private MainInputRunner runner;
   private SideInputBuffer sideInputs;
-  private Instant inputWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
+  private KeyedMainInput input;
 
   /** Fires due timers as the watermark and the clock move; emits the output watermark. */
   private KeyedTimerDriver driver;
@@ -126,6 +126,9 @@ public final class StatefulDoFnOperator implements Operator {
                 doFn, stepContext.stateInternals(), windowCoder),
             true);
     runner = new MainInputRunner(stateful, spec.sideInputs(), sideInputs);
+    input =
+        new KeyedMainInput(
+            context, runner, sideInputs, driver, (key, element) -> process((ByteKey) key, element));
   }
 
   @Override
@@ -160,39 +163,22 @@ public final class StatefulDoFnOperator implements Operator {
 
   @Override
   public void processWatermark(Instant watermark) {
-    inputWatermark = watermark;
-    advanceTimersWatermark();
-  }
-
-  /**
-   * Moves the watermark the DoFn sees (lateness, timers) to the input watermark held back by
-   * pushed-back elements: they are input not yet processed, and the stateful runner would drop them
-   * as late once the watermark had passed their windows.
-   */
-  private void advanceTimersWatermark() {
-    driver.advanceInputWatermark(
-        KeyedTimerDriver.earliest(inputWatermark, runner.pushedBackHold()));
+    input.processWatermark(watermark);
   }
 
   @Override
   public void processSideInput(PCollectionView<?> view, WindowedValue<?> element) {
-    sideInputs.add(view, element);
+    input.processSideInput(view, element);
   }
 
   @Override
   public void processSideInputWatermark(PCollectionView<?> view, Instant watermark) {
-    if (sideInputs.advanceWatermark(view, watermark) && runner.hasPushedBack()) {
-      context.requestProcessingTimeCallback();
-    }
-    driver.emitOutputWatermark();
+    input.processSideInputWatermark(view, watermark);
   }
 
   @Override
   public void processProcessingTime(Instant now) {
-    if (runner.retryPushedBack(context, (key, element) -> process((ByteKey) key, element))) {
-      advanceTimersWatermark();
-    }
-    driver.fireProcessingTimers(now);
+    input.processProcessingTime(now);
   }
 
   private void fire(KeyedTimer due) {

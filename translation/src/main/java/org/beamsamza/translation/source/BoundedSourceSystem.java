@@ -2,7 +2,6 @@ package org.beamsamza.translation.source;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,13 +13,8 @@ import org.apache.beam.sdk.metrics.MetricsContainer;
 import org.apache.beam.sdk.metrics.MetricsEnvironment;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.values.WindowedValues;
-import org.beamsamza.runtime.config.Config;
 import org.beamsamza.runtime.system.IncomingMessageEnvelope;
-import org.beamsamza.runtime.system.StreamSpec;
-import org.beamsamza.runtime.system.SystemAdmin;
 import org.beamsamza.runtime.system.SystemConsumer;
-import org.beamsamza.runtime.system.SystemFactory;
-import org.beamsamza.runtime.system.SystemProducer;
 import org.beamsamza.runtime.system.SystemStream;
 import org.beamsamza.runtime.system.SystemStreamPartition;
 import org.beamsamza.translation.plan.SourceSpec;
@@ -33,7 +27,7 @@ import org.beamsamza.translation.streams.ControlMessage;
  * its splits and skips what it had processed. A partition ends with an in-band end-of-stream
  * control message (watermark +infinity) followed by the system's end-of-stream envelope.
  */
-public final class BoundedSourceSystem implements SystemFactory {
+public final class BoundedSourceSystem extends InProcessSourceSystem {
   private static final int MAX_BATCH = 1024;
 
   private final Map<String, SourceSpec> sources;
@@ -48,6 +42,7 @@ public final class BoundedSourceSystem implements SystemFactory {
       Map<String, SourceSpec> sources,
       PipelineOptions options,
       Function<String, MetricsContainer> metricsForStep) {
+    super("bounded source");
     this.sources = sources;
     this.options = options;
     this.metricsForStep = metricsForStep;
@@ -56,44 +51,19 @@ public final class BoundedSourceSystem implements SystemFactory {
   private SourceSpec source(SystemStream stream) {
     SourceSpec source = sources.get(stream.getStream());
     if (source == null) {
-      throw new IllegalArgumentException("No bounded source stream " + stream);
+      throw noSuchStream(stream);
     }
     return source;
   }
 
   @Override
-  public SystemConsumer getConsumer(String systemName, Config config) {
+  int partitionCount(SystemStream stream) {
+    return source(stream).partitions().size();
+  }
+
+  @Override
+  SystemConsumer newConsumer() {
     return new Consumer();
-  }
-
-  @Override
-  public SystemProducer getProducer(String systemName, Config config) {
-    throw new UnsupportedOperationException("Bounded sources cannot be written to");
-  }
-
-  @Override
-  public SystemAdmin getAdmin(String systemName, Config config) {
-    return new SystemAdmin() {
-      @Override
-      public boolean createStream(StreamSpec spec) {
-        return false;
-      }
-
-      @Override
-      public int getPartitionCount(SystemStream stream) {
-        return source(stream).partitions().size();
-      }
-
-      @Override
-      public String getOffsetAfter(SystemStreamPartition ssp, String offset) {
-        return Long.toString(Long.parseLong(offset) + 1);
-      }
-
-      @Override
-      public Comparator<String> offsetComparator() {
-        return Comparator.comparingLong(Long::parseLong);
-      }
-    };
   }
 
   /** Reads the splits of one partition in order. */

@@ -1,7 +1,6 @@
 package org.beamsamza.translation.source;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,14 +9,9 @@ import java.util.Set;
 import org.apache.beam.sdk.testing.TestStream;
 import org.apache.beam.sdk.values.TimestampedValue;
 import org.apache.beam.sdk.values.WindowedValues;
-import org.beamsamza.runtime.config.Config;
 import org.beamsamza.runtime.system.IncomingMessageEnvelope;
 import org.beamsamza.runtime.system.QuiescenceListener;
-import org.beamsamza.runtime.system.StreamSpec;
-import org.beamsamza.runtime.system.SystemAdmin;
 import org.beamsamza.runtime.system.SystemConsumer;
-import org.beamsamza.runtime.system.SystemFactory;
-import org.beamsamza.runtime.system.SystemProducer;
 import org.beamsamza.runtime.system.SystemStream;
 import org.beamsamza.runtime.system.SystemStreamPartition;
 import org.beamsamza.state.beam.ManualProcessingClock;
@@ -43,7 +37,7 @@ import org.beamsamza.translation.streams.ControlMessage;
  * <p>Offsets count the envelopes of the partition, so a task restarted from a checkpoint replays
  * the script and skips what it had processed (the clock advances of skipped events apply again).
  */
-public final class TestStreamSystem implements SystemFactory {
+public final class TestStreamSystem extends InProcessSourceSystem {
   private final Map<String, TestStreamSpec> streams;
   private final ManualProcessingClock clock;
 
@@ -51,6 +45,7 @@ public final class TestStreamSystem implements SystemFactory {
    * @param clock the job's processing clock, which processing-time events advance
    */
   public TestStreamSystem(Map<String, TestStreamSpec> streams, ManualProcessingClock clock) {
+    super("TestStream");
     this.streams = streams;
     this.clock = clock;
   }
@@ -58,45 +53,20 @@ public final class TestStreamSystem implements SystemFactory {
   private TestStreamSpec spec(SystemStream stream) {
     TestStreamSpec spec = streams.get(stream.getStream());
     if (spec == null) {
-      throw new IllegalArgumentException("No TestStream stream " + stream);
+      throw noSuchStream(stream);
     }
     return spec;
   }
 
   @Override
-  public SystemConsumer getConsumer(String systemName, Config config) {
+  int partitionCount(SystemStream stream) {
+    spec(stream);
+    return 1;
+  }
+
+  @Override
+  SystemConsumer newConsumer() {
     return new Consumer();
-  }
-
-  @Override
-  public SystemProducer getProducer(String systemName, Config config) {
-    throw new UnsupportedOperationException("A TestStream cannot be written to");
-  }
-
-  @Override
-  public SystemAdmin getAdmin(String systemName, Config config) {
-    return new SystemAdmin() {
-      @Override
-      public boolean createStream(StreamSpec spec) {
-        return false;
-      }
-
-      @Override
-      public int getPartitionCount(SystemStream stream) {
-        spec(stream);
-        return 1;
-      }
-
-      @Override
-      public String getOffsetAfter(SystemStreamPartition ssp, String offset) {
-        return Long.toString(Long.parseLong(offset) + 1);
-      }
-
-      @Override
-      public Comparator<String> offsetComparator() {
-        return Comparator.comparingLong(Long::parseLong);
-      }
-    };
   }
 
   /** The replay of one TestStream. */

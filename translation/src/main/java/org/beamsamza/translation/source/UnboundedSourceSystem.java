@@ -2,7 +2,6 @@ package org.beamsamza.translation.source;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,14 +20,9 @@ import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.WindowedValue;
 import org.apache.beam.sdk.values.WindowedValues;
-import org.beamsamza.runtime.config.Config;
 import org.beamsamza.runtime.system.CheckpointListener;
 import org.beamsamza.runtime.system.IncomingMessageEnvelope;
-import org.beamsamza.runtime.system.StreamSpec;
-import org.beamsamza.runtime.system.SystemAdmin;
 import org.beamsamza.runtime.system.SystemConsumer;
-import org.beamsamza.runtime.system.SystemFactory;
-import org.beamsamza.runtime.system.SystemProducer;
 import org.beamsamza.runtime.system.SystemStream;
 import org.beamsamza.runtime.system.SystemStreamPartition;
 import org.beamsamza.translation.plan.UnboundedSourceSpec;
@@ -67,7 +61,7 @@ import org.joda.time.Instant;
  * ends the job. Elements carry {@code getCurrentTimestamp()} in the global window; record ids are
  * not read (sources that require deduping are refused at translation).
  */
-public final class UnboundedSourceSystem implements SystemFactory {
+public final class UnboundedSourceSystem extends InProcessSourceSystem {
   static final int MAX_BATCH = 1024;
 
   private final Map<String, UnboundedSourceSpec> sources;
@@ -81,6 +75,7 @@ public final class UnboundedSourceSystem implements SystemFactory {
       Map<String, UnboundedSourceSpec> sources,
       PipelineOptions options,
       Function<String, MetricsContainer> metricsForStep) {
+    super("unbounded source");
     this.sources = sources;
     this.options = options;
     this.metricsForStep = metricsForStep;
@@ -89,44 +84,29 @@ public final class UnboundedSourceSystem implements SystemFactory {
   private UnboundedSourceSpec source(SystemStream stream) {
     UnboundedSourceSpec source = sources.get(stream.getStream());
     if (source == null) {
-      throw new IllegalArgumentException("No unbounded source stream " + stream);
+      throw noSuchStream(stream);
     }
     return source;
   }
 
   @Override
-  public SystemConsumer getConsumer(String systemName, Config config) {
+  int partitionCount(SystemStream stream) {
+    return source(stream).partitions().size();
+  }
+
+  @Override
+  SystemConsumer newConsumer() {
     return new Consumer();
   }
 
   @Override
-  public SystemProducer getProducer(String systemName, Config config) {
-    throw new UnsupportedOperationException("Unbounded sources cannot be written to");
+  String offsetAfter(String offset) {
+    return UnboundedSourceOffset.after(offset);
   }
 
   @Override
-  public SystemAdmin getAdmin(String systemName, Config config) {
-    return new SystemAdmin() {
-      @Override
-      public boolean createStream(StreamSpec spec) {
-        return false;
-      }
-
-      @Override
-      public int getPartitionCount(SystemStream stream) {
-        return source(stream).partitions().size();
-      }
-
-      @Override
-      public String getOffsetAfter(SystemStreamPartition ssp, String offset) {
-        return UnboundedSourceOffset.after(offset);
-      }
-
-      @Override
-      public Comparator<String> offsetComparator() {
-        return UnboundedSourceOffset.ORDER;
-      }
-    };
+  java.util.Comparator<String> offsetOrder() {
+    return UnboundedSourceOffset.ORDER;
   }
 
   /** Marks taken together after one batch, waiting for a commit to cover them. */
