@@ -43,10 +43,15 @@ import org.joda.time.Instant;
  * scan, across all keys; the identity record makes setting a timer again a replacement and deleting
  * it two point operations (it holds what, with the identity, rebuilds the other two keys, and what
  * decides whether a timer set again is identical: one point read, no decoding, for the common
- * re-set of an unchanged end-of-window timer); the output order (event-time timers only) gives
- * {@link #earliestOutputTimestamp()}, which the output watermark may not pass. {@code TimerData}
- * values are encoded with runners-core's {@link TimerInternals.TimerDataCoderV2}, which needs the
- * window coder to rebuild namespaces.
+ * re-set of an unchanged end-of-window timer); the output order gives {@link
+ * #earliestOutputTimestamp()}, which the output watermark may not pass. It holds the event-time
+ * timers, and the processing-time timers too when the step was built with {@link
+ * OutputHolds#ALL_TIMERS} (a stateful ParDo's user timers: Beam holds the output watermark at every
+ * timer's output timestamp until the timer fires or is deleted, as the DirectRunner's stateful
+ * ParDo and Flink do; runners-core's trigger and SDF resume timers carry a processing time there,
+ * which is no event-time hold, and those steps hold with their own watermark holds). {@code
+ * TimerData} values are encoded with runners-core's {@link TimerInternals.TimerDataCoderV2}, which
+ * needs the window coder to rebuild namespaces.
  *
  * <p>Timers with the same timestamp fire in (key, namespace, id, family) byte order, not in the
  * order they were set as in {@link KeyedTimers}: a persisted order must not depend on an in-memory
@@ -59,6 +64,14 @@ import org.joda.time.Instant;
  */
 public final class KeyValueTimers implements KeyTimerInternals.StepTimers {
 
+  /** Which timers' output timestamps hold the step's output watermark. */
+  public enum OutputHolds {
+    /** Event-time timers only (GroupByKey triggers, splittable DoFn resume timers). */
+    EVENT_TIME_TIMERS,
+    /** Every timer, processing-time ones included (a stateful ParDo's user timers). */
+    ALL_TIMERS
+  }
+
   private static final byte EVENT = 0;
   private static final byte PROCESSING = 1;
   private static final byte[] EMPTY = new byte[0];
@@ -70,6 +83,7 @@ public final class KeyValueTimers implements KeyTimerInternals.StepTimers {
   private final byte[] byIdPrefix;
   private final byte[] byOutputPrefix;
   private final byte[] byOutputEnd;
+  private final OutputHolds outputHolds;
 
   /**
    * No output-order entry is below this key, so {@link #earliestOutputTimestamp()} (asked at every
@@ -107,6 +121,19 @@ public final class KeyValueTimers implements KeyTimerInternals.StepTimers {
    */
   public KeyValueTimers(
       KeyValueStore store, String stepId, Coder<? extends BoundedWindow> windowCoder) {
+    this(store, stepId, windowCoder, OutputHolds.EVENT_TIME_TIMERS);
+  }
+
+  /**
+   * As above, with the timers whose output timestamps hold the output watermark. A step must always
+   * be opened with the same {@code outputHolds}: the output-order entries are written by it.
+   */
+  public KeyValueTimers(
+      KeyValueStore store,
+      String stepId,
+      Coder<? extends BoundedWindow> windowCoder,
+      OutputHolds outputHolds) {
+    this.outputHolds = java.util.Objects.requireNonNull(outputHolds, "outputHolds");
     this.store = store;
     this.stepId = stepId;
     this.timerCoder = TimerInternals.TimerDataCoderV2.of(windowCoder);
@@ -184,7 +211,8 @@ public final class KeyValueTimers implements KeyTimerInternals.StepTimers {
   }
 
   /**
-   * The earliest output timestamp of the pending event-time timers, or null if there are none. The
+   * The earliest output timestamp of the pending timers that hold (event-time timers, and
+   * processing-time ones with {@link OutputHolds#ALL_TIMERS}), or null if there are none. The
    * output watermark may not pass it.
    */
   public Instant earliestOutputTimestamp() {
@@ -209,6 +237,11 @@ public final class KeyValueTimers implements KeyTimerInternals.StepTimers {
 
   private static byte domainByte(TimeDomain domain) {
     return domain == TimeDomain.EVENT_TIME ? EVENT : PROCESSING;
+  }
+
+  /** Whether timers of {@code domain} (a domain byte) have an output-order entry. */
+  private boolean holds(byte domain) {
+    return domain == EVENT || outputHolds == OutputHolds.ALL_TIMERS;
   }
 
   /**
@@ -309,7 +342,7 @@ public final class KeyValueTimers implements KeyTimerInternals.StepTimers {
     List<byte[]> deletes = new ArrayList<>(3);
     deletes.add(first.key());
     deletes.add(concat(byIdPrefix, identity));
-    if (timer.getDomain() == TimeDomain.EVENT_TIME) {
+    if (holds(domain)) {
       deletes.add(outputKey(timer.getOutputTimestamp(), identity));
     }
     store.deleteAll(deletes);
@@ -353,7 +386,7 @@ public final class KeyValueTimers implements KeyTimerInternals.StepTimers {
     List<Entry> puts = new ArrayList<>(3);
     puts.add(new Entry(newFiringKey, encode(timer)));
     puts.add(new Entry(idKey, newIdValue));
-    if (timer.getDomain() == TimeDomain.EVENT_TIME) {
+    if (holds(domain)) {
       byte[] outputKey = outputKey(timer.getOutputTimestamp(), identity);
       if (Arrays.compareUnsigned(outputKey, outputFloor) < 0) {
         outputFloor = outputKey;
@@ -363,10 +396,12 @@ public final class KeyValueTimers implements KeyTimerInternals.StepTimers {
     store.putAll(puts);
   }
 
-  /** Adds the firing and (event time) output keys of the timer with by-id value {@code idValue}. */
+  /**
+   * Adds the firing and (if it holds) output keys of the timer with by-id value {@code idValue}.
+   */
   private void addOldEntries(byte[] idValue, byte[] identity, List<byte[]> deletes) {
     deletes.add(firingKey(idValue, identity));
-    if (idValue[0] == EVENT) {
+    if (holds(idValue[0])) {
       deletes.add(concat(byOutputPrefix, Arrays.copyOfRange(idValue, 9, 17), identity));
     }
   }

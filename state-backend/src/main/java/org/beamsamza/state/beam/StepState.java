@@ -39,11 +39,24 @@ public final class StepState {
       String stepId,
       Coder<? extends BoundedWindow> windowCoder,
       BagPaging bagPaging) {
+    this(store, stepId, windowCoder, bagPaging, KeyValueTimers.OutputHolds.EVENT_TIME_TIMERS);
+  }
+
+  /**
+   * As above; {@code outputHolds} says which timers' output timestamps hold the step's output
+   * watermark ({@link KeyValueTimers.OutputHolds#ALL_TIMERS} for a stateful ParDo's user timers).
+   */
+  public StepState(
+      KeyValueStore store,
+      String stepId,
+      Coder<? extends BoundedWindow> windowCoder,
+      BagPaging bagPaging,
+      KeyValueTimers.OutputHolds outputHolds) {
     this.bagPaging = bagPaging;
     this.store = Objects.requireNonNull(store, "store");
     this.stepId = Objects.requireNonNull(stepId, "stepId");
     this.holds = new KeyValueWatermarkHolds(store, stepId);
-    this.timers = new KeyValueTimers(store, stepId, windowCoder);
+    this.timers = new KeyValueTimers(store, stepId, windowCoder, outputHolds);
     this.sequence = ElementSequence.open(store, stepId);
   }
 

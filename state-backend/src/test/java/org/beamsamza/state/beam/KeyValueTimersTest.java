@@ -137,6 +137,42 @@ public class KeyValueTimersTest {
   }
 
   @Test
+  public void withAllTimersProcessingTimersHoldUntilFiredReplacedOrDeleted() {
+    KeyValueStore store = new InMemoryKeyValueStore();
+    KeyValueTimers t =
+        new KeyValueTimers(
+            store, "step", IntervalWindow.getCoder(), KeyValueTimers.OutputHolds.ALL_TIMERS);
+    TimeDomain proc = TimeDomain.PROCESSING_TIME;
+    t.forKey(A).setTimer(NS1, "p", "", new Instant(10_000), new Instant(5), proc);
+    set(t, B, NS1, "e", 50, 40);
+    assertEquals(new Instant(5), t.earliestOutputTimestamp());
+    // Reset (a new firing time, same output timestamp) keeps one hold; a later one moves it.
+    t.forKey(A).setTimer(NS1, "p", "", new Instant(20_000), new Instant(5), proc);
+    assertEquals(new Instant(5), t.earliestOutputTimestamp());
+    t.forKey(A).setTimer(NS1, "p", "", new Instant(20_000), new Instant(30), proc);
+    assertEquals(new Instant(30), t.earliestOutputTimestamp());
+    // Not due before its time; firing releases it.
+    assertNull(t.pollDueProcessingTimer(new Instant(20_000)));
+    assertEquals(new Instant(30), t.earliestOutputTimestamp());
+    assertEquals(A, t.pollDueProcessingTimer(new Instant(20_001)).key());
+    assertEquals(new Instant(40), t.earliestOutputTimestamp());
+    // Deleting releases it; moving it to event time keeps one hold.
+    t.forKey(B).setTimer(NS2, "p", "", new Instant(1), new Instant(2), proc);
+    assertEquals(new Instant(2), t.earliestOutputTimestamp());
+    t.forKey(B).deleteTimer(NS2, "p", "");
+    assertEquals(new Instant(40), t.earliestOutputTimestamp());
+    t.forKey(B).setTimer(NS2, "q", "", new Instant(1), new Instant(3), proc);
+    set(t, B, NS2, "q", 60, 45);
+    assertEquals(new Instant(40), t.earliestOutputTimestamp());
+    t.setInputWatermark(new Instant(1000));
+    t.pollDueEventTimer();
+    t.pollDueEventTimer();
+    assertNull(t.earliestOutputTimestamp());
+    assertEquals(0, t.size());
+    assertEquals(List.of(), contents(store));
+  }
+
+  @Test
   public void stepsSharingAStoreAreSeparate() {
     InMemoryKeyValueStore store = new InMemoryKeyValueStore();
     KeyValueTimers s1 = timers(store, "s1");

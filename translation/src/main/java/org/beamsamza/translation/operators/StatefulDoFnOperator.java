@@ -23,6 +23,7 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.WindowedValue;
 import org.apache.beam.sdk.values.WindowingStrategy;
 import org.beamsamza.state.beam.ByteKey;
+import org.beamsamza.state.beam.KeyValueTimers;
 import org.beamsamza.state.beam.KeyedTimer;
 import org.beamsamza.state.beam.StepState;
 import org.beamsamza.translation.streams.StreamRecords;
@@ -89,7 +90,17 @@ public final class StatefulDoFnOperator implements Operator {
 
     Coder<BoundedWindow> windowCoder =
         (Coder<BoundedWindow>) spec.windowingStrategy().getWindowFn().windowCoder();
-    state = new StepState(context.stateStore(), context.stepName(), windowCoder);
+    // A user timer holds the output watermark at its output timestamp until it fires or is
+    // deleted, processing-time timers included (Beam's model; the DirectRunner's stateful ParDo
+    // adds a watermark hold for every timer set): downstream event-time timers must not fire
+    // while such a timer may still output at that timestamp.
+    state =
+        new StepState(
+            context.stateStore(),
+            context.stepName(),
+            windowCoder,
+            null,
+            KeyValueTimers.OutputHolds.ALL_TIMERS);
     state.timers().setProcessingClock(context.processingClock());
     driver = new KeyedTimerDriver(state, this::fire, context::emitWatermark);
     stepContext = new CurrentKeyStepContext(state, context.bundleFinalizer());

@@ -225,6 +225,56 @@ public class StatefulDoFnOperatorTest {
     assertEquals(END, harness.context().outputWatermark());
   }
 
+  /**
+   * As in Beam's {@code ParDoTest.TimerTests#testOutputTimestampWithProcessingTime}: each element
+   * (re)sets a processing-time timer 10 s later whose output timestamp is 5 ms after the element.
+   */
+  public static class ProcessingTimerWithOutputTimestamp extends DoFn<KV<String, Integer>, String> {
+    @TimerId("later")
+    private final TimerSpec laterSpec = TimerSpecs.timer(TimeDomain.PROCESSING_TIME);
+
+    @ProcessElement
+    public void process(@Timestamp Instant ts, @TimerId("later") Timer later) {
+      later
+          .withOutputTimestamp(ts.plus(Duration.millis(5)))
+          .offset(Duration.standardSeconds(10))
+          .setRelative();
+    }
+
+    @OnTimer("later")
+    public void onLater(@Key String key, @Timestamp Instant ts, OutputReceiver<String> out) {
+      out.output(key + "@" + ts.getMillis());
+    }
+  }
+
+  @Test
+  public void processingTimerOutputTimestampHoldsTheOutputWatermarkUntilItFires() throws Exception {
+    harness =
+        OperatorHarness.open(
+            spec(new ProcessingTimerWithOutputTimestamp(), WindowingStrategy.globalDefault()));
+    Instant start = harness.context().processingClock().now();
+    process("k", 1, 0); // fires at start + 10 s, holds at 5 ms
+    harness.processWatermark(new Instant(100));
+    assertEquals(new Instant(5), harness.context().outputWatermark());
+
+    // Reset by a later element: the hold moves with it (output at 55 ms), and the timer's time.
+    harness.processProcessingTime(start.plus(Duration.standardSeconds(9)));
+    process("k", 2, 50); // now fires at start + 19 s
+    harness.processWatermark(new Instant(110));
+    assertEquals(new Instant(55), harness.context().outputWatermark());
+    harness.processProcessingTime(start.plus(Duration.standardSeconds(11)));
+    assertThat("the reset timer is not due yet", harness.context().outputs(OUT), empty());
+    assertEquals(new Instant(55), harness.context().outputWatermark());
+
+    // Firing releases the hold; the output carries the timer's output timestamp.
+    harness.processProcessingTime(start.plus(Duration.standardSeconds(20)));
+    List<WindowedValue<String>> fired = harness.context().takeOutputs(OUT);
+    assertEquals(List.of("k@55"), values(fired));
+    assertEquals(new Instant(55), fired.get(0).getTimestamp());
+    assertEquals(new Instant(110), harness.context().outputWatermark());
+    GroupByKeyOperatorTest.assertNonDecreasing(harness.context().emittedWatermarks());
+  }
+
   /** Counts per key and window; outputs the count when the window expires. */
   public static class CountUntilExpiry extends DoFn<KV<String, Integer>, String> {
     @StateId("count")
