@@ -87,7 +87,9 @@ public final class GroupByKeyOperator<K, InputT, OutputT> implements Operator {
             BagPaging.fromSystemProperties());
     timers = state.timers();
     state.timers().setProcessingClock(context.processingClock());
-    driver = new KeyedTimerDriver(state, this::fire, context::emitWatermark);
+    driver =
+        new KeyedTimerDriver(
+            state, this::fire, context::emitWatermark, KeyedTimerDriver.EndOfInput.WATERMARK_FIRST);
     TupleTagEmitter emitter = new TupleTagEmitter(context);
     DoFn<KeyedWorkItem<K, InputT>, KV<K, OutputT>> gabw =
         GroupAlsoByWindowViaWindowSetNewDoFn.create(

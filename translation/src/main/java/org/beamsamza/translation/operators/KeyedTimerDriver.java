@@ -31,8 +31,20 @@ import org.joda.time.Instant;
 final class KeyedTimerDriver {
   /** What the end of input means for processing-time timers. */
   enum EndOfInput {
-    /** Fire them all at once (GroupByKey triggers, stateful ParDos: Beam's bounded model). */
+    /**
+     * Fire the pending processing-time timers first, at the last real watermark, then move the
+     * watermark to the end and fire everything left (stateful ParDos: a user's processing-time
+     * timer must fire in a bounded pipeline, and at the end of time runners-core would drop it as
+     * late).
+     */
     FIRE_ALL_TIMERS,
+    /**
+     * Move the watermark to the end first: every window's end-of-window and garbage-collection
+     * timers fire (the on-time and final panes, with all their data), then whatever is left, whose
+     * windows are closed by then (GroupByKey: a pending processing-time trigger is not a reason to
+     * emit one more early pane just before the on-time one, which Beam's model does not do).
+     */
+    WATERMARK_FIRST,
     /**
      * Keep firing them at their real time, with holds still applied to the output watermark: a
      * splittable DoFn's resume timers are work still to do, not a trigger to flush.
@@ -75,8 +87,8 @@ final class KeyedTimerDriver {
     if (watermark.isAfter(timers.inputWatermark())) {
       boolean flushAll =
           !watermark.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE)
-              && endOfInput == EndOfInput.FIRE_ALL_TIMERS;
-      if (flushAll) {
+              && endOfInput != EndOfInput.PROCESSING_TIMERS_AT_THEIR_TIME;
+      if (flushAll && endOfInput == EndOfInput.FIRE_ALL_TIMERS) {
         firePendingProcessingTimers();
       }
       timers.setInputWatermark(watermark);

@@ -298,6 +298,31 @@ public class GroupByKeyOperatorTest {
     assertEquals(END, harness.context().outputWatermark());
   }
 
+  /**
+   * At the end of input a pending processing-time trigger does not fire one more early pane just
+   * before the on-time one (Beam's model: the watermark reaching the end of the window fires the
+   * on-time pane with everything buffered). The driver used to fire pending processing-time timers
+   * first, which emitted the data as an EARLY pane and then an empty ON_TIME pane.
+   */
+  @Test
+  public void atTheEndOfInputAPendingProcessingTimeTriggerDoesNotFireAnExtraEarlyPane()
+      throws Exception {
+    harness = OperatorHarness.open(buffering(processingTimeTrigger(Duration.standardHours(1))));
+    harness.processKeyedElement(StringUtf8Coder.of(), global("a", 1));
+    harness.processKeyedElement(StringUtf8Coder.of(), global("a", 2));
+    harness.finishBundle();
+    // The trigger's delay has passed on the task's clock, but no window tick ran before the input
+    // ended.
+    harness.context().setProcessingTime(Instant.now().plus(Duration.standardHours(2)));
+    harness.processWatermark(END);
+
+    List<WindowedValue<KV<String, Iterable<Integer>>>> panes = harness.context().takeOutputs(OUT);
+    assertEquals("one pane: " + panes, 1, panes.size());
+    assertEquals(PaneInfo.Timing.ON_TIME, panes.get(0).getPaneInfo().getTiming());
+    assertEquals(Map.of("a", List.of(1, 2)), sorted(byKey(panes)));
+    assertEquals(END, harness.context().outputWatermark());
+  }
+
   @Test
   public void processingTimeTriggerFiresAtTheTicksNowNotTheWallClock() throws Exception {
     Duration delay = Duration.standardHours(1);
