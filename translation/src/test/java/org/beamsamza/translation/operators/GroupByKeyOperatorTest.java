@@ -251,41 +251,32 @@ public class GroupByKeyOperatorTest {
         .withMode(AccumulationMode.DISCARDING_FIRED_PANES);
   }
 
-  /** Waits (on the condition, however long it takes) until the wall clock is after {@code t}. */
-  private static void awaitWallClockAfter(Instant t) throws InterruptedException {
-    while (!Instant.now().isAfter(t)) {
-      Thread.sleep(1);
-    }
-  }
-
   @Test
   public void processingTimeTriggerFiresOnATickPastTheDelay() throws Exception {
-    // runners-core's trigger compares the delay with the timer internals' clock, which today is
-    // the wall clock (issue 8 item 4): so the ticks here are wall-clock instants.
+    // The trigger reads the task's clock (OperatorContext.processingClock()), which the harness
+    // moves: each tick's now is the clock's now, so no wall-clock time needs to pass.
     Duration delay = Duration.millis(20);
     harness = OperatorHarness.open(buffering(processingTimeTrigger(delay)));
-    Instant beforeFirst = Instant.now();
+    Instant t0 = new Instant(1_000_000);
+    harness.context().setProcessingTime(t0);
     harness.processKeyedElement(StringUtf8Coder.of(), global("a", 1));
     harness.processKeyedElement(StringUtf8Coder.of(), global("a", 2));
     harness.processKeyedElement(StringUtf8Coder.of(), global("b", 3));
-    Instant afterFirst = Instant.now();
     harness.finishBundle();
 
-    harness.processProcessingTime(beforeFirst.minus(Duration.millis(1)));
+    harness.processProcessingTime(t0.plus(delay)); // due strictly after t0 + delay
     assertThat("not yet: the delay has not passed", harness.context().outputs(OUT), empty());
 
-    awaitWallClockAfter(afterFirst.plus(delay));
-    harness.processProcessingTime(Instant.now());
+    Instant t1 = t0.plus(delay).plus(Duration.millis(1));
+    harness.processProcessingTime(t1);
     assertEquals(
         Map.of("a", List.of(1, 2), "b", List.of(3)),
         sorted(byKey(harness.context().takeOutputs(OUT))));
 
     // Discarding: the next pane has only what came after the first one.
     harness.processKeyedElement(StringUtf8Coder.of(), global("a", 4));
-    Instant afterSecond = Instant.now();
     harness.finishBundle();
-    awaitWallClockAfter(afterSecond.plus(delay));
-    harness.processProcessingTime(Instant.now());
+    harness.processProcessingTime(t1.plus(delay).plus(Duration.millis(1)));
     assertEquals(Map.of("a", List.of(4)), sorted(byKey(harness.context().takeOutputs(OUT))));
 
     harness.processKeyedElement(StringUtf8Coder.of(), global("b", 5));
