@@ -83,6 +83,25 @@ public class DedupingReadTest implements Serializable {
         RedeliveringSource.control(id).delivered.get());
   }
 
+  /**
+   * With {@code use_sdf_read} the ids are read through Beam's splittable-DoFn expansion, and
+   * deduplicated by our composite (Beam 2.70's expansion drops its own deduplicated output).
+   */
+  @Test
+  public void theSplittableDoFnReadDeduplicatesToo() {
+    String id = UUID.randomUUID().toString();
+    SamzaPipelineOptions options = testOptions();
+    options
+        .as(org.apache.beam.sdk.options.ExperimentalOptions.class)
+        .setExperiments(List.of("use_sdf_read"));
+    Pipeline pipeline = Pipeline.create(options);
+    List<List<Long>> scripts = List.of(longs(0, 1, 2, 1, 3, 0), longs(4, 2, 5, 5));
+    PCollection<Long> read = pipeline.apply(Read.from(new RedeliveringSource(id, scripts, 2, 0)));
+    PAssert.that(read).containsInAnyOrder(LongStream.range(0, 6).boxed().toList());
+    pipeline.run().waitUntilFinish();
+    assertEquals(10, RedeliveringSource.control(id).delivered.get());
+  }
+
   /** Values the sink saw, per test run id. */
   private static final Map<String, Queue<Long>> SEEN = new ConcurrentHashMap<>();
 

@@ -49,17 +49,24 @@ import org.joda.time.Instant;
  * the poll batch read again after a restart on the same checkpoints (the ids' state is restored
  * with the task's store). An id older than that is forgotten, and a record with it is emitted
  * again. Record ids are compared as bytes. Sources that do not require deduping are untouched (no
- * ids read, no exchange). With {@code --experiments=use_sdf_read} Beam's own {@code Read.Unbounded}
- * expansion does the same deduplication.
+ * ids read, no exchange). With {@code --experiments=use_sdf_read} the same composite replaces the
+ * {@code Read.Unbounded} and reads the ids through Beam's splittable-DoFn expansion (whose own
+ * deduplication is lost in Beam 2.70, see {@link #sdfMatcher}).
  */
 public final class DedupingUnboundedRead<T> extends PTransform<PBegin, PCollection<T>> {
   /** How long an id is remembered (processing time), as Beam's {@code Deduplicate} defaults. */
   public static final Duration RETENTION = Deduplicate.DEFAULT_DURATION;
 
   private final UnboundedSource<T, ?> source;
+  private final boolean primitive;
 
-  DedupingUnboundedRead(UnboundedSource<T, ?> source) {
+  /**
+   * @param primitive read with our primitive unbounded read; otherwise with Beam's {@code
+   *     Read.Unbounded} (its splittable-DoFn expansion, under {@code --experiments=use_sdf_read})
+   */
+  DedupingUnboundedRead(UnboundedSource<T, ?> source, boolean primitive) {
     this.source = source;
+    this.primitive = primitive;
   }
 
   /** The primitive unbounded reads this override rewrites. */
@@ -69,12 +76,27 @@ public final class DedupingUnboundedRead<T> extends PTransform<PBegin, PCollecti
             && read.getSource().requiresDeduping();
   }
 
+  /**
+   * The {@code Read.Unbounded} composites this override rewrites: those left when the job reads
+   * through splittable DoFns ({@code use_sdf_read}; otherwise they are primitive reads by now).
+   * Beam 2.70's own expansion applies {@code Deduplicate} but then strips the ids of the
+   * un-deduplicated collection ({@code Read.Unbounded.expand} discards the deduplicated one), so
+   * duplicates would pass; this composite reads the ids through the same expansion and keeps the
+   * deduplicated collection.
+   */
+  static PTransformMatcher sdfMatcher() {
+    return application ->
+        application.getTransform() instanceof Read.Unbounded<?> read
+            && read.getSource().requiresDeduping();
+  }
+
   @Override
   public PCollection<T> expand(PBegin input) {
+    Read.Unbounded<ValueWithRecordId<T>> read = Read.from(new RecordIdSource<>(source));
     PCollection<ValueWithRecordId<T>> withIds =
-        input.apply(
-            "ReadWithIds",
-            new SplittableParDo.PrimitiveUnboundedRead<>(Read.from(new RecordIdSource<>(source))));
+        primitive
+            ? input.apply("ReadWithIds", new SplittableParDo.PrimitiveUnboundedRead<>(read))
+            : input.apply("ReadWithIds", read);
     return withIds
         .apply(
             "Deduplicate",
@@ -103,7 +125,27 @@ public final class DedupingUnboundedRead<T> extends PTransform<PBegin, PCollecti
             transform) {
       UnboundedSource<T, ?> source = (UnboundedSource<T, ?>) transform.getTransform().getSource();
       return PTransformReplacement.of(
-          transform.getPipeline().begin(), new DedupingUnboundedRead<>(source));
+          transform.getPipeline().begin(), new DedupingUnboundedRead<>(source, true));
+    }
+
+    @Override
+    public Map<PCollection<?>, ReplacementOutput> mapOutputs(
+        Map<TupleTag<?>, PCollection<?>> outputs, PCollection<T> newOutput) {
+      return ReplacementOutputs.singleton(outputs, newOutput);
+    }
+  }
+
+  /**
+   * Replaces a {@code Read.Unbounded} (splittable-DoFn path) of such a source by this composite.
+   */
+  static final class SdfFactory<T>
+      implements PTransformOverrideFactory<PBegin, PCollection<T>, Read.Unbounded<T>> {
+    @Override
+    public PTransformReplacement<PBegin, PCollection<T>> getReplacementTransform(
+        AppliedPTransform<PBegin, PCollection<T>, Read.Unbounded<T>> transform) {
+      return PTransformReplacement.of(
+          transform.getPipeline().begin(),
+          new DedupingUnboundedRead<>(transform.getTransform().getSource(), false));
     }
 
     @Override
