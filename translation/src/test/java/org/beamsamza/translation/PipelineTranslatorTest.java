@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.instanceOf;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 import static org.junit.Assert.assertEquals;
@@ -31,6 +32,7 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TypeDescriptors;
+import org.beamsamza.translation.overrides.DedupingUnboundedRead;
 import org.beamsamza.translation.plan.ExecutionPlan;
 import org.beamsamza.translation.plan.NodeSpec;
 import org.beamsamza.translation.plan.SourceInputSpec;
@@ -214,5 +216,86 @@ public class PipelineTranslatorTest {
     for (List<org.apache.beam.sdk.io.UnboundedSource<?, ?>> partition : source.partitions()) {
       assertThat(partition, hasSize(1));
     }
+    // A source that does not require deduping is read as it is: no ids, no exchange.
+    assertThat(plan.describe(), plan.stages(), hasSize(1));
+    assertThat(plan.streams(), empty());
+    assertThat(
+        source.partitions().get(0).get(0),
+        not(instanceOf(DedupingUnboundedRead.RecordIdSource.class)));
+  }
+
+  /** Declares requiresDeduping(); never read (translation only). */
+  private static final class DedupingSource
+      extends org.apache.beam.sdk.io.UnboundedSource<
+          String, org.apache.beam.sdk.io.UnboundedSource.CheckpointMark> {
+    @Override
+    public List<DedupingSource> split(int desiredNumSplits, PipelineOptions options) {
+      return java.util.Collections.nCopies(desiredNumSplits, this);
+    }
+
+    @Override
+    public UnboundedReader<String> createReader(PipelineOptions options, CheckpointMark mark) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public org.apache.beam.sdk.coders.Coder<CheckpointMark> getCheckpointMarkCoder() {
+      @SuppressWarnings({"unchecked", "rawtypes"})
+      org.apache.beam.sdk.coders.Coder<CheckpointMark> coder =
+          (org.apache.beam.sdk.coders.Coder)
+              org.apache.beam.sdk.coders.SerializableCoder.of(java.io.Serializable.class);
+      return coder;
+    }
+
+    @Override
+    public org.apache.beam.sdk.coders.Coder<String> getOutputCoder() {
+      return org.apache.beam.sdk.coders.StringUtf8Coder.of();
+    }
+
+    @Override
+    public boolean requiresDeduping() {
+      return true;
+    }
+  }
+
+  @Test
+  public void unboundedReadThatRequiresDedupingIsReadWithIdsThenDeduplicatedByIdAfterAnExchange() {
+    Pipeline p = pipeline();
+    p.apply("Queue", org.apache.beam.sdk.io.Read.from(new DedupingSource()))
+        .apply(
+            "Upper",
+            MapElements.into(TypeDescriptors.strings()).via((String s) -> s.toUpperCase()));
+    ExecutionPlan plan = translate(p);
+
+    // The read emits the elements with their record ids: the source's splits, wrapped.
+    assertEquals(1, plan.unboundedSources().size());
+    org.beamsamza.translation.plan.UnboundedSourceSpec source =
+        plan.unboundedSources().values().iterator().next();
+    assertThat(source.stepName(), containsString("Queue/ReadWithIds"));
+    assertEquals(PARALLELISM, source.partitions().size());
+    for (List<org.apache.beam.sdk.io.UnboundedSource<?, ?>> partition : source.partitions()) {
+      assertThat(partition, hasSize(1));
+      assertThat(partition.get(0), instanceOf(DedupingUnboundedRead.RecordIdSource.class));
+      assertThat(
+          ((DedupingUnboundedRead.RecordIdSource<?, ?>) partition.get(0)).source(),
+          instanceOf(DedupingSource.class));
+    }
+    // Then a keyed exchange by record id into the stateful Deduplicate, the ids stripped, and the
+    // user's step after it, in the second stage.
+    assertThat(plan.describe(), plan.stages(), hasSize(2));
+    assertThat(plan.streams(), hasSize(1));
+    StagePlan read = plan.stages().get(0);
+    StagePlan dedupe = plan.stages().get(1);
+    assertThat(read.sourceInputs(), hasSize(1));
+    assertEquals(SourceInputSpec.Kind.UNBOUNDED, read.sourceInputs().get(0).kind());
+    assertThat(read.sinks(), hasSize(1));
+    assertThat(read.sinks().get(0).isKeyed(), is(true));
+    assertThat(dedupe.keyedInputs(), hasSize(1));
+    assertEquals(read.sinks().get(0).stream(), dedupe.keyedInputs().get(0).stream());
+    List<String> after = steps(dedupe);
+    assertThat(after, hasItem(containsString("Queue/Deduplicate")));
+    assertThat(after, hasItem(containsString("Queue/StripIds")));
+    assertThat(after, hasItem(containsString("Upper")));
+    assertThat(steps(read), not(hasItem(containsString("Deduplicate/KeyedValues"))));
   }
 }

@@ -293,7 +293,7 @@ public class RestartFromChangelogTest implements java.io.Serializable {
   }
 
   /** Every task's checkpoint covers everything on its intermediate-stream inputs. */
-  private static boolean everythingCommitted(
+  static boolean everythingCommitted(
       List<TaskModel> tasks,
       InMemoryCheckpointManager checkpoints,
       LocalExecution.Environment environment) {
@@ -330,8 +330,7 @@ public class RestartFromChangelogTest implements java.io.Serializable {
   }
 
   /** Polls a condition; the two minutes only turn a hang into a failure. */
-  private static void awaitCondition(String what, BooleanSupplier condition)
-      throws InterruptedException {
+  static void awaitCondition(String what, BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
     while (!condition.getAsBoolean()) {
       assertTrue("hung waiting until " + what, System.nanoTime() - deadline < 0);

@@ -21,6 +21,12 @@ import org.apache.beam.sdk.util.construction.SplittableParDo;
  *       path with Beam's own experiment {@code --experiments=use_sdf_read} (Beam's {@code
  *       convertReadBasedSplittableDoFnsToPrimitiveReadsIfNecessary} makes that choice, and also
  *       honours {@code use_deprecated_read}).
+ *   <li><b>Unbounded reads that require deduping</b> ({@code requiresDeduping()}) become a read of
+ *       the elements with their record ids, a keyed {@code Deduplicate} by id on the task's store,
+ *       and a strip of the ids ({@link DedupingUnboundedRead}); other reads stay primitive. Under
+ *       {@code use_sdf_read} the {@code Read.Unbounded} of such a source becomes the same composite
+ *       around a splittable-DoFn read of the ids (before the splittable ParDo override below
+ *       rewrites that read).
  *   <li><b>Splittable ParDo</b> becomes pair-with-restriction, split, a unique key per element and
  *       restriction, and {@code ProcessKeyedElements}; that becomes runners-core's {@code
  *       GBKIntoKeyedWorkItems} (a keyed exchange) and {@code ProcessElements} (its ProcessFn on
@@ -51,6 +57,9 @@ public final class SamzaTransformOverrides {
   @SuppressWarnings({"rawtypes", "unchecked"})
   static List<PTransformOverride> overrides() {
     return List.of(
+        PTransformOverride.of(DedupingUnboundedRead.matcher(), new DedupingUnboundedRead.Factory()),
+        PTransformOverride.of(
+            DedupingUnboundedRead.sdfMatcher(), new DedupingUnboundedRead.SdfFactory()),
         PTransformOverride.of(splittableParDo(), new SplittableParDo.OverrideFactory()),
         PTransformOverride.of(
             PTransformMatchers.urnEqualTo(PTransformTranslation.SPLITTABLE_PROCESS_KEYED_URN),

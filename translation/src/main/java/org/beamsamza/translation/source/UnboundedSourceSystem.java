@@ -59,7 +59,8 @@ import org.joda.time.Instant;
  * BoundedWindow#TIMESTAMP_MAX_VALUE} the partition ends as a bounded one does: an in-band {@link
  * ControlMessage.EndOfStream} then the system's end-of-stream envelope, so a source that finishes
  * ends the job. Elements carry {@code getCurrentTimestamp()} in the global window; record ids are
- * not read (sources that require deduping are refused at translation).
+ * not read here: a source that requires deduping is read through {@code
+ * DedupingUnboundedRead.RecordIdSource}, whose elements carry them to a keyed {@code Deduplicate}.
  */
 public final class UnboundedSourceSystem extends InProcessSourceSystem {
   static final int MAX_BATCH = 1024;

@@ -16,7 +16,9 @@ import org.beamsamza.translation.TranslationContext;
  * PipelineTranslator.prepare} turns an unbounded {@code Read} into): split once on the client into
  * {@code parallelism} splits, one per partition of an unbounded source stream; a source that
  * returns more splits gets several per partition (dealt round robin), read together by that
- * partition's task. See {@code UnboundedSourceSystem} for how they are read and checkpointed.
+ * partition's task. See {@code UnboundedSourceSystem} for how they are read and checkpointed. A
+ * source that requires deduping arrives here wrapped by {@code DedupingUnboundedRead} (its reads
+ * carry record ids, deduplicated downstream); other sources are read as they are.
  */
 public final class ReadUnboundedTranslator implements TransformTranslator<PTransform<?, ?>> {
   @Override
@@ -24,14 +26,12 @@ public final class ReadUnboundedTranslator implements TransformTranslator<PTrans
     UnboundedSource<?, ?> source =
         ((SplittableParDo.PrimitiveUnboundedRead<?>) transform).getSource();
     if (source.requiresDeduping()) {
-      // Beam then expects the runner to drop records whose getCurrentRecordId() it has seen; this
-      // runner keeps no such index yet, and silently passing duplicates would change results.
-      context.unsupported(
+      // SamzaTransformOverrides rewrites such reads (DedupingUnboundedRead) before translation.
+      throw new IllegalStateException(
           "unbounded source "
               + source.getClass().getName()
-              + " requires deduplication by record id (requiresDeduping()), which SamzaRunner"
-              + " does not do yet");
-      return;
+              + " requires deduplication by record id but reached translation without"
+              + " PipelineTranslator.prepare's rewrite (DedupingUnboundedRead)");
     }
     PCollection<?> output =
         (PCollection<?>) context.currentApplication().getOutputs().values().iterator().next();
