@@ -1,0 +1,297 @@
+package org.beamsamza.kafka;
+
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.beamsamza.runtime.system.StreamSpec;
+import org.beamsamza.runtime.system.SystemAdmin;
+import org.beamsamza.runtime.system.SystemStream;
+import org.beamsamza.runtime.system.SystemStreamPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Topic metadata and lifecycle on a Kafka cluster, through one {@link Admin} client (created on
+ * first use; {@link #close} releases it). Thread safe.
+ *
+ * <p>Stream specs map to topics: the stream name is the topic name, the partition count is the
+ * topic's, the spec's properties are topic configs (e.g. {@code cleanup.policy=compact}) except
+ * {@link #REPLICATION_FACTOR}, which sets the replication factor; without it {@code
+ * systems.<name>.default.stream.replication.factor} applies, else the broker's default.
+ *
+ * <p>{@link #deleteMessages} deletes records only from streams this admin created or verified as
+ * intermediate ({@link StreamSpec#isIntermediate}); other streams are never trimmed.
+ */
+public final class KafkaSystemAdmin implements SystemAdmin, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaSystemAdmin.class);
+
+  /** Stream-spec property giving the topic's replication factor. */
+  public static final String REPLICATION_FACTOR = "replication.factor";
+
+  private static final Comparator<String> NUMERIC =
+      Comparator.comparingLong(KafkaSystemAdmin::parseOffset);
+
+  private final KafkaClientConfig clientConfig;
+  private final long timeoutMs;
+  private final Set<SystemStream> intermediate = ConcurrentHashMap.newKeySet();
+  private Admin admin;
+  private boolean closed;
+
+  public KafkaSystemAdmin(String systemName, org.beamsamza.runtime.config.Config config) {
+    this.clientConfig = new KafkaClientConfig(systemName, config);
+    this.timeoutMs = config.getLong(clientConfig.key("admin.timeout.ms"), 60_000);
+  }
+
+  private synchronized Admin admin() {
+    if (closed) {
+      throw new IllegalStateException("Kafka admin of " + clientConfig.systemName() + " closed");
+    }
+    if (admin == null) {
+      Map<String, Object> props =
+          clientConfig.forClient(
+              "admin", Map.of(AdminClientConfig.CLIENT_ID_CONFIG, "beamsamza-admin-" + name()));
+      LOG.info("Kafka admin for system {}: {}", name(), KafkaClientConfig.redact(props));
+      admin = Admin.create(props);
+    }
+    return admin;
+  }
+
+  private String name() {
+    return clientConfig.systemName();
+  }
+
+  private void checkSystem(SystemStream stream) {
+    if (!stream.getSystem().equals(name())) {
+      throw new IllegalArgumentException(stream + " does not belong to system " + name());
+    }
+  }
+
+  @Override
+  public boolean createStream(StreamSpec spec) {
+    SystemStream stream = spec.getSystemStream();
+    checkSystem(stream);
+    String topic = stream.getStream();
+    Map<String, String> topicConfigs = new HashMap<>(spec.getProperties());
+    String rf = topicConfigs.remove(REPLICATION_FACTOR);
+    if (rf == null) {
+      rf = clientConfig.config().get(clientConfig.key("default.stream.replication.factor"));
+    }
+    Optional<Short> replication = rf == null ? Optional.empty() : Optional.of(Short.parseShort(rf));
+    boolean created;
+    Optional<TopicDescription> existing = describe(topic);
+    if (existing.isPresent()) {
+      verify(spec, existing.get(), topicConfigs);
+      created = false;
+    } else {
+      NewTopic newTopic =
+          new NewTopic(topic, Optional.of(spec.getPartitionCount()), replication)
+              .configs(topicConfigs);
+      try {
+        await(admin().createTopics(List.of(newTopic)).all(), "create topic " + topic);
+        LOG.info("Created topic {} for {}", topic, spec);
+        created = true;
+      } catch (KafkaOperationException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw e;
+        }
+        // Someone else created it in between: check it like any existing topic.
+        verify(spec, describe(topic).orElseThrow(() -> e), topicConfigs);
+        created = false;
+      }
+    }
+    if (spec.isIntermediate()) {
+      intermediate.add(stream);
+    }
+    return created;
+  }
+
+  private void verify(StreamSpec spec, TopicDescription existing, Map<String, String> configs) {
+    String topic = existing.name();
+    int actual = existing.partitions().size();
+    if (actual != spec.getPartitionCount()) {
+      throw new IllegalStateException(
+          "Topic "
+              + topic
+              + " of system "
+              + name()
+              + " exists with "
+              + actual
+              + " partitions but the job expects "
+              + spec.getPartitionCount()
+              + " (a different count would route keys to the wrong tasks): delete the topic or"
+              + " fix the job's parallelism");
+    }
+    String expectedPolicy =
+        configs.getOrDefault(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
+    String actualPolicy = cleanupPolicy(topic);
+    if (!normalizePolicy(expectedPolicy).equals(normalizePolicy(actualPolicy))) {
+      throw new IllegalStateException(
+          "Topic "
+              + topic
+              + " of system "
+              + name()
+              + " exists with cleanup.policy="
+              + actualPolicy
+              + " but the job expects cleanup.policy="
+              + expectedPolicy);
+    }
+  }
+
+  private static String normalizePolicy(String policy) {
+    return String.join(
+        ",", new java.util.TreeSet<>(List.of(policy.replace(" ", "").toLowerCase().split(","))));
+  }
+
+  private String cleanupPolicy(String topic) {
+    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+    var configs =
+        await(admin().describeConfigs(List.of(resource)).all(), "describe configs of " + topic);
+    ConfigEntry entry = configs.get(resource).get(TopicConfig.CLEANUP_POLICY_CONFIG);
+    return entry == null || entry.value() == null
+        ? TopicConfig.CLEANUP_POLICY_DELETE
+        : entry.value();
+  }
+
+  private Optional<TopicDescription> describe(String topic) {
+    try {
+      return Optional.of(
+          await(admin().describeTopics(List.of(topic)).allTopicNames(), "describe topic " + topic)
+              .get(topic));
+    } catch (KafkaOperationException e) {
+      if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public int getPartitionCount(SystemStream stream) {
+    checkSystem(stream);
+    return describe(stream.getStream())
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "Topic " + stream.getStream() + " of system " + name() + " does not exist"))
+        .partitions()
+        .size();
+  }
+
+  @Override
+  public String getOffsetAfter(SystemStreamPartition ssp, String offset) {
+    return Long.toString(parseOffset(offset) + 1);
+  }
+
+  @Override
+  public String getOldestOffset(SystemStreamPartition ssp) {
+    long[] range = range(ssp);
+    return range[0] >= range[1] ? null : Long.toString(range[0]);
+  }
+
+  @Override
+  public String getNewestOffset(SystemStreamPartition ssp) {
+    long[] range = range(ssp);
+    return range[0] >= range[1] ? null : Long.toString(range[1] - 1);
+  }
+
+  /** [log start offset, end offset) of the partition. */
+  private long[] range(SystemStreamPartition ssp) {
+    checkSystem(ssp.getSystemStream());
+    TopicPartition tp = topicPartition(ssp);
+    ListOffsetsResult earliest = admin().listOffsets(Map.of(tp, OffsetSpec.earliest()));
+    ListOffsetsResult latest = admin().listOffsets(Map.of(tp, OffsetSpec.latest()));
+    long start = await(earliest.partitionResult(tp), "list offsets of " + ssp).offset();
+    long end = await(latest.partitionResult(tp), "list offsets of " + ssp).offset();
+    return new long[] {start, end};
+  }
+
+  @Override
+  public Comparator<String> offsetComparator() {
+    return NUMERIC;
+  }
+
+  @Override
+  public void deleteMessages(Map<SystemStreamPartition, String> upToInclusive) {
+    Map<TopicPartition, RecordsToDelete> deletes = new HashMap<>();
+    upToInclusive.forEach(
+        (ssp, offset) -> {
+          if (intermediate.contains(ssp.getSystemStream()) && offset != null) {
+            deletes.put(topicPartition(ssp), RecordsToDelete.beforeOffset(parseOffset(offset) + 1));
+          }
+        });
+    if (!deletes.isEmpty()) {
+      await(admin().deleteRecords(deletes).all(), "delete records " + deletes.keySet());
+    }
+  }
+
+  /** Deletes topics (tests and tools). */
+  public void deleteStreams(Collection<SystemStream> streams) {
+    List<String> topics = streams.stream().map(SystemStream::getStream).toList();
+    await(admin().deleteTopics(topics).all(), "delete topics " + topics);
+  }
+
+  static TopicPartition topicPartition(SystemStreamPartition ssp) {
+    return new TopicPartition(ssp.getStream(), ssp.getPartition());
+  }
+
+  static long parseOffset(String offset) {
+    try {
+      return Long.parseLong(offset);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("Not a Kafka offset: " + offset, e);
+    }
+  }
+
+  private <T> T await(KafkaFuture<T> future, String what) {
+    try {
+      return future.get(timeoutMs, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw new KafkaOperationException(
+          "Kafka system " + name() + " failed to " + what + ": " + e.getCause(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new KafkaOperationException(
+          "Kafka system " + name() + " timed out after " + timeoutMs + " ms to " + what, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KafkaOperationException("Interrupted while trying to " + what, e);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    closed = true;
+    if (admin != null) {
+      admin.close();
+      admin = null;
+    }
+  }
+
+  /** A failed or timed-out Kafka admin operation; the cause is Kafka's error. */
+  public static final class KafkaOperationException extends RuntimeException {
+    KafkaOperationException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}

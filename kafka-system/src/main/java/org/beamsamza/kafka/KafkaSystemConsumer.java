@@ -1,0 +1,202 @@
+package org.beamsamza.kafka;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.beamsamza.runtime.system.IncomingMessageEnvelope;
+import org.beamsamza.runtime.system.SystemConsumer;
+import org.beamsamza.runtime.system.SystemStreamPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One {@link KafkaConsumer} per container, on {@code assign}ed partitions (no consumer group, no
+ * rebalancing, no offsets committed to Kafka: the runtime checkpoints them). Each registered
+ * partition starts at its registered offset, or at the oldest retained record when none was
+ * registered; an offset that is no longer retained fails loudly ({@code auto.offset.reset=none}
+ * unless configured otherwise).
+ *
+ * <p>Back-pressure: records fetched for a partition the caller did not ask for are kept, and that
+ * partition stays paused in Kafka until the caller asks for it again and takes them, so the
+ * consumer buffers at most one fetch per partition.
+ */
+public final class KafkaSystemConsumer implements SystemConsumer {
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaSystemConsumer.class);
+
+  private final KafkaClientConfig clientConfig;
+  private final Map<SystemStreamPartition, String> registered = new LinkedHashMap<>();
+  private final Map<TopicPartition, SystemStreamPartition> ssps = new HashMap<>();
+  private final Map<SystemStreamPartition, List<IncomingMessageEnvelope>> buffered =
+      new HashMap<>();
+  private Consumer<byte[], byte[]> consumer;
+
+  public KafkaSystemConsumer(String systemName, org.beamsamza.runtime.config.Config config) {
+    this.clientConfig = new KafkaClientConfig(systemName, config);
+  }
+
+  private String name() {
+    return clientConfig.systemName();
+  }
+
+  @Override
+  public void register(SystemStreamPartition ssp, String startingOffset) {
+    if (consumer != null) {
+      throw new IllegalStateException("Cannot register " + ssp + " after the consumer started");
+    }
+    if (!ssp.getSystem().equals(name())) {
+      throw new IllegalArgumentException(ssp + " does not belong to system " + name());
+    }
+    if (startingOffset != null) {
+      KafkaSystemAdmin.parseOffset(startingOffset);
+    }
+    if (registered.containsKey(ssp)) {
+      // Registered twice: start from the earlier offset so neither caller misses a message.
+      String existing = registered.get(ssp);
+      if (existing != null
+          && (startingOffset == null
+              || Long.parseLong(startingOffset) < Long.parseLong(existing))) {
+        registered.put(ssp, startingOffset);
+      }
+      return;
+    }
+    registered.put(ssp, startingOffset);
+  }
+
+  @Override
+  public void start() {
+    if (consumer != null) {
+      return;
+    }
+    Map<String, Object> defaults = new HashMap<>();
+    defaults.put(ConsumerConfig.CLIENT_ID_CONFIG, "beamsamza-consumer-" + name());
+    defaults.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+    defaults.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
+    Map<String, Object> props = clientConfig.forClient("consumer", defaults);
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    LOG.info(
+        "Kafka consumer for system {} on {} partitions: {}",
+        name(),
+        registered.size(),
+        KafkaClientConfig.redact(props));
+    consumer = new KafkaConsumer<>(props);
+    for (SystemStreamPartition ssp : registered.keySet()) {
+      ssps.put(KafkaSystemAdmin.topicPartition(ssp), ssp);
+    }
+    consumer.assign(ssps.keySet());
+    List<TopicPartition> fromOldest = new ArrayList<>();
+    registered.forEach(
+        (ssp, offset) -> {
+          TopicPartition tp = KafkaSystemAdmin.topicPartition(ssp);
+          if (offset == null) {
+            fromOldest.add(tp);
+          } else {
+            consumer.seek(tp, Long.parseLong(offset));
+          }
+        });
+    if (!fromOldest.isEmpty()) {
+      consumer.seekToBeginning(fromOldest);
+    }
+  }
+
+  @Override
+  public Map<SystemStreamPartition, List<IncomingMessageEnvelope>> poll(
+      Set<SystemStreamPartition> wanted, long timeoutMs) throws InterruptedException {
+    if (consumer == null) {
+      throw new IllegalStateException("poll before start");
+    }
+    Map<SystemStreamPartition, List<IncomingMessageEnvelope>> result = new HashMap<>();
+    for (SystemStreamPartition ssp : wanted) {
+      List<IncomingMessageEnvelope> batch = buffered.remove(ssp);
+      if (batch != null) {
+        result.put(ssp, batch);
+      }
+    }
+    if (ssps.isEmpty()) {
+      if (timeoutMs > 0) {
+        Thread.sleep(timeoutMs); // nothing assigned: nothing will ever arrive
+      }
+      return result;
+    }
+    // Fetch only for partitions the caller wants and holds nothing of.
+    List<TopicPartition> pause = new ArrayList<>();
+    List<TopicPartition> resume = new ArrayList<>();
+    ssps.forEach(
+        (tp, ssp) -> {
+          if (wanted.contains(ssp) && !buffered.containsKey(ssp)) {
+            resume.add(tp);
+          } else {
+            pause.add(tp);
+          }
+        });
+    consumer.pause(pause);
+    consumer.resume(resume);
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
+    }
+    ConsumerRecords<byte[], byte[]> records =
+        consumer.poll(Duration.ofMillis(result.isEmpty() ? Math.max(0, timeoutMs) : 0));
+    for (TopicPartition tp : records.partitions()) {
+      SystemStreamPartition ssp = ssps.get(tp);
+      List<ConsumerRecord<byte[], byte[]>> recs = records.records(tp);
+      List<IncomingMessageEnvelope> batch = new ArrayList<>(recs.size());
+      for (ConsumerRecord<byte[], byte[]> r : recs) {
+        int size =
+            (r.key() == null ? 0 : r.key().length) + (r.value() == null ? 0 : r.value().length);
+        batch.add(
+            new IncomingMessageEnvelope(ssp, Long.toString(r.offset()), r.key(), r.value(), size));
+      }
+      if (wanted.contains(ssp)) {
+        result.merge(
+            ssp,
+            batch,
+            (a, b) -> {
+              List<IncomingMessageEnvelope> all = new ArrayList<>(a);
+              all.addAll(b);
+              return all;
+            });
+      } else {
+        buffered.merge(
+            ssp,
+            batch,
+            (a, b) -> {
+              List<IncomingMessageEnvelope> all = new ArrayList<>(a);
+              all.addAll(b);
+              return all;
+            });
+      }
+    }
+    return result;
+  }
+
+  /** Partitions currently paused in Kafka (for tests and metrics). */
+  Set<SystemStreamPartition> pausedPartitions() {
+    Set<SystemStreamPartition> out = new java.util.HashSet<>();
+    for (TopicPartition tp : consumer.paused()) {
+      out.add(ssps.get(tp));
+    }
+    return out;
+  }
+
+  @Override
+  public void stop() {
+    if (consumer != null) {
+      consumer.close();
+      consumer = null;
+    }
+  }
+}

@@ -1,0 +1,137 @@
+package org.beamsamza.kafka;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.beamsamza.runtime.system.OutgoingMessageEnvelope;
+import org.beamsamza.runtime.system.SystemProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One idempotent, batching {@link KafkaProducer} per container. Keys and messages must be {@code
+ * byte[]} (or null: a null message is a tombstone); the envelope's partition is the record's
+ * partition. Sends are asynchronous; {@link #flush} waits for all of them and throws the first
+ * failure, naming topic and partition. A producer that saw a failure stays failed (every later send
+ * and flush throws it): messages were lost, so nothing after them may be checkpointed.
+ */
+public final class KafkaSystemProducer implements SystemProducer {
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaSystemProducer.class);
+
+  private final KafkaClientConfig clientConfig;
+  private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+  private Producer<byte[], byte[]> producer;
+
+  public KafkaSystemProducer(String systemName, org.beamsamza.runtime.config.Config config) {
+    this.clientConfig = new KafkaClientConfig(systemName, config);
+  }
+
+  @Override
+  public synchronized void start() {
+    if (producer != null) {
+      return;
+    }
+    Map<String, Object> defaults = new HashMap<>();
+    defaults.put(ProducerConfig.CLIENT_ID_CONFIG, "beamsamza-producer-" + name());
+    defaults.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    defaults.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+    defaults.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    Map<String, Object> props = clientConfig.forClient("producer", defaults);
+    // Not overridable: at-least-once without duplicates from retries needs these.
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    LOG.info("Kafka producer for system {}: {}", name(), KafkaClientConfig.redact(props));
+    producer = new KafkaProducer<>(props);
+  }
+
+  private String name() {
+    return clientConfig.systemName();
+  }
+
+  @Override
+  public void send(OutgoingMessageEnvelope envelope) {
+    throwIfFailed();
+    if (producer == null) {
+      throw new IllegalStateException("send before start on Kafka system " + name());
+    }
+    String topic = envelope.getSystemStream().getStream();
+    if (!envelope.getSystemStream().getSystem().equals(name())) {
+      throw new IllegalArgumentException(
+          envelope.getSystemStream() + " does not belong to system " + name());
+    }
+    byte[] key = bytes(envelope.getKey(), "key", envelope);
+    byte[] value = bytes(envelope.getMessage(), "message", envelope);
+    int partition = envelope.getPartition();
+    producer.send(
+        new ProducerRecord<>(topic, partition, key, value),
+        (metadata, e) -> {
+          if (e != null) {
+            RuntimeException wrapped =
+                new KafkaSendException(
+                    "Kafka system "
+                        + name()
+                        + " failed to write to topic "
+                        + topic
+                        + " partition "
+                        + partition
+                        + ": "
+                        + e,
+                    e);
+            if (failure.compareAndSet(null, wrapped)) {
+              LOG.error(wrapped.getMessage(), e);
+            }
+          }
+        });
+  }
+
+  private static byte[] bytes(Object o, String what, OutgoingMessageEnvelope envelope) {
+    if (o == null || o instanceof byte[]) {
+      return (byte[]) o;
+    }
+    throw new IllegalArgumentException(
+        "The Kafka system writes bytes only, but the "
+            + what
+            + " of a message to "
+            + envelope.getSystemStream()
+            + " is a "
+            + o.getClass().getName()
+            + ": encode it before sending");
+  }
+
+  @Override
+  public void flush() {
+    if (producer != null) {
+      producer.flush();
+    }
+    throwIfFailed();
+  }
+
+  private void throwIfFailed() {
+    RuntimeException e = failure.get();
+    if (e != null) {
+      throw new KafkaSendException(e.getMessage(), e.getCause());
+    }
+  }
+
+  @Override
+  public synchronized void stop() {
+    if (producer != null) {
+      producer.close();
+      producer = null;
+    }
+  }
+
+  /** A message the producer could not write; the message names topic and partition. */
+  public static final class KafkaSendException extends RuntimeException {
+    KafkaSendException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}
