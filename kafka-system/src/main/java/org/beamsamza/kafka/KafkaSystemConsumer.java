@@ -97,6 +97,7 @@ public final class KafkaSystemConsumer implements SystemConsumer {
     for (SystemStreamPartition ssp : registered.keySet()) {
       ssps.put(KafkaSystemAdmin.topicPartition(ssp), ssp);
     }
+    checkPartitionsExist();
     consumer.assign(ssps.keySet());
     List<TopicPartition> fromOldest = new ArrayList<>();
     registered.forEach(
@@ -110,6 +111,30 @@ public final class KafkaSystemConsumer implements SystemConsumer {
         });
     if (!fromOldest.isEmpty()) {
       consumer.seekToBeginning(fromOldest);
+    }
+  }
+
+  /** A partition that does not exist would otherwise be waited for silently, forever. */
+  private void checkPartitionsExist() {
+    Map<String, Integer> counts = new HashMap<>();
+    for (SystemStreamPartition ssp : registered.keySet()) {
+      int count =
+          counts.computeIfAbsent(
+              ssp.getStream(),
+              topic -> {
+                List<?> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(60));
+                return partitions == null ? 0 : partitions.size();
+              });
+      if (ssp.getPartition() >= count) {
+        consumer.close();
+        consumer = null;
+        throw new IllegalStateException(
+            "Cannot read "
+                + ssp
+                + ": topic "
+                + ssp.getStream()
+                + (count == 0 ? " does not exist" : " has only " + count + " partitions"));
+      }
     }
   }
 

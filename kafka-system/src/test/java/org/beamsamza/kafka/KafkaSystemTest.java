@@ -154,6 +154,12 @@ public class KafkaSystemTest {
     assertEquals(s.partition(1), p1.get(0).getSystemStreamPartition());
     assertTrue(consumer.poll(Set.of(s.partition(0), s.partition(1)), 0).isEmpty());
 
+    SystemConsumer bad = factory.getConsumer(SYSTEM, config());
+    bad.register(s.partition(2), null);
+    assertThat(
+        assertThrows(IllegalStateException.class, bad::start).getMessage(),
+        containsString("has only 2 partitions"));
+
     assertEquals("10", admin.getOffsetAfter(s.partition(0), "9"));
     assertTrue(admin.offsetComparator().compare("9", "10") < 0); // numeric, not lexical
     assertEquals(2, admin.getPartitionCount(s));
