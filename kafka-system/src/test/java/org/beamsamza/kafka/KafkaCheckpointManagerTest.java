@@ -95,6 +95,28 @@ public class KafkaCheckpointManagerTest {
   }
 
   @Test
+  public void checkpointsSurviveABrokerRestart() throws Exception {
+    TaskName task = new TaskName("task-0");
+    Checkpoint checkpoint =
+        new Checkpoint(Map.of(new SystemStreamPartition("kafka", "input", 0), "7"));
+    KafkaCheckpointManager writer = manager("checkpoints-3");
+    writer.start();
+    writer.writeCheckpoint(task, checkpoint);
+    writer.stop();
+
+    broker.stop();
+    broker.restart(); // same port and storage
+
+    KafkaCheckpointManager reader = manager("checkpoints-3");
+    reader.start();
+    try {
+      assertEquals(checkpoint, reader.readLastCheckpoint(task));
+    } finally {
+      reader.stop();
+    }
+  }
+
+  @Test
   public void encodingRoundTrips() throws Exception {
     Map<SystemStreamPartition, String> offsets = new HashMap<>();
     offsets.put(new SystemStreamPartition("s", "t", 0), "");
