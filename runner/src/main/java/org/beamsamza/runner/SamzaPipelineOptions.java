@@ -102,6 +102,47 @@ public interface SamzaPipelineOptions extends PipelineOptions {
 
   void setCancelGraceMs(long value);
 
+  @Description(
+      "System of the job's intermediate streams (repartition, broadcast, state changelogs) and its"
+          + " checkpoints: inmemory (default; on the heap of this JVM, nothing survives the process)"
+          + " or kafka (topics on the cluster of --kafkaBootstrapServers, checkpoints in a compacted"
+          + " topic; a run with the same --jobName and --jobId resumes from them).")
+  @Default.String("inmemory")
+  String getSystem();
+
+  void setSystem(String value);
+
+  @Description("Kafka brokers (host:port,...) for --system=kafka (Kafka's bootstrap.servers).")
+  String getKafkaBootstrapServers();
+
+  void setKafkaBootstrapServers(String value);
+
+  @Description(
+      "Kafka client settings passed through to every admin, producer and consumer of --system=kafka,"
+          + " as key=value pairs separated by commas (e.g. security.protocol=SASL_SSL,"
+          + "sasl.mechanism=PLAIN). Secret values are never logged.")
+  String getKafkaConfig();
+
+  void setKafkaConfig(String value);
+
+  @Description(
+      "Id of this run of the job; with --system=kafka its topics are named"
+          + " beamsamza-<jobId>-<jobName>-..., so a run with the same --jobName and --jobId finds"
+          + " the topics and checkpoints of an earlier one. Letters, digits, '.', '_' and '-' only."
+          + " Default: a fresh id per run.")
+  @Default.InstanceFactory(FreshJobId.class)
+  String getJobId();
+
+  void setJobId(String value);
+
+  /** Default job id: fresh per run. */
+  class FreshJobId implements DefaultValueFactory<String> {
+    @Override
+    public String create(PipelineOptions options) {
+      return java.util.UUID.randomUUID().toString().substring(0, 8);
+    }
+  }
+
   /** Default parallelism: the processors of this machine. */
   class AvailableProcessors implements DefaultValueFactory<Integer> {
     @Override

@@ -5,6 +5,7 @@ import org.apache.beam.sdk.PipelineRunner;
 import org.apache.beam.sdk.metrics.MetricsEnvironment;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsValidator;
+import org.beamsamza.runner.local.KafkaOptions;
 import org.beamsamza.runner.local.LocalExecution;
 import org.beamsamza.translation.PipelineTranslator;
 import org.beamsamza.translation.metrics.JobMetrics;
@@ -15,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a Beam pipeline on the Samza-style runtime: translates it into stages of stream tasks joined
  * by partitioned streams, then runs the tasks (locally: containers as threads of this JVM over the
- * in-memory system). Select it with {@code --runner=SamzaRunner}.
+ * in-memory system, or against a Kafka cluster with {@code --system=kafka}). Select it with {@code
+ * --runner=SamzaRunner}.
  */
 public class SamzaRunner extends PipelineRunner<SamzaPipelineResult> {
   private static final Logger LOG = LoggerFactory.getLogger(SamzaRunner.class);
@@ -51,6 +53,7 @@ public class SamzaRunner extends PipelineRunner<SamzaPipelineResult> {
   }
 
   static void validate(SamzaPipelineOptions options) {
+    KafkaOptions.validate(options);
     requirePositive("parallelism", options.getParallelism());
     requirePositive("containers", options.getContainers());
     requirePositive("bundleSize", options.getBundleSize());

@@ -16,11 +16,9 @@ import org.beamsamza.runtime.job.JobModelPlanner;
 import org.beamsamza.runtime.job.StageSpec;
 import org.beamsamza.runtime.local.JobHandle;
 import org.beamsamza.runtime.local.LocalJobRunner;
-import org.beamsamza.runtime.system.StreamSpec;
 import org.beamsamza.runtime.system.SystemFactory;
 import org.beamsamza.runtime.system.SystemStream;
 import org.beamsamza.runtime.system.inmemory.InMemoryStreams;
-import org.beamsamza.runtime.system.inmemory.InMemorySystemFactory;
 import org.beamsamza.state.beam.ManualProcessingClock;
 import org.beamsamza.state.beam.ProcessingClock;
 import org.beamsamza.translation.metrics.JobMetrics;
@@ -29,7 +27,6 @@ import org.beamsamza.translation.plan.ExecutionPlan;
 import org.beamsamza.translation.plan.KeyedInputSpec;
 import org.beamsamza.translation.plan.SourceInputSpec;
 import org.beamsamza.translation.plan.StagePlan;
-import org.beamsamza.translation.plan.StreamDef;
 import org.beamsamza.translation.source.BoundedSourceSystem;
 import org.beamsamza.translation.source.TestStreamSystem;
 import org.beamsamza.translation.source.UnboundedSourceSystem;
@@ -38,13 +35,17 @@ import org.beamsamza.translation.task.StageTaskFactory;
 import org.joda.time.Instant;
 
 /**
- * Runs a plan in this JVM: intermediate streams in the in-memory system, sources read in process,
- * containers as threads. The embedded default: nothing to install.
+ * Runs a plan in this JVM: sources read in process, containers as threads, intermediate streams and
+ * checkpoints on the system {@code --system} chooses ({@link JobStreams}): in memory by default
+ * (nothing to install), or topics on a Kafka cluster.
  */
 public final class LocalExecution {
   public static final String SOURCE_SYSTEM = "beam-source";
   public static final String UNBOUNDED_SOURCE_SYSTEM = "beam-unbounded-source";
-  public static final String STREAM_SYSTEM = "inmemory";
+
+  /** The in-memory system's name (see {@link JobStreams} for the system a job's streams use). */
+  public static final String STREAM_SYSTEM = JobStreams.INMEMORY;
+
   public static final String TEST_STREAM_SYSTEM = "beam-test-stream";
 
   private static final StageTask.Systems SYSTEMS =
@@ -76,14 +77,11 @@ public final class LocalExecution {
       SamzaPipelineOptions options,
       JobMetrics metrics,
       Environment environment) {
-    InMemoryStreams streams = environment.streams();
-    for (StreamDef stream : plan.streams()) {
-      streams.createStream(
-          StreamSpec.intermediate(
-              new SystemStream(STREAM_SYSTEM, stream.name()), stream.partitionCount()));
-    }
+    JobStreams streams = JobStreams.forOptions(options, plan.jobName(), environment);
+    streams.createStreams(plan.streams());
+    StageTask.Systems systemNames = systemNames(streams);
     Map<String, SystemFactory> systems = new HashMap<>();
-    systems.put(STREAM_SYSTEM, new InMemorySystemFactory(streams));
+    systems.put(streams.system(), streams.factory());
     systems.put(
         SOURCE_SYSTEM,
         new BoundedSourceSystem(
@@ -105,20 +103,21 @@ public final class LocalExecution {
     JobModel jobModel =
         plan.stages().isEmpty()
             ? new JobModel(Map.of())
-            : JobModelPlanner.plan(stageSpecs(plan), testStream ? 1 : options.getContainers());
+            : JobModelPlanner.plan(
+                stageSpecs(plan, systemNames), testStream ? 1 : options.getContainers());
     StoreDirectory storeDir = StoreDirectory.open(options.getStoreBaseDir());
-    Map<String, String> values = new HashMap<>();
+    Map<String, String> values = new HashMap<>(streams.config());
     values.put(Config.TASK_WINDOW_MS, Long.toString(options.getWindowMs()));
     values.put(Config.TASK_COMMIT_MS, Long.toString(options.getCommitMs()));
     values.putAll(
         StateStoreConfig.forOptions(
-            options, storeDir.path(), storeDir.isTemporary(), STREAM_SYSTEM));
+            options, storeDir.path(), storeDir.isTemporary(), streams.changelogSpec()));
     Config config = new Config(values);
     StageTaskFactory tasks =
         new StageTaskFactory(
             serializedPlan,
             metrics,
-            SYSTEMS,
+            systemNames,
             options.getBundleSize(),
             testStream ? testClock : ProcessingClock.SYSTEM);
     Duration grace = Duration.ofMillis(options.getCancelGraceMs());
@@ -144,7 +143,7 @@ public final class LocalExecution {
     try {
       job =
           LocalJobRunner.start(
-              jobModel, config, systems, tasks, environment.checkpoints(), afterStop, grace);
+              jobModel, config, systems, tasks, streams.checkpoints(), afterStop, grace);
     } catch (RuntimeException | Error e) {
       if (pushing != null) {
         pushing.stopAndPushFinal();
@@ -218,21 +217,37 @@ public final class LocalExecution {
     }
   }
 
-  /** What the job planner needs of each stage: its partitioned and broadcast inputs. */
+  private static StageTask.Systems systemNames(JobStreams streams) {
+    return streams.streamPrefix().isEmpty() && streams.system().equals(STREAM_SYSTEM)
+        ? SYSTEMS
+        : new StageTask.Systems(
+            SOURCE_SYSTEM,
+            UNBOUNDED_SOURCE_SYSTEM,
+            streams.system(),
+            TEST_STREAM_SYSTEM,
+            streams.streamPrefix());
+  }
+
+  /** As {@link #stageSpecs(ExecutionPlan, StageTask.Systems)} on the in-memory system. */
   public static List<StageSpec> stageSpecs(ExecutionPlan plan) {
+    return stageSpecs(plan, SYSTEMS);
+  }
+
+  /** What the job planner needs of each stage: its partitioned and broadcast inputs. */
+  public static List<StageSpec> stageSpecs(ExecutionPlan plan, StageTask.Systems systems) {
     List<StageSpec> specs = new ArrayList<>();
     for (StagePlan stage : plan.stages()) {
       Map<SystemStream, Integer> partitioned = new java.util.LinkedHashMap<>();
       for (SourceInputSpec source : stage.sourceInputs()) {
         partitioned.put(
-            new SystemStream(SYSTEMS.of(source), source.stream()), source.partitionCount());
+            new SystemStream(systems.of(source), source.stream()), source.partitionCount());
       }
       for (KeyedInputSpec keyed : stage.keyedInputs()) {
-        partitioned.put(new SystemStream(STREAM_SYSTEM, keyed.stream()), keyed.partitionCount());
+        partitioned.put(systems.intermediate(keyed.stream()), keyed.partitionCount());
       }
       Map<SystemStream, Integer> broadcast = new java.util.LinkedHashMap<>();
       for (BroadcastInputSpec b : stage.broadcastInputs()) {
-        broadcast.put(new SystemStream(STREAM_SYSTEM, b.stream()), 1);
+        broadcast.put(systems.intermediate(b.stream()), 1);
       }
       specs.add(new StageSpec(stage.id(), partitioned, broadcast));
     }

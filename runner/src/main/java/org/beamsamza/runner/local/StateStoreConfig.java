@@ -13,22 +13,23 @@ import org.beamsamza.translation.task.StageTask;
 final class StateStoreConfig {
   private StateStoreConfig() {}
 
-  /** Changelog streams of the state store are {@code <system>.beam-state-changelog-<stage id>}. */
+  /** Changelog streams of the in-memory state store are {@code beam-state-changelog-<stage id>}. */
   static final String CHANGELOG_STREAM_PREFIX = "beam-state-changelog";
 
   /**
    * @param throwaway the store directory is deleted after the run, so no store is ever reopened:
    *     RocksDB need not write memtables to disk at commits or at close
+   * @param changelog {@code <system>.<stream prefix>} of the changelog streams (one per stage)
    */
   static Map<String, String> forOptions(
-      SamzaPipelineOptions options, Path baseDir, boolean throwaway, String streamSystem) {
+      SamzaPipelineOptions options, Path baseDir, boolean throwaway, String changelog) {
     String prefix = TaskStorageManager.STORES_PREFIX + StageTask.STATE_STORE + ".";
     Map<String, String> config = new HashMap<>();
     if (throwaway) {
       config.put(prefix + KeyValueStorageEngineFactory.FLUSH_TO_DISK, "false");
     }
     if (options.getStateChangelog()) {
-      config.put(prefix + "changelog", streamSystem + "." + CHANGELOG_STREAM_PREFIX);
+      config.put(prefix + "changelog", changelog);
     }
     config.putAll(
         Map.of(

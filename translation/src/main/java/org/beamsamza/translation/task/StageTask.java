@@ -45,18 +45,41 @@ public final class StageTask
         PreCommitTask,
         CommitListenerTask,
         ClosableTask {
-  /** Names of the systems the stage's streams live on. */
+  /**
+   * Names of the systems the stage's streams live on. An intermediate stream (repartition,
+   * broadcast) of the plan named {@code s} is the stream {@code streamPrefix + s} of {@code
+   * streamSystem} (e.g. a Kafka topic named after the job id; empty on the in-memory system).
+   */
   public record Systems(
       String sourceSystem,
       String unboundedSourceSystem,
       String streamSystem,
-      String testStreamSystem)
+      String testStreamSystem,
+      String streamPrefix)
       implements java.io.Serializable {
+    public Systems {
+      streamPrefix = streamPrefix == null ? "" : streamPrefix;
+    }
+
+    /** No stream prefix: intermediate streams are named as in the plan. */
+    public Systems(
+        String sourceSystem,
+        String unboundedSourceSystem,
+        String streamSystem,
+        String testStreamSystem) {
+      this(sourceSystem, unboundedSourceSystem, streamSystem, testStreamSystem, "");
+    }
+
     /**
      * Bounded sources and streams only: a plan with another kind of source fails in {@link #of}.
      */
     public Systems(String sourceSystem, String streamSystem) {
-      this(sourceSystem, null, streamSystem, null);
+      this(sourceSystem, null, streamSystem, null, "");
+    }
+
+    /** The system stream of the plan's intermediate stream {@code planStream}. */
+    public SystemStream intermediate(String planStream) {
+      return new SystemStream(streamSystem, streamPrefix + planStream);
     }
 
     /** The system that reads a source input, by its kind. */
@@ -223,7 +246,7 @@ public final class StageTask
       handlers.put(stream, new SourceInputHandler(channel, watermarks));
     }
     for (KeyedInputSpec keyed : stage.keyedInputs()) {
-      SystemStream stream = new SystemStream(systems.streamSystem(), keyed.stream());
+      SystemStream stream = systems.intermediate(keyed.stream());
       ProducerWatermarks watermarks =
           owned.contains(stream)
               ? new ProducerWatermarks(keyed.stream(), keyed.upstreamTaskCount())
@@ -234,7 +257,7 @@ public final class StageTask
           stream, new KeyedInputHandler(target, watermarks, keyed.keyCoder(), keyed.valueCoder()));
     }
     for (BroadcastInputSpec broadcast : stage.broadcastInputs()) {
-      SystemStream stream = new SystemStream(systems.streamSystem(), broadcast.stream());
+      SystemStream stream = systems.intermediate(broadcast.stream());
       List<OperatorNode> targets = new ArrayList<>();
       broadcast.targetNodes().forEach(i -> targets.add(nodes.get(i)));
       handlers.put(
@@ -247,11 +270,7 @@ public final class StageTask
     }
     for (SinkSpec sinkSpec : stage.sinks()) {
       StreamSink sink =
-          new StreamSink(
-              sinkSpec,
-              new SystemStream(systems.streamSystem(), sinkSpec.stream()),
-              taskIndex,
-              this);
+          new StreamSink(sinkSpec, systems.intermediate(sinkSpec.stream()), taskIndex, this);
       channels.computeIfAbsent(sinkSpec.pcollection(), PCollectionChannel::new).addConsumer(sink);
       sinks.add(sink);
     }
