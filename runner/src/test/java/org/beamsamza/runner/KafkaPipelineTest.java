@@ -215,6 +215,32 @@ public class KafkaPipelineTest implements java.io.Serializable {
     assertThat("records in the changelog topics", changelogRecords, greaterThan(0L));
   }
 
+  private static Pipeline keyedCount(SamzaPipelineOptions options) {
+    Pipeline p = Pipeline.create(options);
+    p.apply(GenerateSequence.from(0).to(100))
+        .apply(
+            MapElements.into(TypeDescriptors.kvs(TypeDescriptors.longs(), TypeDescriptors.longs()))
+                .via(i -> KV.of(i % 7, i)))
+        .apply(Count.perKey());
+    return p;
+  }
+
+  @Test
+  public void aRunWithTheSameJobIdButAnotherParallelismFailsAtStartNamingTheTopic() {
+    SamzaPipelineOptions first = kafkaOptions("kafka-reparallel");
+    first.setParallelism(3);
+    assertThat(keyedCount(first).run().waitUntilFinish(), equalTo(PipelineResult.State.DONE));
+
+    SamzaPipelineOptions second = kafkaOptions("kafka-reparallel");
+    second.setJobId(first.getJobId());
+    second.setParallelism(2);
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> keyedCount(second).run());
+    assertThat(
+        e.getMessage(), containsString("beamsamza-" + first.getJobId() + "-kafka-reparallel"));
+    assertThat(e.getMessage(), containsString("exists with 3 partitions but the job expects 2"));
+  }
+
   private static IllegalArgumentException runFails(SamzaPipelineOptions options) {
     Pipeline p = Pipeline.create(options);
     p.apply(GenerateSequence.from(0).to(10));
