@@ -185,27 +185,24 @@ public final class KafkaSystemConsumer implements SystemConsumer {
         batch.add(
             new IncomingMessageEnvelope(ssp, Long.toString(r.offset()), r.key(), r.value(), size));
       }
-      if (wanted.contains(ssp)) {
-        result.merge(
-            ssp,
-            batch,
-            (a, b) -> {
-              List<IncomingMessageEnvelope> all = new ArrayList<>(a);
-              all.addAll(b);
-              return all;
-            });
-      } else {
-        buffered.merge(
-            ssp,
-            batch,
-            (a, b) -> {
-              List<IncomingMessageEnvelope> all = new ArrayList<>(a);
-              all.addAll(b);
-              return all;
-            });
-      }
+      append(wanted.contains(ssp) ? result : buffered, ssp, batch);
     }
     return result;
+  }
+
+  /** Adds {@code batch} after what {@code batches} already holds for {@code ssp}. */
+  private static void append(
+      Map<SystemStreamPartition, List<IncomingMessageEnvelope>> batches,
+      SystemStreamPartition ssp,
+      List<IncomingMessageEnvelope> batch) {
+    batches.merge(
+        ssp,
+        batch,
+        (a, b) -> {
+          List<IncomingMessageEnvelope> all = new ArrayList<>(a);
+          all.addAll(b);
+          return all;
+        });
   }
 
   /** Partitions currently paused in Kafka (for tests and metrics). */

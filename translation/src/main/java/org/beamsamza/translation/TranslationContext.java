@@ -126,42 +126,29 @@ public final class TranslationContext {
   }
 
   public void addSource(List<List<BoundedSource<?>>> partitions, PCollection<?> output) {
-    String stream = "source" + units.size();
-    units.add(
-        new SourceUnit(
-            currentStepName(),
-            stream,
-            partitions,
-            idOf(output),
-            SourceInputSpec.Kind.BOUNDED,
-            null));
+    addSourceUnit("source", partitions, output, SourceInputSpec.Kind.BOUNDED, null);
   }
 
   /** An unbounded source of the current step: one list of splits per partition. */
   public void addUnboundedSource(
       List<List<UnboundedSource<?, ?>>> partitions, PCollection<?> output) {
-    String stream = "source" + units.size();
-    units.add(
-        new SourceUnit(
-            currentStepName(),
-            stream,
-            partitions,
-            idOf(output),
-            SourceInputSpec.Kind.UNBOUNDED,
-            null));
+    addSourceUnit("source", partitions, output, SourceInputSpec.Kind.UNBOUNDED, null);
   }
 
   /** A TestStream of the current step: one partition that replays {@code spec}'s events. */
   public void addTestStream(TestStreamSpec spec, PCollection<?> output) {
-    String stream = "teststream" + units.size();
+    addSourceUnit("teststream", List.of(List.of()), output, SourceInputSpec.Kind.TEST_STREAM, spec);
+  }
+
+  private void addSourceUnit(
+      String streamPrefix,
+      List<? extends List<? extends Source<?>>> partitions,
+      PCollection<?> output,
+      SourceInputSpec.Kind kind,
+      TestStreamSpec testStream) {
+    String stream = streamPrefix + units.size();
     units.add(
-        new SourceUnit(
-            currentStepName(),
-            stream,
-            List.of(List.of()),
-            idOf(output),
-            SourceInputSpec.Kind.TEST_STREAM,
-            spec));
+        new SourceUnit(currentStepName(), stream, partitions, idOf(output), kind, testStream));
   }
 
   public void addNode(
