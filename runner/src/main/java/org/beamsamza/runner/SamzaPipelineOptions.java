@@ -135,6 +135,15 @@ public interface SamzaPipelineOptions extends PipelineOptions {
 
   void setJobId(String value);
 
+  @Description(
+      "Runtime config entries applied on top of what the runner generates, as a JSON map (the"
+          + " option of Beam's Samza runner), e.g. Samza's per-stream input settings:"
+          + " {\"systems.<system>.streams.<stream>.samza.offset.default\":\"upcoming\"};"
+          + " samza.reset.offset, samza.bootstrap and samza.priority likewise.")
+  java.util.Map<String, String> getConfigOverride();
+
+  void setConfigOverride(java.util.Map<String, String> value);
+
   /** Default job id: fresh per run. */
   class FreshJobId implements DefaultValueFactory<String> {
     @Override
