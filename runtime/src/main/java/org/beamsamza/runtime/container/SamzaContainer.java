@@ -144,6 +144,7 @@ public final class SamzaContainer {
       for (TaskModel m : model.getTasks().values()) {
         tasks.add(createTask(m, systems));
       }
+      StoreRestore.restoreSideBySide(containerId, tasks);
       ContainerInputs inputs =
           ContainerInputs.start(
               containerId,
