@@ -17,31 +17,51 @@ import org.beamsamza.state.kv.KeyValueStore;
 import org.joda.time.Instant;
 
 /**
- * The main-input elements one step pushed back until its side-input windows are ready, kept in the
- * task's store (DESIGN decision 8): their input offsets are checkpointed once they were taken from
- * the stream, so a restarted task must find them here, not on a heap that died. Each element is
- * stored with the key it is processed under (a stateful step's key; none for a stateless one) at
- * {@code [KIND_PUSHED_BACK][len stepId][stepId][sequence]}, so they come back in the order they
- * were pushed back. The earliest timestamp, which holds the step's watermark, is kept on the heap
- * and rebuilt from the store when the step opens.
+ * The main-input elements one step pushed back until its side-input windows are ready. Their input
+ * offsets are checkpointed once they were taken from the stream, so at every commit they must be in
+ * the task's store (DESIGN decision 8) for a restarted task to find them: {@link #flush()}, called
+ * before the store is flushed, writes each element not written yet at {@code [KIND_PUSHED_BACK][len
+ * stepId][stepId][sequence]}, with the key it is processed under (a stateful step's key; none for a
+ * stateless one). Between commits they are held on the heap as well, so that an element pushed back
+ * and retried between two commits (the common case: a side input a little behind its main input)
+ * never costs a store write, and a retry never decodes. Opening a step reads back what an earlier
+ * run left, in push-back order, and the earliest timestamp, which holds the step's watermark.
  *
- * <p>Writes go through the task store's write-back cache, so elements pushed back and retried
- * between two commits usually never reach the database. One instance per step and store; task
- * thread only.
+ * <p>The caller hands over elements it will not touch again (a grouped Iterable copied). One
+ * instance per step and store; task thread only.
  */
 public final class PushedBack {
   /** A pushed-back element and the key it is processed under ({@code null}: not keyed). */
   public record Element(ByteKey key, WindowedValue<Object> value) {}
 
+  /** An element and where it is stored ({@code null}: not written yet). */
+  private static final class Held {
+    final Element element;
+    byte[] storeKey;
+
+    Held(Element element, byte[] storeKey) {
+      this.element = element;
+      this.storeKey = storeKey;
+    }
+  }
+
   private final KeyValueStore store;
   private final byte[] prefix;
   private final Coder<WindowedValue<Object>> coder;
+  private List<Held> held = new ArrayList<>();
+
+  /**
+   * Store keys of elements taken back since the last flush: deleted only by the next flush, after
+   * what is held then was written, so that the store never lacks an element that a checkpoint
+   * already counts as processed (a write-back cache may write a delete through before the commit).
+   */
+  private List<byte[]> takenBack = new ArrayList<>();
+
   private long nextSequence;
-  private long count;
   private Instant earliest = BoundedWindow.TIMESTAMP_MAX_VALUE;
 
   /**
-   * Opens the step's pushed-back elements in {@code store}, counting what an earlier run left.
+   * Opens the step's pushed-back elements in {@code store}, reading back what an earlier run left.
    *
    * @param coder the full coder (value, timestamp, windows, pane) of the step's main input
    */
@@ -53,42 +73,20 @@ public final class PushedBack {
       while (it.hasNext()) {
         Entry e = it.next();
         nextSequence = ByteBuffer.wrap(e.key(), prefix.length, Long.BYTES).getLong() + 1;
-        count++;
-        Instant t = new Instant(ByteBuffer.wrap(e.value()).getLong());
-        if (t.isBefore(earliest)) {
-          earliest = t;
-        }
+        Element element = decode(e.value());
+        held.add(new Held(element, e.key()));
+        hold(element.value().getTimestamp());
       }
     }
   }
 
   public void add(ByteKey key, WindowedValue<Object> element) {
-    byte[] encoded;
-    try {
-      encoded = CoderUtils.encodeToByteArray(coder, element);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Encoding a pushed-back element failed: " + element, e);
-    }
-    byte[] keyBytes = key == null ? null : key.bytes();
-    int keyLength = keyBytes == null ? 0 : keyBytes.length;
-    ByteBuffer value = ByteBuffer.allocate(Long.BYTES + Integer.BYTES + keyLength + encoded.length);
-    value.putLong(element.getTimestamp().getMillis());
-    value.putInt(keyBytes == null ? -1 : keyLength);
-    if (keyBytes != null) {
-      value.put(keyBytes);
-    }
-    value.put(encoded);
-    byte[] storeKey = Arrays.copyOf(prefix, prefix.length + Long.BYTES);
-    ByteBuffer.wrap(storeKey, prefix.length, Long.BYTES).putLong(nextSequence++);
-    store.put(storeKey, value.array());
-    count++;
-    if (element.getTimestamp().isBefore(earliest)) {
-      earliest = element.getTimestamp();
-    }
+    held.add(new Held(new Element(key, element), null));
+    hold(element.getTimestamp());
   }
 
   public boolean isEmpty() {
-    return count == 0;
+    return held.isEmpty();
   }
 
   /** The earliest timestamp of a pushed-back element; the end of time when there is none. */
@@ -98,24 +96,65 @@ public final class PushedBack {
 
   /** Removes and returns every pushed-back element, in the order they were added. */
   public List<Element> takeAll() {
-    List<Element> all = new ArrayList<>();
-    List<byte[]> keys = new ArrayList<>();
-    try (KeyValueIterator it = store.prefix(prefix)) {
-      while (it.hasNext()) {
-        Entry e = it.next();
-        keys.add(e.key());
-        all.add(decode(e.value()));
+    List<Element> all = new ArrayList<>(held.size());
+    for (Held h : held) {
+      all.add(h.element);
+      if (h.storeKey != null) {
+        takenBack.add(h.storeKey);
       }
     }
-    store.deleteAll(keys);
-    count = 0;
+    held = new ArrayList<>();
     earliest = BoundedWindow.TIMESTAMP_MAX_VALUE;
     return all;
   }
 
+  /**
+   * Makes the store hold exactly what is held now: writes every element not written yet, then
+   * deletes those taken back since the last flush. Call before the store is flushed for a commit.
+   * Writes come first so that a failure midway leaves an element twice (processed again: at least
+   * once) rather than not at all.
+   */
+  public void flush() {
+    for (Held h : held) {
+      if (h.storeKey == null) {
+        byte[] storeKey = Arrays.copyOf(prefix, prefix.length + Long.BYTES);
+        ByteBuffer.wrap(storeKey, prefix.length, Long.BYTES).putLong(nextSequence++);
+        store.put(storeKey, encode(h.element));
+        h.storeKey = storeKey;
+      }
+    }
+    if (!takenBack.isEmpty()) {
+      store.deleteAll(takenBack);
+      takenBack = new ArrayList<>();
+    }
+  }
+
+  private void hold(Instant timestamp) {
+    if (timestamp.isBefore(earliest)) {
+      earliest = timestamp;
+    }
+  }
+
+  private byte[] encode(Element element) {
+    byte[] encoded;
+    try {
+      encoded = CoderUtils.encodeToByteArray(coder, element.value());
+    } catch (IOException e) {
+      throw new UncheckedIOException("Encoding a pushed-back element failed: " + element, e);
+    }
+    byte[] keyBytes = element.key() == null ? null : element.key().bytes();
+    int keyLength = keyBytes == null ? 0 : keyBytes.length;
+    ByteBuffer value = ByteBuffer.allocate(Integer.BYTES + keyLength + encoded.length);
+    value.putInt(keyBytes == null ? -1 : keyLength);
+    if (keyBytes != null) {
+      value.put(keyBytes);
+    }
+    value.put(encoded);
+    return value.array();
+  }
+
   private Element decode(byte[] value) {
     ByteBuffer b = ByteBuffer.wrap(value);
-    b.getLong();
     int keyLength = b.getInt();
     ByteKey key = null;
     if (keyLength >= 0) {

@@ -57,7 +57,43 @@ public class PushedBackTest {
       assertEquals(BoundedWindow.TIMESTAMP_MAX_VALUE, pushedBack.earliestTimestamp());
       assertTrue(pushedBack.takeAll().isEmpty());
       assertTrue(new PushedBack(store, "step", CODER).isEmpty());
+      try (var it = store.all()) {
+        assertFalse("pushed back and retried between commits: never written", it.hasNext());
+      }
     }
+  }
+
+  @Test
+  public void onlyWhatIsHeldAtAFlushIsInTheStoreAndARetryDeletesIt() throws Exception {
+    try (KeyValueStore store = FullStackStore.open(tmp.newFolder())) {
+      PushedBack pushedBack = new PushedBack(store, "step", CODER);
+      pushedBack.add(null, element("a", 30));
+      assertEquals("not written before a flush", 0, entries(store));
+      pushedBack.flush();
+      assertEquals(1, entries(store));
+      pushedBack.add(null, element("b", 10));
+      pushedBack.flush();
+      pushedBack.flush(); // nothing new: nothing written twice
+      assertEquals(2, entries(store));
+      PushedBack reopened = new PushedBack(store, "step", CODER);
+      assertEquals("a reopen sees what was written", new Instant(10), reopened.earliestTimestamp());
+      assertEquals(2, pushedBack.takeAll().size());
+      assertEquals("taken back: still stored until the next flush", 2, entries(store));
+      pushedBack.add(null, element("c", 5)); // pushed back again
+      pushedBack.flush();
+      assertEquals("the flush wrote what is held and deleted what was taken", 1, entries(store));
+    }
+  }
+
+  private static int entries(KeyValueStore store) {
+    int n = 0;
+    try (var it = store.all()) {
+      while (it.hasNext()) {
+        it.next();
+        n++;
+      }
+    }
+    return n;
   }
 
   @Test
@@ -67,7 +103,10 @@ public class PushedBackTest {
       PushedBack first = new PushedBack(store, "step", CODER);
       first.add(null, element("a", 50));
       first.add(null, element("b", 40));
-      new PushedBack(store, "other step", CODER).add(null, element("x", 1));
+      first.flush();
+      PushedBack other = new PushedBack(store, "other step", CODER);
+      other.add(null, element("x", 1));
+      other.flush();
       store.flush();
     }
     try (KeyValueStore store = FullStackStore.open(dir)) {

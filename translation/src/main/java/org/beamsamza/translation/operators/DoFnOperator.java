@@ -129,7 +129,10 @@ public final class DoFnOperator implements Operator {
 
   @Override
   public void processSideInputWatermark(PCollectionView<?> view, Instant watermark) {
-    if (sideInputs.advanceWatermark(view, watermark) && runner.hasPushedBack()) {
+    if (sideInputs.advanceWatermark(view, watermark)) {
+      runner.onSideInputsAdvanced();
+    }
+    if (runner.hasPushedBack()) {
       // Some side-input windows became ready: retry the pushed-back elements (in a bundle; the
       // task starts one before calling processProcessingTime).
       context.requestProcessingTimeCallback();
@@ -148,6 +151,11 @@ public final class DoFnOperator implements Operator {
     Instant hold = runner.pushedBackHold();
     Instant out = hold.isBefore(inputWatermark) ? hold : inputWatermark;
     context.emitWatermark(out);
+  }
+
+  @Override
+  public void prepareCommit() {
+    runner.prepareCommit();
   }
 
   @Override

@@ -54,7 +54,10 @@ final class KeyedMainInput {
   }
 
   void processSideInputWatermark(PCollectionView<?> view, Instant watermark) {
-    if (sideInputs.advanceWatermark(view, watermark) && runner.hasPushedBack()) {
+    if (sideInputs.advanceWatermark(view, watermark)) {
+      runner.onSideInputsAdvanced();
+    }
+    if (runner.hasPushedBack()) {
       context.requestProcessingTimeCallback();
     }
     driver.emitOutputWatermark();

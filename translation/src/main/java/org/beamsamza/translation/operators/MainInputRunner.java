@@ -16,11 +16,11 @@ import org.joda.time.Instant;
 /**
  * A ParDo's runner as its operator drives it: without side inputs the runners-core runner itself;
  * with side inputs wrapped in {@link SimplePushbackSideInputDoFnRunner}, which hands back the
- * elements whose side-input windows are not ready yet; those are kept in the task store ({@link
- * PushedBack}: their input offsets get checkpointed, so a restart must find them), hold the
- * operator's watermark ({@link #pushedBackHold()}) and are retried when side inputs become ready.
- * Shared by the stateless and the stateful ParDo operators so that bundle and pushback handling are
- * written once.
+ * elements whose side-input windows are not ready yet; those are kept ({@link PushedBack}: on the
+ * heap, and in the task store from the next commit on, since their input offsets get checkpointed),
+ * hold the operator's watermark ({@link #pushedBackHold()}) and are retried when side inputs become
+ * ready. Shared by the stateless and the stateful ParDo operators so that bundle and pushback
+ * handling are written once.
  */
 final class MainInputRunner {
   /** Processes a retried element again, under the key {@link #process} was given with it. */
@@ -32,6 +32,9 @@ final class MainInputRunner {
   private final PushbackSideInputDoFnRunner<Object, Object> pushback;
   private final PushedBack pushedBack;
   private boolean inBundle;
+
+  /** Some side-input window became ready since the last retry: worth retrying. */
+  private boolean sideInputsAdvanced;
 
   /**
    * @param sideInputs the step's side inputs, or null if it has none
@@ -99,8 +102,21 @@ final class MainInputRunner {
       return;
     }
     for (WindowedValue<Object> notReady : pushback.processElementInReadyWindows(element)) {
-      pushedBack.add(key, notReady);
+      // Kept past this call: a grouped Iterable in it must not read a group cleared meanwhile.
+      pushedBack.add(key, RetainedValues.stableCopy(notReady));
     }
+  }
+
+  /** Before a commit: what is pushed back must be in the store the commit flushes. */
+  void prepareCommit() {
+    if (pushedBack != null) {
+      pushedBack.flush();
+    }
+  }
+
+  /** Some side-input window became ready: the next {@link #retryPushedBack} retries. */
+  void onSideInputsAdvanced() {
+    sideInputsAdvanced = true;
   }
 
   boolean hasPushedBack() {
@@ -118,9 +134,10 @@ final class MainInputRunner {
    * a bundle which windows were not ready. Returns false when there was nothing to retry.
    */
   boolean retryPushedBack(OperatorContext context, Reprocess reprocess) {
-    if (!hasPushedBack()) {
-      return false;
+    if (!hasPushedBack() || !sideInputsAdvanced) {
+      return false; // nothing became ready: a retry would only push everything back again
     }
+    sideInputsAdvanced = false;
     if (inBundle) {
       finishBundle();
       startBundle();

@@ -246,6 +246,11 @@ public final class SplittableProcessOperator implements Operator {
 
   /** Restrictions are left while a resume timer is pending (each one has exactly one). */
   @Override
+  public void prepareCommit() {
+    runner.prepareCommit();
+  }
+
+  @Override
   public boolean hasPendingWork() {
     return !state.timers().isEmpty();
   }

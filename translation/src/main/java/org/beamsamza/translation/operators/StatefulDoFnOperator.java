@@ -220,6 +220,11 @@ public final class StatefulDoFnOperator implements Operator {
   }
 
   @Override
+  public void prepareCommit() {
+    runner.prepareCommit();
+  }
+
+  @Override
   public void close() {
     if (invoker != null) {
       invoker.invokeTeardown();
