@@ -225,6 +225,10 @@ public final class CheckpointTool implements Runnable {
       config.put(prefix + "admin.timeout.ms", Long.toString(timeoutMs));
       config.put(
           prefix + "kafka." + AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "" + timeoutMs);
+      // Kafka requires request.timeout.ms <= default.api.timeout.ms (30 s by default).
+      config.put(
+          prefix + "kafka." + AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+          "" + Math.min(timeoutMs, 30_000));
       if (kafkaConfigFile != null) {
         Properties props = new Properties();
         try (InputStream in = Files.newInputStream(kafkaConfigFile)) {
