@@ -341,6 +341,26 @@ public final class KafkaCountBenchmark {
     return records / seconds;
   }
 
+  /** Sum of the end offsets of the job's keyed (repartition) topics. */
+  private static long repartitionRecords(String servers, String jobId) throws Exception {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers));
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps(servers))) {
+      List<TopicPartition> tps = new ArrayList<>();
+      for (String topic : admin.listTopics().names().get()) {
+        if (topic.startsWith("beamsamza-" + jobId + "-") && topic.contains("-keyed-")) {
+          admin
+              .describeTopics(List.of(topic))
+              .allTopicNames()
+              .get()
+              .get(topic)
+              .partitions()
+              .forEach(p -> tps.add(new TopicPartition(topic, p.partition())));
+        }
+      }
+      return consumer.endOffsets(tps).values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
   /** Formats each count as "windowStart=count". */
   static final class Format extends DoFn<KV<String, Long>, KV<String, String>> {
     @ProcessElement
@@ -459,6 +479,13 @@ public final class KafkaCountBenchmark {
     }
     result.cancel();
     result.waitUntilFinish(org.joda.time.Duration.standardMinutes(2));
+    System.out.printf(
+        Locale.ROOT,
+        "  %s: %.1f s to the complete output; %,d records on its repartition topics (Count.perKey's"
+            + " partial accumulators, with control messages)%n",
+        name,
+        seconds,
+        repartitionRecords(servers, name));
     if (wrong != null || duplicates > 0 || !seen.equals(expected)) {
       throw new VerificationException(
           name
