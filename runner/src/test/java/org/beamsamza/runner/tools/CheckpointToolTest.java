@@ -159,6 +159,22 @@ public class CheckpointToolTest implements java.io.Serializable {
     return offsets;
   }
 
+  /** The oldest retained offset of a topic partition, as the broker reports it. */
+  private static long oldestOffset(String topic, int partition) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                "bootstrap.servers",
+                broker.bootstrapServers(),
+                "key.deserializer",
+                ByteArrayDeserializer.class.getName(),
+                "value.deserializer",
+                ByteArrayDeserializer.class.getName()))) {
+      TopicPartition tp = new TopicPartition(topic, partition);
+      return consumer.beginningOffsets(List.of(tp)).get(tp);
+    }
+  }
+
   /** The newest offset of a topic partition (end offset minus one), as the broker reports it. */
   private static long newestOffset(String topic, int partition) {
     try (KafkaConsumer<byte[], byte[]> consumer =
@@ -237,6 +253,23 @@ public class CheckpointToolTest implements java.io.Serializable {
             .orElseThrow();
     Result outOfRange = tool(args("rewrite", job, id, "--force", kafkaKey + "=-2"));
     assertOneLineError(outOfRange, "offset -2", "partition", "oldest retained offset");
+
+    // 'oldest' on a Kafka partition is the oldest retained offset minus one (dry run: nothing
+    // written).
+    String kafkaStream =
+        kafkaKey.substring(kafkaKey.indexOf(".streams.") + 9, kafkaKey.lastIndexOf(".partitions."));
+    int kafkaPartition = Integer.parseInt(kafkaKey.substring(kafkaKey.lastIndexOf('.') + 1));
+    Result dryRun = tool(args("rewrite", job, id, "--force", "--dry-run", kafkaKey + "=oldest"));
+    assertEquals(dryRun.err(), 0, dryRun.status());
+    assertThat(
+        dryRun.out(),
+        containsString(
+            kafkaKey
+                + ": "
+                + offsets.get(kafkaKey)
+                + " -> "
+                + (oldestOffset(kafkaStream, kafkaPartition) - 1)));
+    assertEquals(offsets, offsets(tool(args("print", job, id)).out()));
 
     // Rewind the source task to element `from`; the restarted job reads elements from..N-1 again.
     Result rewritten = tool(args("rewrite", job, id, "--quiet-seconds=3600", "--force", rewind));
