@@ -16,7 +16,8 @@
 #
 # Environment: RUNNERS (SamzaRunner,DirectRunner) ROUNDS (1) TEXT_MB (10) GBK_N (1000000)
 #   GBK_KEYS (100000) WC_HEAP (-Xmx2g) GBK_HEAP (-Xmx1g) WORK_DIR (/tmp/beamsamza-bench)
-#   ONLY (wordcount | gbk: run one benchmark; restore: RestoreBenchmark only, args in $RESTORE_ARGS) MAVEN_FLAGS (e.g. -o) SKIP_BUILD=1 (reuse the last build)
+#   ONLY (wordcount | gbk: run one benchmark; restore: RestoreBenchmark only, args in $RESTORE_ARGS;
+#         kafka: KafkaCountBenchmark ($KAFKA_ARGS) and RestoreBenchmark with memory and Kafka changelogs) MAVEN_FLAGS (e.g. -o) SKIP_BUILD=1 (reuse the last build)
 #   LOG_LEVEL (warn; info shows the runners' plans)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -61,5 +62,12 @@ fi
 if [[ "$ONLY" == restore ]]; then
   # Changelog restore throughput (see docs/benchmarks.md); not part of "all".
   run -Xmx4g -cp "$CP" org.beamsamza.benchmarks.RestoreBenchmark ${RESTORE_ARGS:-} || status=1
+fi
+if [[ "$ONLY" == kafka ]]; then
+  # Kafka (issue 9; see docs/benchmarks.md), each on an in-process broker; not part of "all":
+  # the keyed count vs the raw broker, then restore from an in-memory and a Kafka changelog.
+  run -Xmx4g -cp "$CP" org.beamsamza.benchmarks.KafkaCountBenchmark ${KAFKA_ARGS:---rounds=3} || status=1
+  run -Xmx4g -cp "$CP" org.beamsamza.benchmarks.RestoreBenchmark \
+    ${RESTORE_ARGS:---records=200000 --valueBytes=1000 --rounds=3} --changelogs=memory,kafka || status=1
 fi
 exit $status

@@ -13,13 +13,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import org.beamsamza.kafka.EmbeddedKafkaBroker;
+import org.beamsamza.kafka.KafkaSystemFactory;
 import org.beamsamza.runtime.config.Config;
 import org.beamsamza.runtime.job.TaskModel;
 import org.beamsamza.runtime.storage.StoreRestoreStats;
 import org.beamsamza.runtime.storage.StoreSystems;
 import org.beamsamza.runtime.storage.TaskStorageManager;
+import org.beamsamza.runtime.system.OutgoingMessageEnvelope;
 import org.beamsamza.runtime.system.SystemAdmin;
 import org.beamsamza.runtime.system.SystemConsumer;
+import org.beamsamza.runtime.system.SystemFactory;
 import org.beamsamza.runtime.system.SystemProducer;
 import org.beamsamza.runtime.system.SystemStream;
 import org.beamsamza.runtime.system.SystemStreamPartition;
@@ -57,6 +61,9 @@ public final class RestoreBenchmark {
     opts.put("backends", "rocksdb,memory");
     opts.put("batchSize", "");
     opts.put("writeBufferMb", "");
+    opts.put("changelogs", "memory");
+    opts.put("kafkaConfig", "");
+    opts.put("restoreIdleMs", "");
     opts.put(
         "workDir",
         Path.of(System.getProperty("java.io.tmpdir"), "beamsamza-restore-bench").toString());
@@ -72,26 +79,79 @@ public final class RestoreBenchmark {
       }
       opts.put(a.substring(2, eq), a.substring(eq + 1));
     }
-    int records = Integer.parseInt(opts.get("records"));
     int keyBytes = Integer.parseInt(opts.get("keyBytes"));
-    int valueBytes = Integer.parseInt(opts.get("valueBytes"));
-    int rounds = Integer.parseInt(opts.get("rounds"));
     Path workDir = Path.of(opts.get("workDir"));
     if (keyBytes < 8) {
       throw new IllegalArgumentException(
           "--keyBytes must be >= 8 (keys are distinct longs, padded)");
     }
 
-    InMemoryStreams streams = new InMemoryStreams();
-    InMemorySystemFactory factory = new InMemorySystemFactory(streams);
+    boolean ok = true;
+    EmbeddedKafkaBroker broker = null;
+    try {
+      for (String changelog : opts.get("changelogs").split(",")) {
+        String system;
+        SystemFactory factory;
+        Config systemConfig;
+        InMemoryStreams streams = null;
+        switch (changelog) {
+          case "memory" -> {
+            system = "mem";
+            streams = new InMemoryStreams();
+            factory = new InMemorySystemFactory(streams);
+            systemConfig = Config.empty();
+          }
+          case "kafka" -> {
+            if (broker == null) {
+              broker = EmbeddedKafkaBroker.start();
+            }
+            system = "kafka";
+            factory = new KafkaSystemFactory();
+            systemConfig = broker.systemConfig(system, kafkaSettings(opts.get("kafkaConfig")));
+          }
+          default ->
+              throw new IllegalArgumentException(
+                  "--changelogs: 'memory' or 'kafka', was '" + changelog + "'");
+        }
+        ok &= run(changelog, system, factory, systemConfig, streams, opts);
+      }
+    } finally {
+      if (broker != null) {
+        broker.close();
+      }
+    }
+    wipe(workDir);
+    if (!ok) {
+      System.exit(1);
+    }
+  }
+
+  /** Fills a changelog of one kind and restores each backend from it; false if a check failed. */
+  private static boolean run(
+      String changelog,
+      String system,
+      SystemFactory factory,
+      Config systemConfig,
+      InMemoryStreams streams,
+      Map<String, String> opts)
+      throws Exception {
+    int records = Integer.parseInt(opts.get("records"));
+    int keyBytes = Integer.parseInt(opts.get("keyBytes"));
+    int valueBytes = Integer.parseInt(opts.get("valueBytes"));
+    int rounds = Integer.parseInt(opts.get("rounds"));
+    Path workDir = Path.of(opts.get("workDir"));
     TaskModel task = new TaskModel(new TaskName("S-0"), "S", 0, 1, Set.of());
     Map<String, String> base = new LinkedHashMap<>();
     base.put(TaskStorageManager.STORE_BASE_DIR, workDir.toString());
     base.put("stores.bench.factory", KeyValueStorageEngineFactory.class.getName());
-    base.put("stores.bench.changelog", "mem.changelog");
+    base.put("stores.bench.changelog", system + ".changelog");
+    base.putAll(systemConfig.asMap());
     if (!opts.get("batchSize").isEmpty()) {
       base.put(
           "stores.bench." + KeyValueStorageEngineFactory.RESTORE_BATCH_SIZE, opts.get("batchSize"));
+    }
+    if (!opts.get("restoreIdleMs").isEmpty()) {
+      base.put("stores.bench." + TaskStorageManager.RESTORE_IDLE_MS, opts.get("restoreIdleMs"));
     }
     if (!opts.get("writeBufferMb").isEmpty()) {
       base.put(
@@ -99,14 +159,18 @@ public final class RestoreBenchmark {
           Long.toString(Long.parseLong(opts.get("writeBufferMb")) << 20));
     }
     // Creates the changelog stream (1 partition) exactly as a container would.
-    StoreSystems systems = systems(factory);
+    StoreSystems systems = systems(factory, system, systemConfig);
     wipe(workDir);
     TaskStorageManager creator =
         new TaskStorageManager(task, config(base, "memory"), systems, s -> {});
     creator.getStore("bench");
     creator.stop(false);
 
-    SystemStreamPartition ssp = new SystemStream("mem", "changelog-S").partition(0);
+    SystemStreamPartition ssp = new SystemStream(system, "changelog-S").partition(0);
+    SystemProducer producer = streams == null ? factory.getProducer(system, systemConfig) : null;
+    if (producer != null) {
+      producer.start();
+    }
     long t0 = System.nanoTime();
     SplittableRandom rnd = new SplittableRandom(42);
     long[] ids = new long[records];
@@ -127,12 +191,21 @@ public final class RestoreBenchmark {
       if (ids[i] < sampleValues.length) {
         sampleValues[(int) ids[i]] = value;
       }
-      streams.append(ssp, key, value);
+      if (streams != null) {
+        streams.append(ssp, key, value);
+      } else {
+        producer.send(new OutgoingMessageEnvelope(ssp.getSystemStream(), 0, key, value));
+      }
+    }
+    if (producer != null) {
+      producer.flush();
+      producer.stop();
     }
     long totalBytes = (long) records * (keyBytes + valueBytes);
     System.out.printf(
         Locale.ROOT,
-        "changelog: %,d records of %d+%d bytes (%.1f MB) filled in %.1f s; java %s, %d cores%n",
+        "%s changelog: %,d records of %d+%d bytes (%.1f MB) filled in %.1f s; java %s, %d cores%n",
+        changelog,
         records,
         keyBytes,
         valueBytes,
@@ -142,7 +215,8 @@ public final class RestoreBenchmark {
         Runtime.getRuntime().availableProcessors());
 
     boolean ok = true;
-    for (String backend : opts.get("backends").split(",")) {
+    String backendsOpt = opts.get("backends");
+    for (String backend : backendsOpt.split(",")) {
       List<StoreRestoreStats> results = new ArrayList<>();
       for (int round = 0; round <= rounds; round++) {
         wipe(workDir);
@@ -156,6 +230,8 @@ public final class RestoreBenchmark {
         if (check != null || stopFailure != null || s.records() != records) {
           System.out.println(
               "FAILED "
+                  + changelog
+                  + " changelog, "
                   + backend
                   + ": "
                   + (check != null
@@ -168,7 +244,8 @@ public final class RestoreBenchmark {
         String label = round == 0 ? "warm-up" : "round " + round;
         System.out.printf(
             Locale.ROOT,
-            "%-8s %-8s %,9d ms  %7.1f MB/s  %,11.0f records/s%n",
+            "%-6s %-8s %-8s %,9d ms  %7.1f MB/s  %,11.0f records/s%n",
+            changelog,
             backend,
             label,
             s.millis(),
@@ -182,16 +259,28 @@ public final class RestoreBenchmark {
       StoreRestoreStats median = results.get(results.size() / 2);
       System.out.printf(
           Locale.ROOT,
-          "%-8s MEDIAN   %,9d ms  %7.1f MB/s  %,11.0f records/s%n",
+          "%-6s %-8s MEDIAN   %,9d ms  %7.1f MB/s  %,11.0f records/s%n",
+          changelog,
           backend,
           median.millis(),
           median.megabytesPerSecond(),
           median.records() * 1000.0 / Math.max(1, median.millis()));
     }
     wipe(workDir);
-    if (!ok) {
-      System.exit(1);
+    return ok;
+  }
+
+  /** {@code key=value,...} of --kafkaConfig as {@code systems.kafka.consumer.*} settings. */
+  private static Map<String, String> kafkaSettings(String spec) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (spec == null || spec.isBlank()) {
+      return out;
     }
+    for (String kv : spec.split(",")) {
+      int eq = kv.indexOf('=');
+      out.put("systems.kafka." + kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+    }
+    return out;
   }
 
   private static byte[] key(long id, int keyBytes) {
@@ -226,17 +315,17 @@ public final class RestoreBenchmark {
     return new Config(c);
   }
 
-  private static StoreSystems systems(InMemorySystemFactory factory) {
-    SystemProducer producer = factory.getProducer("mem", Config.empty());
+  private static StoreSystems systems(SystemFactory factory, String system, Config config) {
+    SystemProducer producer = factory.getProducer(system, config);
     return new StoreSystems() {
       @Override
       public SystemAdmin admin(String system) {
-        return factory.getAdmin(system, Config.empty());
+        return factory.getAdmin(system, config);
       }
 
       @Override
       public SystemConsumer newConsumer(String system) {
-        return factory.getConsumer(system, Config.empty());
+        return factory.getConsumer(system, config);
       }
 
       @Override

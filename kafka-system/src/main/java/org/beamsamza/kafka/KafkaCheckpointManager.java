@@ -53,6 +53,7 @@ public final class KafkaCheckpointManager implements CheckpointManager {
   private final KafkaClientConfig clientConfig;
   private final long timeoutMs;
   private final Map<TaskName, Checkpoint> checkpoints = new ConcurrentHashMap<>();
+  private volatile long newestTimestamp = -1;
   private KafkaProducer<byte[], byte[]> producer;
 
   /**
@@ -120,6 +121,7 @@ public final class KafkaCheckpointManager implements CheckpointManager {
               "Timed out reading checkpoint topic " + topic + " to its end offset " + end);
         }
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          newestTimestamp = Math.max(newestTimestamp, r.timestamp());
           if (r.key() == null) {
             continue;
           }
@@ -177,6 +179,15 @@ public final class KafkaCheckpointManager implements CheckpointManager {
       throw new IllegalStateException("Interrupted writing a checkpoint to " + topic, e);
     }
     checkpoints.put(task, checkpoint);
+  }
+
+  /**
+   * The largest record timestamp (the writer's clock, Kafka's CreateTime) of the records {@link
+   * #start} read from the topic, or -1 if it held none: when the job last committed, for tools that
+   * must not touch a running job's checkpoints.
+   */
+  public long getNewestReadTimestamp() {
+    return newestTimestamp;
   }
 
   /** A snapshot of the last checkpoint of every task (for tools and tests). */

@@ -131,7 +131,11 @@ public final class PipelineTranslator {
         testStreams);
   }
 
-  private static String sanitize(String name) {
+  /**
+   * The job name as plans (and the Kafka topics named from it) use it: {@code beam-job} when empty,
+   * every character but letters, digits, '.', '_' and '-' replaced by '-'.
+   */
+  public static String sanitize(String name) {
     String s = name == null || name.isEmpty() ? "beam-job" : name;
     return s.replaceAll("[^A-Za-z0-9._-]", "-");
   }

@@ -83,7 +83,7 @@ public final class JobStreams {
     KafkaOptions.parseConfig(options.getKafkaConfig())
         .forEach((k, v) -> config.put("systems." + KAFKA + ".kafka." + k, v));
     String prefix = "beamsamza-" + options.getJobId() + "-";
-    String checkpointTopic = prefix + jobName + "-checkpoints";
+    String checkpointTopic = checkpointTopic(options.getJobId(), jobName);
     return new JobStreams(
         KAFKA,
         new KafkaSystemFactory(),
@@ -92,6 +92,14 @@ public final class JobStreams {
         prefix,
         prefix + jobName + "-state-changelog",
         null);
+  }
+
+  /**
+   * The checkpoint topic of a job on Kafka: {@code beamsamza-<jobId>-<jobName>-checkpoints}, where
+   * {@code jobName} is the plan's (sanitized) job name.
+   */
+  public static String checkpointTopic(String jobId, String jobName) {
+    return "beamsamza-" + jobId + "-" + jobName + "-checkpoints";
   }
 
   /** The system of the options' {@code --system}. */
