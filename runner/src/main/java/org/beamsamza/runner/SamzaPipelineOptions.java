@@ -126,6 +126,13 @@ public interface SamzaPipelineOptions extends PipelineOptions {
   void setKafkaConfig(String value);
 
   @Description(
+      "Replication factor of the topics a --system=kafka job creates (repartition, broadcast,"
+          + " changelog and checkpoint topics). Default: the brokers' default.replication.factor.")
+  Integer getKafkaReplicationFactor();
+
+  void setKafkaReplicationFactor(Integer value);
+
+  @Description(
       "Id of this run of the job; with --system=kafka its topics are named"
           + " beamsamza-<jobId>-<jobName>-..., so a run with the same --jobName and --jobId finds"
           + " the topics and checkpoints of an earlier one. Letters, digits, '.', '_' and '-' only."

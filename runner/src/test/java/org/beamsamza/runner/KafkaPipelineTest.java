@@ -25,6 +25,8 @@ import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Values;
+import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
@@ -266,5 +268,39 @@ public class KafkaPipelineTest implements java.io.Serializable {
     SamzaPipelineOptions badJobId = kafkaOptions("bad");
     badJobId.setJobId("a/b");
     assertThat(runFails(badJobId).getMessage(), containsString("--jobId"));
+
+    SamzaPipelineOptions badReplication = kafkaOptions("bad");
+    badReplication.setKafkaReplicationFactor(0);
+    assertThat(runFails(badReplication).getMessage(), containsString("--kafkaReplicationFactor"));
+  }
+
+  /**
+   * The replication factor reaches every topic the job creates: 1 works on this one-broker cluster,
+   * 2 cannot be met by it and fails the start naming the topic.
+   */
+  @Test
+  public void kafkaReplicationFactorAppliesToTheJobsTopics() throws Exception {
+    SamzaPipelineOptions options = kafkaOptions("kafka-rf");
+    options.setKafkaReplicationFactor(1);
+    options.setParallelism(2);
+    Pipeline p = Pipeline.create(options);
+    PAssert.that(
+            p.apply(GenerateSequence.from(0).to(100))
+                .apply(WithKeys.of((Long i) -> i % 3).withKeyType(TypeDescriptors.longs()))
+                .apply(Count.perKey())
+                .apply(Values.create()))
+        .containsInAnyOrder(34L, 33L, 33L);
+    PipelineResult result = p.run();
+    assertThat(result.waitUntilFinish(), equalTo(PipelineResult.State.DONE));
+    TestPipeline.verifyPAssertsSucceeded(p, result);
+
+    SamzaPipelineOptions tooMany = kafkaOptions("kafka-rf2");
+    tooMany.setKafkaReplicationFactor(2);
+    Pipeline q = Pipeline.create(tooMany);
+    q.apply(GenerateSequence.from(0).to(10))
+        .apply(WithKeys.of((Long i) -> i).withKeyType(TypeDescriptors.longs()))
+        .apply(Count.perKey());
+    Exception e = assertThrows(Exception.class, q::run);
+    assertThat(String.valueOf(e.getMessage()) + " / " + e.getCause(), containsString("beamsamza-"));
   }
 }

@@ -82,6 +82,12 @@ public final class JobStreams {
         options.getKafkaBootstrapServers());
     KafkaOptions.parseConfig(options.getKafkaConfig())
         .forEach((k, v) -> config.put("systems." + KAFKA + ".kafka." + k, v));
+    if (options.getKafkaReplicationFactor() != null) {
+      // Every topic the job creates: streams, changelogs, checkpoints (KafkaSystemAdmin).
+      config.put(
+          "systems." + KAFKA + ".default.stream.replication.factor",
+          Integer.toString(options.getKafkaReplicationFactor()));
+    }
     String prefix = "beamsamza-" + options.getJobId() + "-";
     String checkpointTopic = checkpointTopic(options.getJobId(), jobName);
     return new JobStreams(

@@ -28,6 +28,11 @@ public final class KafkaOptions {
               + "'");
     }
     parseConfig(options.getKafkaConfig());
+    Integer replication = options.getKafkaReplicationFactor();
+    if (replication != null && (replication < 1 || replication > Short.MAX_VALUE)) {
+      throw new IllegalArgumentException(
+          "--kafkaReplicationFactor must be at least 1, was " + replication);
+    }
     if (JobStreams.KAFKA.equals(system)) {
       String servers = options.getKafkaBootstrapServers();
       if (servers == null || servers.isBlank()) {
