@@ -25,13 +25,20 @@ import org.beamsamza.runtime.system.SystemStream;
  *       highest priority goes first.
  * </ul>
  *
- * Values that do not parse fail with the key, so that a misspelt {@code ture} is not read as false.
+ * Also the container-wide {@value #CONSUMER_BATCH_SIZE}. Values that do not parse fail with the
+ * key, so that a misspelt {@code ture} is not read as false.
  */
 public final class StreamConfig {
   public static final String RESET_OFFSET = "samza.reset.offset";
   public static final String OFFSET_DEFAULT = "samza.offset.default";
   public static final String BOOTSTRAP = "samza.bootstrap";
   public static final String PRIORITY = "samza.priority";
+
+  /**
+   * Container-wide, not per stream (Samza's key): messages of one partition served in a row before
+   * the chooser picks another partition; 1 (the default) is a plain round robin.
+   */
+  public static final String CONSUMER_BATCH_SIZE = "task.consumer.batch.size";
 
   /** Where a partition with no usable checkpoint starts. */
   public enum OffsetDefault {
@@ -62,6 +69,7 @@ public final class StreamConfig {
    * naming its key, rather than in a container.
    */
   public void validate() {
+    consumerBatchSize();
     for (Map.Entry<String, String> e : config.asMap().entrySet()) {
       String key = e.getKey();
       if (!key.startsWith("systems.")) {
@@ -78,6 +86,24 @@ public final class StreamConfig {
         }
       }
     }
+  }
+
+  /** {@value #CONSUMER_BATCH_SIZE}, at least 1. */
+  public int consumerBatchSize() {
+    String v = config.get(CONSUMER_BATCH_SIZE);
+    if (v == null) {
+      return 1;
+    }
+    try {
+      int n = Integer.parseInt(v.trim());
+      if (n >= 1) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(
+        "Config " + CONSUMER_BATCH_SIZE + "=" + v + " must be a whole number of at least 1");
   }
 
   public boolean resetOffset(SystemStream stream) {

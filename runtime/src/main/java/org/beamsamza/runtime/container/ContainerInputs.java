@@ -48,6 +48,7 @@ final class ContainerInputs {
       StreamConfig streams,
       MessageChooser chooser,
       Set<SystemStreamPartition> trimmable) {
+    int batchSize = streams.consumerBatchSize();
     Map<SystemStreamPartition, InputPartition> inputs = new LinkedHashMap<>();
     Map<SystemStream, StreamStart> starts = new HashMap<>();
     for (TaskInstance t : tasks) {
@@ -88,9 +89,11 @@ final class ContainerInputs {
             bootstrap.add(stream);
           }
         });
-    MessageChooser stack = chooser;
+    MessageChooser stack = batching(chooser, batchSize);
     if (!priorities.isEmpty()) {
-      stack = new PriorityChooser(priorities, stack, RoundRobinChooser::new);
+      stack =
+          new PriorityChooser(
+              priorities, stack, () -> batching(new RoundRobinChooser(), batchSize));
     }
     Map<SystemStreamPartition, BootstrappingChooser.Target> lagging =
         lagging(inputs, bootstrap, systems);
@@ -113,6 +116,10 @@ final class ContainerInputs {
                       (System.nanoTime() - started) / 1_000_000));
     }
     return new ContainerInputs(inputs, stack, Set.copyOf(trim));
+  }
+
+  private static MessageChooser batching(MessageChooser chooser, int batchSize) {
+    return batchSize > 1 ? new BatchingChooser(chooser, batchSize) : chooser;
   }
 
   /** Bootstrap partitions whose newest offset at start is at or after where reading starts. */

@@ -195,6 +195,37 @@ public class StreamSettingsTest {
   }
 
   @Test
+  public void aConsumerBatchSizeServesThatManyMessagesOfAPartitionInARow() {
+    write(side, 12);
+    write(main, 12);
+    streams.seal(side);
+    streams.seal(main);
+    RecordingTask task = new RecordingTask();
+    run(task, Map.of(StreamConfig.CONSUMER_BATCH_SIZE, "4"), main.partition(0), side.partition(0));
+    assertEquals(24, task.seen.size());
+    List<String> runs = new java.util.ArrayList<>();
+    String previous = null;
+    int length = 0;
+    for (String s : task.seen) {
+      String stream = s.substring(0, s.indexOf(':'));
+      if (stream.equals(previous)) {
+        length++;
+      } else {
+        if (previous != null) {
+          runs.add(previous + "x" + length);
+        }
+        previous = stream;
+        length = 1;
+      }
+    }
+    runs.add(previous + "x" + length);
+    assertEquals("runs of one partition: " + runs, 6, runs.size());
+    for (String r : runs) {
+      assertThat(r, org.hamcrest.Matchers.endsWith("x4"));
+    }
+  }
+
+  @Test
   public void aSettingThatDoesNotParseFailsNamingItsKey() {
     write(main, 1);
     streams.seal(main);
