@@ -257,50 +257,18 @@ public final class GroupByKeyBenchmark {
             n,
             keys));
 
-    if (h.warmup) {
-      long wn = Math.min(n, 50_000);
-      long wk = Math.min(keys, 5_000);
-      for (String runner : h.runners) {
-        Path out = h.runDir(runner, "warmup").resolve("checksum");
-        try {
-          double s = h.runPipeline(runner, "warmup", p -> buildPipeline(p, wn, wk, out.toString()));
-          String problem = checkOutput(out, wn, wk);
-          System.out.printf(
-              Locale.ROOT,
-              "warm-up %-14s %.2f s (untimed, n=%d keys=%d)%s%n",
-              runner,
-              s,
-              wn,
-              wk,
-              problem == null ? "" : " WRONG: " + problem);
-        } catch (RuntimeException | Error e) {
-          System.out.printf("warm-up %-14s FAILED: %s%n", runner, Harness.describe(e));
-        }
-        Harness.deleteRecursively(out.getParent());
-      }
-    }
-
+    long wn = Math.min(n, 50_000);
+    long wk = Math.min(keys, 5_000);
+    h.warmUp(
+        "checksum",
+        (p, out) -> buildPipeline(p, wn, wk, out.toString()),
+        out -> checkOutput(out, wn, wk));
     List<Harness.Rate> rates = List.of(new Harness.Rate("elements/s", n));
-    h.printRunHeader(rates);
-    for (int round = 1; round <= h.rounds; round++) {
-      for (String runner : h.order(round - 1)) {
-        Path out = h.runDir(runner, "round" + round).resolve("checksum");
-        System.gc();
-        double seconds = Double.NaN;
-        String error = null;
-        try {
-          seconds =
-              h.runPipeline(
-                  runner, "round" + round, p -> buildPipeline(p, n, keys, out.toString()));
-          error = checkOutput(out, n, keys);
-        } catch (RuntimeException | Error e) {
-          e.printStackTrace();
-          error = Harness.describe(e);
-        }
-        h.record(new Harness.Measurement(runner, round, seconds, error), rates);
-        Harness.deleteRecursively(out.getParent());
-      }
-    }
+    h.timeRounds(
+        "checksum",
+        rates,
+        (p, out) -> buildPipeline(p, n, keys, out.toString()),
+        out -> checkOutput(out, n, keys));
     System.out.printf(
         "%nexpected checksum (checked in the pipeline and on each run's output): %s%n",
         checksumLine(expectedGroups(n, keys), n, expectedTotalSum(n)));

@@ -158,6 +158,67 @@ final class Harness {
     return seconds;
   }
 
+  /** Adds a run's pipeline, which writes its result to files starting with {@code output}. */
+  interface Build {
+    void build(Pipeline pipeline, Path output);
+  }
+
+  /** Checks a run's output files: null when right, else what is wrong. */
+  interface Check {
+    String check(Path output);
+  }
+
+  /**
+   * One untimed run per runner (if {@code --warmup}), printing its time and what {@code check} (may
+   * be null) finds wrong, or its failure.
+   */
+  void warmUp(String outputName, Build build, Check check) {
+    if (!warmup) {
+      return;
+    }
+    for (String runner : runners) {
+      Path out = runDir(runner, "warmup").resolve(outputName);
+      try {
+        double s = runPipeline(runner, "warmup", p -> build.build(p, out));
+        String problem = check == null ? null : check.check(out);
+        System.out.printf(
+            Locale.ROOT,
+            "warm-up %-14s %.2f s (untimed)%s%n",
+            runner,
+            s,
+            problem == null ? "" : " WRONG: " + problem);
+      } catch (RuntimeException | Error e) {
+        System.out.printf("warm-up %-14s FAILED: %s%n", runner, describe(e));
+      }
+      deleteRecursively(out.getParent());
+    }
+  }
+
+  /**
+   * {@code --rounds} rounds of one timed run per runner (the order alternating between rounds),
+   * each checked and recorded; then the summary.
+   */
+  void timeRounds(String outputName, List<Rate> rates, Build build, Check check) {
+    printRunHeader(rates);
+    for (int round = 1; round <= rounds; round++) {
+      for (String runner : order(round - 1)) {
+        Path out = runDir(runner, "round" + round).resolve(outputName);
+        System.gc();
+        double seconds = Double.NaN;
+        String error = null;
+        try {
+          seconds = runPipeline(runner, "round" + round, p -> build.build(p, out));
+          error = check.check(out);
+        } catch (RuntimeException | Error e) {
+          e.printStackTrace();
+          error = describe(e);
+        }
+        record(new Measurement(runner, round, seconds, error), rates);
+        deleteRecursively(out.getParent());
+      }
+    }
+  }
+
   /** Run directory of one run, emptied first. */
   Path runDir(String runner, String label) {
     Path dir = workDir.resolve(benchmark).resolve(runner + "-" + label);

@@ -95,43 +95,17 @@ public final class SideInputBenchmark {
             "GenerateSequence(%d) -> i + max(GenerateSequence(%d)) as a side input -> Sum.globally",
             n,
             sideN));
-    if (h.warmup) {
-      for (String runner : h.runners) {
-        Path out = h.runDir(runner, "warmup").resolve("sum");
-        try {
-          double s =
-              h.runPipeline(
-                  runner,
-                  "warmup",
-                  p -> buildPipeline(p, Math.min(n, 50_000), sideN, out.toString()));
-          System.out.printf(Locale.ROOT, "warm-up %-14s %.2f s (untimed)%n", runner, s);
-        } catch (RuntimeException | Error e) {
-          System.out.printf("warm-up %-14s FAILED: %s%n", runner, Harness.describe(e));
-        }
-        Harness.deleteRecursively(out.getParent());
-      }
-    }
+    long wn = Math.min(n, 50_000);
+    h.warmUp(
+        "sum",
+        (p, out) -> buildPipeline(p, wn, sideN, out.toString()),
+        out -> checkOutput(out, wn, sideN));
     List<Harness.Rate> rates = List.of(new Harness.Rate("elements/s", n));
-    h.printRunHeader(rates);
-    for (int round = 1; round <= h.rounds; round++) {
-      for (String runner : h.order(round - 1)) {
-        Path out = h.runDir(runner, "round" + round).resolve("sum");
-        System.gc();
-        double seconds = Double.NaN;
-        String error = null;
-        try {
-          seconds =
-              h.runPipeline(
-                  runner, "round" + round, p -> buildPipeline(p, n, sideN, out.toString()));
-          error = checkOutput(out, n, sideN);
-        } catch (RuntimeException | Error e) {
-          e.printStackTrace();
-          error = Harness.describe(e);
-        }
-        h.record(new Harness.Measurement(runner, round, seconds, error), rates);
-        Harness.deleteRecursively(out.getParent());
-      }
-    }
+    h.timeRounds(
+        "sum",
+        rates,
+        (p, out) -> buildPipeline(p, n, sideN, out.toString()),
+        out -> checkOutput(out, n, sideN));
     h.finish(rates);
   }
 }

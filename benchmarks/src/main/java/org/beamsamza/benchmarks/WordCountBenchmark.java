@@ -128,20 +128,10 @@ public final class WordCountBenchmark {
     if (h.warmup) {
       Path warm =
           sample(input, 256L << 10, h.workDir.resolve("WordCountBenchmark/warmup-input.txt"));
-      for (String runner : h.runners) {
-        Path out = h.runDir(runner, "warmup").resolve("counts");
-        try {
-          double s =
-              h.runPipeline(
-                  runner,
-                  "warmup",
-                  p -> WordCount.buildPipeline(p, warm.toString(), out.toString(), numShards));
-          System.out.printf(Locale.ROOT, "warm-up %-14s %.2f s (untimed)%n", runner, s);
-        } catch (RuntimeException | Error e) {
-          System.out.printf("warm-up %-14s FAILED: %s%n", runner, Harness.describe(e));
-        }
-        Harness.deleteRecursively(out.getParent());
-      }
+      h.warmUp(
+          "counts",
+          (p, out) -> WordCount.buildPipeline(p, warm.toString(), out.toString(), numShards),
+          null);
     }
 
     List<Harness.Rate> rates =
@@ -149,42 +139,28 @@ public final class WordCountBenchmark {
             new Harness.Rate("MB/s", mb),
             new Harness.Rate("lines/s", stats[1]),
             new Harness.Rate("words/s", stats[2]));
-    h.printRunHeader(rates);
-    List<String> reference = null;
-    String referenceRun = null;
-    for (int round = 1; round <= h.rounds; round++) {
-      for (String runner : h.order(round - 1)) {
-        Path out = h.runDir(runner, "round" + round).resolve("counts");
-        System.gc();
-        double seconds = Double.NaN;
-        String error = null;
-        try {
-          seconds =
-              h.runPipeline(
-                  runner,
-                  "round" + round,
-                  p -> WordCount.buildPipeline(p, input.toString(), out.toString(), numShards));
+    // Every successful run must write what the first one wrote.
+    List<List<String>> referenceHolder = new java.util.ArrayList<>();
+    List<String> referenceRunHolder = new java.util.ArrayList<>();
+    h.timeRounds(
+        "counts",
+        rates,
+        (p, out) -> WordCount.buildPipeline(p, input.toString(), out.toString(), numShards),
+        out -> {
           List<String> lines = Harness.readSortedLines(out);
           long sum = sumOfCounts(lines);
           if (sum != stats[2]) {
-            error = "counts add up to " + sum + " words, the input has " + stats[2];
-          } else if (reference == null) {
-            reference = lines;
-            referenceRun = runner + " round " + round;
-          } else {
-            String diff = firstDifference(reference, lines);
-            if (diff != null) {
-              error = diff + " (reference: " + referenceRun + ")";
-            }
+            return "counts add up to " + sum + " words, the input has " + stats[2];
           }
-        } catch (RuntimeException | Error e) {
-          e.printStackTrace();
-          error = Harness.describe(e);
-        }
-        h.record(new Harness.Measurement(runner, round, seconds, error), rates);
-        Harness.deleteRecursively(out.getParent());
-      }
-    }
+          if (referenceHolder.isEmpty()) {
+            referenceHolder.add(lines);
+            referenceRunHolder.add(out.getParent().getFileName().toString());
+            return null;
+          }
+          String diff = firstDifference(referenceHolder.get(0), lines);
+          return diff == null ? null : diff + " (reference: " + referenceRunHolder.get(0) + ")";
+        });
+    List<String> reference = referenceHolder.isEmpty() ? null : referenceHolder.get(0);
     if (reference != null) {
       System.out.printf(
           "%nverified: every successful run wrote the same %d distinct words, counts summing to %d%n",
