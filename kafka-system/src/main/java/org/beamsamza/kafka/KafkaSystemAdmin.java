@@ -82,6 +82,11 @@ public final class KafkaSystemAdmin implements SystemAdmin, AutoCloseable {
     return clientConfig.systemName();
   }
 
+  /** " (brokers host:port,...)", for messages. */
+  private String brokers() {
+    return " (brokers " + clientConfig.common().get(KafkaClientConfig.BOOTSTRAP_SERVERS) + ")";
+  }
+
   private void checkSystem(SystemStream stream) {
     if (!stream.getSystem().equals(name())) {
       throw new IllegalArgumentException(stream + " does not belong to system " + name());
@@ -269,10 +274,12 @@ public final class KafkaSystemAdmin implements SystemAdmin, AutoCloseable {
       return future.get(timeoutMs, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       throw new KafkaOperationException(
-          "Kafka system " + name() + " failed to " + what + ": " + e.getCause(), e.getCause());
+          "Kafka system " + name() + brokers() + " failed to " + what + ": " + e.getCause(),
+          e.getCause());
     } catch (TimeoutException e) {
       throw new KafkaOperationException(
-          "Kafka system " + name() + " timed out after " + timeoutMs + " ms to " + what, e);
+          "Kafka system " + name() + brokers() + " timed out after " + timeoutMs + " ms to " + what,
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new KafkaOperationException("Interrupted while trying to " + what, e);
