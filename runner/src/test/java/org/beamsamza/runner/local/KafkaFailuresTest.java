@@ -67,6 +67,8 @@ import org.junit.Test;
  *       the restart caused are reported.
  *   <li>The broker stops for 30 s mid-run and starts again (same port and storage): the job rides
  *       it out without a container restart and its result is complete.
+ *   <li>The broker stays away longer than the producers' delivery timeout: containers fail, are
+ *       restarted (waiting for the broker while they start), and the result is complete.
  * </ul>
  *
  * Both hold the job mid-run the same way: past the early keys' input the source is throttled (1 ms
@@ -261,16 +263,7 @@ public class KafkaFailuresTest implements java.io.Serializable {
     SamzaPipelineOptions options = options("container-failure");
     SamzaPipelineResult result = run(options);
     try {
-      await(
-          result,
-          "the stateful tasks committed every early element",
-          () -> committed(result, "early") == EARLY_END);
-      String checkpointTopic =
-          "beamsamza-" + options.getJobId() + "-" + options.getJobName() + "-checkpoints";
-      await(
-          result,
-          "the source checkpointed past the early elements",
-          () -> sourceCheckpointedPastEarlyInput(checkpointTopic));
+      awaitEarlyInputCommitted(result, options);
       elementsUntilFailure.set(25);
       await(result, "a container failed", failureInjected::get);
       throttled = false;
@@ -302,12 +295,10 @@ public class KafkaFailuresTest implements java.io.Serializable {
   @Test
   public void theJobRidesOutAThirtySecondBrokerOutage() throws Exception {
     reset();
-    SamzaPipelineResult result = run(options("broker-outage"));
+    SamzaPipelineOptions options = options("broker-outage");
+    SamzaPipelineResult result = run(options);
     try {
-      await(
-          result,
-          "the stateful tasks committed every early element",
-          () -> committed(result, "early") == EARLY_END);
+      awaitEarlyInputCommitted(result, options);
       broker.stop();
       long stopped = System.nanoTime();
       // The outage itself is the point of the test: a fixed 30 s with the broker down.
@@ -342,6 +333,58 @@ public class KafkaFailuresTest implements java.io.Serializable {
         result.cancel();
       }
     }
+  }
+
+  @Test
+  public void anOutageLongerThanTheDeliveryTimeoutRestartsContainersAndLosesNothing()
+      throws Exception {
+    reset();
+    SamzaPipelineOptions options = options("long-outage");
+    // A tolerance far below the outage: pending writes fail after 3 s.
+    options.setKafkaConfig("delivery.timeout.ms=3000,request.timeout.ms=2000");
+    SamzaPipelineResult result = run(options);
+    try {
+      awaitEarlyInputCommitted(result, options);
+      broker.stop();
+      long stopped = System.nanoTime();
+      await(
+          result,
+          "a container failed on the outage and is being restarted",
+          () -> !result.getContainerRestarts().isEmpty());
+      long failedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopped);
+      broker.restart();
+      throttled = false;
+      assertEquals(PipelineResult.State.DONE, result.waitUntilFinish(Duration.standardMinutes(3)));
+      String report = checkAtLeastOnce();
+      System.out.printf(
+          "long broker outage on Kafka: first container failure %d ms into the outage; restarts"
+              + " %s; %s%n",
+          failedMs, result.getContainerRestarts(), report);
+    } finally {
+      throttled = false;
+      broker.restart(); // no-op if it is up
+      if (result.getState() == PipelineResult.State.RUNNING) {
+        result.cancel();
+      }
+    }
+  }
+
+  /**
+   * Waits until every early element is committed by the stateful tasks and by the source, so that
+   * nothing of the early keys is read again after a failure.
+   */
+  private static void awaitEarlyInputCommitted(
+      SamzaPipelineResult result, SamzaPipelineOptions options) throws InterruptedException {
+    await(
+        result,
+        "the stateful tasks committed every early element",
+        () -> committed(result, "early") == EARLY_END);
+    String checkpointTopic =
+        "beamsamza-" + options.getJobId() + "-" + options.getJobName() + "-checkpoints";
+    await(
+        result,
+        "the source checkpointed past the early elements",
+        () -> sourceCheckpointedPastEarlyInput(checkpointTopic));
   }
 
   /**
