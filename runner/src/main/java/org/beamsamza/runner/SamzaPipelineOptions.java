@@ -107,7 +107,7 @@ public interface SamzaPipelineOptions extends PipelineOptions {
           + " before the job fails (Samza's cluster-manager.container.retry.count); 0 turns restarts"
           + " off. Restarts happen only where they can restore everything a container had: on"
           + " --system=kafka or with --stateChangelog=true, with state logged to a changelog, and no"
-          + " side inputs or TestStream.")
+          + " TestStream.")
   @Default.Integer(8)
   int getContainerRetryCount();
 
@@ -162,6 +162,15 @@ public interface SamzaPipelineOptions extends PipelineOptions {
   String getJobId();
 
   void setJobId(String value);
+
+  @Description(
+      "Runtime config entries applied on top of what the runner generates, as a JSON map (the"
+          + " option of Beam's Samza runner), e.g. Samza's per-stream input settings:"
+          + " {\"systems.<system>.streams.<stream>.samza.offset.default\":\"upcoming\"};"
+          + " samza.reset.offset, samza.bootstrap and samza.priority likewise.")
+  java.util.Map<String, String> getConfigOverride();
+
+  void setConfigOverride(java.util.Map<String, String> value);
 
   /** Default job id: fresh per run. */
   class FreshJobId implements DefaultValueFactory<String> {

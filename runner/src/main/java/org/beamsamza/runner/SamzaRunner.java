@@ -7,6 +7,8 @@ import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsValidator;
 import org.beamsamza.runner.local.KafkaOptions;
 import org.beamsamza.runner.local.LocalExecution;
+import org.beamsamza.runtime.config.Config;
+import org.beamsamza.runtime.config.StreamConfig;
 import org.beamsamza.translation.PipelineTranslator;
 import org.beamsamza.translation.metrics.JobMetrics;
 import org.beamsamza.translation.plan.ExecutionPlan;
@@ -71,6 +73,13 @@ public class SamzaRunner extends PipelineRunner<SamzaPipelineResult> {
       throw new IllegalArgumentException(
           "--containerRetryBackoffMs must be 0 or more, was "
               + options.getContainerRetryBackoffMs());
+    }
+    if (options.getConfigOverride() != null) {
+      try {
+        new StreamConfig(new Config(options.getConfigOverride())).validate();
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--configOverride: " + e.getMessage(), e);
+      }
     }
     if (options.getStateCacheEntries() < 0) {
       throw new IllegalArgumentException(

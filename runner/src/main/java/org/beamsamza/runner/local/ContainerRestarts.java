@@ -20,12 +20,11 @@ import org.slf4j.LoggerFactory;
  *       The embedded default (in memory, no changelog) restarts nothing: a failure there is most
  *       likely user code failing the same way on the same input, and fails the job at once, as on
  *       the DirectRunner.
- *   <li>Every stage that holds keyed state (any stage fed by a keyed exchange) logs it to a
- *       changelog ({@code --stateChangelog=true}); otherwise a restarted task would carry on with
- *       empty state.
- *   <li>No side inputs: their contents and pushed-back elements live on the heap while the
- *       broadcast stream's offsets are checkpointed, so a restarted task would resume past side
- *       data it no longer has (issue 9, item 4).
+ *   <li>Every stage that holds state logs it to a changelog ({@code --stateChangelog=true}): keyed
+ *       state (any stage fed by a keyed exchange) and main-input elements pushed back until their
+ *       side inputs are ready (any stage reading side inputs; the side inputs themselves are read
+ *       again whole by a restarted task). Otherwise a restarted task would carry on with empty
+ *       state, or without elements whose offsets were checkpointed.
  *   <li>No TestStream: it releases events as the job goes quiescent and scripts one clock for the
  *       whole job, which a single restarted container cannot replay.
  * </ul>
@@ -71,17 +70,20 @@ public final class ContainerRestarts {
     if (!plan.testStreams().isEmpty()) {
       return "the job reads a TestStream";
     }
+    if (options.getStateChangelog()) {
+      return null;
+    }
     for (StagePlan stage : plan.stages()) {
-      if (!stage.broadcastInputs().isEmpty()) {
-        return "stage "
-            + stage.id()
-            + " reads side inputs, whose contents live on the heap (a restarted task would not"
-            + " have them)";
-      }
-      if (!stage.keyedInputs().isEmpty() && !options.getStateChangelog()) {
+      if (!stage.keyedInputs().isEmpty()) {
         return "stage "
             + stage.id()
             + " holds keyed state, which only --stateChangelog=true lets a restarted task restore";
+      }
+      if (!stage.broadcastInputs().isEmpty()) {
+        return "stage "
+            + stage.id()
+            + " reads side inputs and keeps main-input elements pushed back until they are ready"
+            + " in its store, which only --stateChangelog=true lets a restarted task restore";
       }
     }
     return null;

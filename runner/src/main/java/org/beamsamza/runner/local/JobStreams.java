@@ -27,8 +27,10 @@ import org.beamsamza.translation.plan.StreamDef;
  *       the plan; checkpoints wherever the {@link LocalExecution.Environment} keeps them.
  *   <li>{@code kafka}: every stream a topic named {@code beamsamza-<jobId>-<plan stream>} (the plan
  *       stream names start with the job name), created on start with the stream's partition count;
- *       changelogs {@code beamsamza-<jobId>-<jobName>-state-changelog-<stage>}, compacted;
- *       checkpoints in the compacted topic {@code beamsamza-<jobId>-<jobName>-checkpoints}.
+ *       broadcast (side-input) topics keep everything ({@code retention.ms=-1}), since they are
+ *       read whole at every start; changelogs {@code
+ *       beamsamza-<jobId>-<jobName>-state-changelog-<stage>}, compacted; checkpoints in the
+ *       compacted topic {@code beamsamza-<jobId>-<jobName>-checkpoints}.
  * </ul>
  */
 public final class JobStreams {
@@ -141,9 +143,15 @@ public final class JobStreams {
     }
     try (KafkaSystemAdmin admin = new KafkaSystemAdmin(system, new Config(config))) {
       for (StreamDef stream : streams) {
+        // A broadcast (side-input) stream is read whole at every start: keep all of it.
         admin.createStream(
-            StreamSpec.intermediate(
-                new SystemStream(system, streamPrefix + stream.name()), stream.partitionCount()));
+            new StreamSpec(
+                new SystemStream(system, streamPrefix + stream.name()),
+                stream.partitionCount(),
+                true,
+                stream.broadcast()
+                    ? Map.of("retention.ms", "-1", "retention.bytes", "-1")
+                    : Map.of()));
       }
     }
   }

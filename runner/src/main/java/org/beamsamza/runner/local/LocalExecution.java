@@ -11,6 +11,7 @@ import org.beamsamza.runner.metrics.MetricsPushing;
 import org.beamsamza.runtime.checkpoint.CheckpointManager;
 import org.beamsamza.runtime.checkpoint.InMemoryCheckpointManager;
 import org.beamsamza.runtime.config.Config;
+import org.beamsamza.runtime.config.StreamConfig;
 import org.beamsamza.runtime.job.JobModel;
 import org.beamsamza.runtime.job.JobModelPlanner;
 import org.beamsamza.runtime.job.StageSpec;
@@ -27,6 +28,7 @@ import org.beamsamza.translation.plan.ExecutionPlan;
 import org.beamsamza.translation.plan.KeyedInputSpec;
 import org.beamsamza.translation.plan.SourceInputSpec;
 import org.beamsamza.translation.plan.StagePlan;
+import org.beamsamza.translation.plan.StreamDef;
 import org.beamsamza.translation.source.BoundedSourceSystem;
 import org.beamsamza.translation.source.TestStreamSystem;
 import org.beamsamza.translation.source.UnboundedSourceSystem;
@@ -112,6 +114,10 @@ public final class LocalExecution {
     values.putAll(
         StateStoreConfig.forOptions(
             options, storeDir.path(), storeDir.isTemporary(), streams.changelogSpec()));
+    values.putAll(broadcastStreamSettings(plan, systemNames));
+    if (options.getConfigOverride() != null) {
+      values.putAll(options.getConfigOverride());
+    }
     Config config = new Config(values);
     StageTaskFactory tasks =
         new StageTaskFactory(
@@ -222,6 +228,28 @@ public final class LocalExecution {
       }
       storeDir.close();
     }
+  }
+
+  /**
+   * A side input's contents and watermark are rebuilt on the heap of each task from its broadcast
+   * stream, so that stream is read whole at every start, checkpoint or not (a restarted task would
+   * otherwise resume past side data it no longer has), before the main input (bootstrap: the main
+   * input's elements then find their side-input windows ready instead of being pushed back), and
+   * ahead of it whenever both have messages.
+   */
+  static Map<String, String> broadcastStreamSettings(
+      ExecutionPlan plan, StageTask.Systems systemNames) {
+    Map<String, String> settings = new HashMap<>();
+    for (StreamDef stream : plan.streams()) {
+      if (stream.broadcast()) {
+        SystemStream s = systemNames.intermediate(stream.name());
+        settings.put(StreamConfig.key(s, StreamConfig.RESET_OFFSET), "true");
+        settings.put(StreamConfig.key(s, StreamConfig.OFFSET_DEFAULT), "oldest");
+        settings.put(StreamConfig.key(s, StreamConfig.BOOTSTRAP), "true");
+        settings.put(StreamConfig.key(s, StreamConfig.PRIORITY), "1");
+      }
+    }
+    return settings;
   }
 
   private static StageTask.Systems systemNames(JobStreams streams) {

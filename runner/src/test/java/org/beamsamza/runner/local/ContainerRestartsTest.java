@@ -74,8 +74,15 @@ public class ContainerRestartsTest {
   }
 
   @Test
-  public void sideInputsAndAZeroRetryCountRestartNothing() {
-    assertThat(whyNot(options("kafka", true), false, true), containsString("side inputs"));
+  public void sideInputsAreRestartedOnlyWithTheChangelog() {
+    assertThat(
+        whyNot(options("kafka", false), false, true),
+        containsString("reads side inputs and keeps main-input elements pushed back"));
+    assertNull(whyNot(options("kafka", true), false, true));
+  }
+
+  @Test
+  public void aZeroRetryCountRestartsNothing() {
     SamzaPipelineOptions off = options("kafka", true);
     off.setContainerRetryCount(0);
     assertThat(whyNot(off, true, false), containsString("--containerRetryCount=0"));

@@ -20,4 +20,10 @@ public interface MessageChooser {
 
   /** Removes and returns the envelope to process next, or null if none is offered. */
   IncomingMessageEnvelope choose();
+
+  /**
+   * The partition reached its end of stream: no envelope of it will be offered again (an end of
+   * stream is never offered itself).
+   */
+  default void onEndOfStream(SystemStreamPartition ssp) {}
 }

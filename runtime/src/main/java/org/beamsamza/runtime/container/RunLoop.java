@@ -248,6 +248,7 @@ final class RunLoop {
 
   private void endOfStream(InputPartition p) {
     p.ended = true;
+    chooser.onEndOfStream(p.ssp);
     p.refreshActive();
     for (InputPartition.Reader r : p.readers) {
       TaskInstance t = r.task;

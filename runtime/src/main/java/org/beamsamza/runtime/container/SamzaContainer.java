@@ -1,19 +1,17 @@
 package org.beamsamza.runtime.container;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.beamsamza.runtime.checkpoint.Checkpoint;
 import org.beamsamza.runtime.checkpoint.CheckpointManager;
 import org.beamsamza.runtime.config.Config;
+import org.beamsamza.runtime.config.StreamConfig;
 import org.beamsamza.runtime.job.ContainerModel;
 import org.beamsamza.runtime.job.TaskModel;
 import org.beamsamza.runtime.storage.TaskStorageManager;
-import org.beamsamza.runtime.system.SystemAdmin;
 import org.beamsamza.runtime.system.SystemFactory;
 import org.beamsamza.runtime.system.SystemStreamPartition;
 import org.beamsamza.runtime.task.StreamTask;
@@ -154,13 +152,23 @@ public final class SamzaContainer {
       for (TaskModel m : model.getTasks().values()) {
         tasks.add(createTask(m, systems));
       }
+      StoreRestore.restoreSideBySide(containerId, tasks);
+      ContainerInputs inputs =
+          ContainerInputs.start(
+              containerId,
+              tasks,
+              systems,
+              checkpointManager,
+              new StreamConfig(config),
+              chooser,
+              trimmablePartitions);
       RunLoop runLoop =
           new RunLoop(
               containerId,
               tasks,
-              restoreInputs(tasks, systems),
-              trimmablePartitions,
-              chooser,
+              inputs.partitions,
+              inputs.trimmable,
+              inputs.chooser,
               systems,
               checkpointManager,
               config.getLong(Config.TASK_WINDOW_MS, DEFAULT_WINDOW_MS),
@@ -258,27 +266,6 @@ public final class SamzaContainer {
             e);
       }
     }
-  }
-
-  /** Reads each task's checkpoint and registers every input partition once with its consumer. */
-  private Map<SystemStreamPartition, InputPartition> restoreInputs(
-      List<TaskInstance> tasks, ContainerSystems systems) {
-    Map<SystemStreamPartition, InputPartition> inputs = new LinkedHashMap<>();
-    for (TaskInstance t : tasks) {
-      Checkpoint cp = checkpointManager.readLastCheckpoint(t.name);
-      for (SystemStreamPartition ssp : t.model.getInputs()) {
-        SystemAdmin admin = systems.admin(ssp.getSystem());
-        String last = cp == null ? null : cp.getOffsets().get(ssp);
-        String start = last == null ? null : admin.getOffsetAfter(ssp, last);
-        inputs
-            .computeIfAbsent(ssp, s -> new InputPartition(s, admin.offsetComparator()))
-            .addReader(t, last, start);
-      }
-    }
-    for (InputPartition p : inputs.values()) {
-      systems.consumer(p.ssp.getSystem()).register(p.ssp, p.registrationOffset());
-    }
-    return inputs;
   }
 
   /**

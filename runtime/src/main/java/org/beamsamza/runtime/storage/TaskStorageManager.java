@@ -112,6 +112,49 @@ public final class TaskStorageManager {
     return store.engine.getStore();
   }
 
+  /**
+   * Opens, and so restores, every logged store whose changelog partition holds data, so that a
+   * container can restore its tasks' stores side by side before its run loop starts (see {@code
+   * SamzaContainer}); stores with nothing to restore stay unopened until asked for. Returns how
+   * many it opened.
+   */
+  public int restoreStoresWithChangelogData() {
+    int opened = 0;
+    for (String name : configuredStoreNames()) {
+      if (!stores.containsKey(name) && changelogHasData(name)) {
+        getStore(name);
+        opened++;
+      }
+    }
+    return opened;
+  }
+
+  private java.util.List<String> configuredStoreNames() {
+    java.util.List<String> names = new java.util.ArrayList<>();
+    for (String key : config.asMap().keySet()) {
+      if (key.startsWith(STORES_PREFIX) && key.endsWith(".factory")) {
+        names.add(key.substring(STORES_PREFIX.length(), key.length() - ".factory".length()));
+      }
+    }
+    java.util.Collections.sort(names);
+    return names;
+  }
+
+  /** Whether the store's changelog partition exists and holds a record; false when unsure. */
+  private boolean changelogHasData(String name) {
+    String spec = config.get(STORES_PREFIX + name + "." + CHANGELOG);
+    int dot = spec == null ? -1 : spec.indexOf('.');
+    if (dot <= 0 || systems == null || model.getStageTaskCount() < 1) {
+      return false; // not logged, or misconfigured: opening it on first use reports that
+    }
+    SystemStreamPartition ssp = changelogStream(spec, dot).partition(model.getTaskIndex());
+    try {
+      return systems.admin(ssp.getSystem()).getNewestOffset(ssp) != null;
+    } catch (RuntimeException e) {
+      return false; // e.g. the changelog does not exist yet: nothing to restore
+    }
+  }
+
   /** Whether some open store writes a changelog. */
   public boolean hasLoggedStores() {
     for (OpenStore s : stores.values()) {
@@ -263,8 +306,7 @@ public final class TaskStorageManager {
               + "), but the task model does not know its stage's task count (plan it with JobModelPlanner)");
     }
     String system = changelogSpec.substring(0, dot);
-    SystemStream stream =
-        new SystemStream(system, changelogSpec.substring(dot + 1) + "-" + model.getStageId());
+    SystemStream stream = changelogStream(changelogSpec, dot);
     SystemStreamPartition ssp = stream.partition(model.getTaskIndex());
     SystemAdmin admin;
     try {
@@ -367,6 +409,13 @@ public final class TaskStorageManager {
           e);
     }
     return new OpenStore(engine, dir, ssp, admin);
+  }
+
+  /** {@code <system>.<streamPrefix>} names the stream {@code <streamPrefix>-<stageId>}. */
+  private SystemStream changelogStream(String changelogSpec, int dot) {
+    return new SystemStream(
+        changelogSpec.substring(0, dot),
+        changelogSpec.substring(dot + 1) + "-" + model.getStageId());
   }
 
   private static boolean usableOffset(SystemAdmin admin, String offset, String newest) {

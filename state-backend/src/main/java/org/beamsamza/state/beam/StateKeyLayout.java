@@ -45,6 +45,9 @@ public final class StateKeyLayout {
   /** Event-time timers in output-timestamp order (see {@link KeyValueTimers}). */
   public static final byte KIND_TIMER_BY_OUTPUT = 0x06;
 
+  /** Main-input elements pushed back until their side inputs are ready ({@link PushedBack}). */
+  public static final byte KIND_PUSHED_BACK = 0x08;
+
   /** Suffix byte of a cell's single entry (value, accumulator, hold, or sequence counter). */
   public static final byte META = 0x00;
 

@@ -87,7 +87,17 @@ public final class DoFnOperator implements Operator {
             spec.windowingStrategy(),
             spec.schemaInformation(),
             spec.sideInputMapping());
-    runner = new MainInputRunner(simple, spec.sideInputs(), sideInputs);
+    runner =
+        new MainInputRunner(
+            simple,
+            spec.sideInputs(),
+            sideInputs,
+            sideInputs == null
+                ? null
+                : MainInputRunner.pushedBackStore(
+                    context,
+                    spec.inputCoder(),
+                    spec.windowingStrategy().getWindowFn().windowCoder()));
   }
 
   @Override

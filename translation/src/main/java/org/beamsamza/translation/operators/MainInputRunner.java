@@ -1,47 +1,70 @@
 package org.beamsamza.translation.operators;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.runners.core.DoFnRunner;
 import org.apache.beam.runners.core.PushbackSideInputDoFnRunner;
 import org.apache.beam.runners.core.SimplePushbackSideInputDoFnRunner;
+import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.WindowedValue;
+import org.apache.beam.sdk.values.WindowedValues;
+import org.beamsamza.state.beam.ByteKey;
+import org.beamsamza.state.beam.PushedBack;
 import org.joda.time.Instant;
 
 /**
  * A ParDo's runner as its operator drives it: without side inputs the runners-core runner itself;
  * with side inputs wrapped in {@link SimplePushbackSideInputDoFnRunner}, which hands back the
- * elements whose side-input windows are not ready yet; those are kept here, hold the operator's
- * watermark ({@link #pushedBackHold()}) and are retried when side inputs become ready. Shared by
- * the stateless and the stateful ParDo operators so that bundle and pushback handling are written
- * once.
+ * elements whose side-input windows are not ready yet; those are kept in the task store ({@link
+ * PushedBack}: their input offsets get checkpointed, so a restart must find them), hold the
+ * operator's watermark ({@link #pushedBackHold()}) and are retried when side inputs become ready.
+ * Shared by the stateless and the stateful ParDo operators so that bundle and pushback handling are
+ * written once.
  */
 final class MainInputRunner {
-  /** Processes a retried element again; {@code tag} is what {@link #process} was given with it. */
+  /** Processes a retried element again, under the key {@link #process} was given with it. */
   interface Reprocess {
-    void process(Object tag, WindowedValue<Object> element);
+    void process(ByteKey key, WindowedValue<Object> element);
   }
-
-  /** A pushed-back element and the caller's tag for it (the stateful operator's key). */
-  private record Pending(Object tag, WindowedValue<Object> element) {}
 
   private final DoFnRunner<Object, Object> runner;
   private final PushbackSideInputDoFnRunner<Object, Object> pushback;
+  private final PushedBack pushedBack;
   private boolean inBundle;
-  private List<Pending> pushedBack = new ArrayList<>();
-  private Instant pushedBackHold = BoundedWindow.TIMESTAMP_MAX_VALUE;
 
+  /**
+   * @param sideInputs the step's side inputs, or null if it has none
+   * @param pushedBack where elements wait for their side inputs (the task store); null without side
+   *     inputs
+   */
   MainInputRunner(
       DoFnRunner<Object, Object> runner,
       List<PCollectionView<?>> views,
-      SideInputBuffer sideInputs) {
+      SideInputBuffer sideInputs,
+      PushedBack pushedBack) {
     this.runner = runner;
     this.pushback =
         sideInputs == null
             ? null
             : SimplePushbackSideInputDoFnRunner.create(runner, views, sideInputs);
+    this.pushedBack = pushedBack;
+    if (pushback != null && pushedBack == null) {
+      throw new IllegalArgumentException("A runner with side inputs needs a pushed-back store");
+    }
+  }
+
+  /**
+   * Where a step with side inputs keeps its pushed-back elements: the task store, under the step,
+   * encoded with the full coder of its main input.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static PushedBack pushedBackStore(
+      OperatorContext context, Coder<?> valueCoder, Coder<? extends BoundedWindow> windowCoder) {
+    return new PushedBack(
+        context.stateStore(),
+        context.stepName(),
+        (Coder) WindowedValues.getFullCoder((Coder) valueCoder, (Coder) windowCoder));
   }
 
   /** The runner underneath (for timers, which never wait for side inputs). */
@@ -68,29 +91,25 @@ final class MainInputRunner {
   }
 
   /**
-   * Processes {@code element} in its ready windows and keeps it, with {@code tag}, in the others.
+   * Processes {@code element} in its ready windows and keeps it, with {@code key}, in the others.
    */
-  void process(Object tag, WindowedValue<Object> element) {
+  void process(ByteKey key, WindowedValue<Object> element) {
     if (pushback == null) {
       runner.processElement(element);
       return;
     }
     for (WindowedValue<Object> notReady : pushback.processElementInReadyWindows(element)) {
-      // Kept past this call: a grouped Iterable in it must not read a group cleared meanwhile.
-      pushedBack.add(new Pending(tag, RetainedValues.stableCopy(notReady)));
-      if (notReady.getTimestamp().isBefore(pushedBackHold)) {
-        pushedBackHold = notReady.getTimestamp();
-      }
+      pushedBack.add(key, notReady);
     }
   }
 
   boolean hasPushedBack() {
-    return !pushedBack.isEmpty();
+    return pushedBack != null && !pushedBack.isEmpty();
   }
 
   /** The earliest timestamp of a pushed-back element; the end of time when there is none. */
   Instant pushedBackHold() {
-    return pushedBackHold;
+    return pushedBack == null ? BoundedWindow.TIMESTAMP_MAX_VALUE : pushedBack.earliestTimestamp();
   }
 
   /**
@@ -99,7 +118,7 @@ final class MainInputRunner {
    * a bundle which windows were not ready. Returns false when there was nothing to retry.
    */
   boolean retryPushedBack(OperatorContext context, Reprocess reprocess) {
-    if (pushedBack.isEmpty()) {
+    if (!hasPushedBack()) {
       return false;
     }
     if (inBundle) {
@@ -108,11 +127,8 @@ final class MainInputRunner {
     } else {
       context.ensureBundleStarted();
     }
-    List<Pending> retry = pushedBack;
-    pushedBack = new ArrayList<>();
-    pushedBackHold = BoundedWindow.TIMESTAMP_MAX_VALUE;
-    for (Pending p : retry) {
-      reprocess.process(p.tag(), p.element());
+    for (PushedBack.Element e : pushedBack.takeAll()) {
+      reprocess.process(e.key(), e.value());
     }
     return true;
   }

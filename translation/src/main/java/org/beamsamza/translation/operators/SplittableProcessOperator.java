@@ -156,10 +156,16 @@ public final class SplittableProcessOperator implements Operator {
             WindowingStrategy.globalDefault(),
             DoFnSchemaInformation.create(),
             Map.of());
-    runner = new MainInputRunner(simple, spec.sideInputs(), sideInputs);
-    input =
-        new KeyedMainInput(
-            context, runner, sideInputs, driver, (key, element) -> process((ByteKey) key, element));
+    // Pushed back in the element's own window (see processKeyedElement).
+    runner =
+        new MainInputRunner(
+            simple,
+            spec.sideInputs(),
+            sideInputs,
+            sideInputs == null
+                ? null
+                : MainInputRunner.pushedBackStore(context, spec.workItemCoder(), windowCoder));
+    input = new KeyedMainInput(context, runner, sideInputs, driver, this::process);
   }
 
   @Override

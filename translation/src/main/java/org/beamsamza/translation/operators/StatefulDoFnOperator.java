@@ -136,10 +136,15 @@ public final class StatefulDoFnOperator implements Operator {
             new StatefulDoFnRunner.StateInternalsStateCleaner<>(
                 doFn, stepContext.stateInternals(), windowCoder),
             true);
-    runner = new MainInputRunner(stateful, spec.sideInputs(), sideInputs);
-    input =
-        new KeyedMainInput(
-            context, runner, sideInputs, driver, (key, element) -> process((ByteKey) key, element));
+    runner =
+        new MainInputRunner(
+            stateful,
+            spec.sideInputs(),
+            sideInputs,
+            sideInputs == null
+                ? null
+                : MainInputRunner.pushedBackStore(context, spec.inputCoder(), windowCoder));
+    input = new KeyedMainInput(context, runner, sideInputs, driver, this::process);
   }
 
   @Override

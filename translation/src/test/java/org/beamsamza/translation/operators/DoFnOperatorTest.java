@@ -203,4 +203,38 @@ public class DoFnOperatorTest {
     harness.processWatermark(BoundedWindow.TIMESTAMP_MAX_VALUE);
     assertEquals(BoundedWindow.TIMESTAMP_MAX_VALUE, fixture.outputWatermark());
   }
+
+  /**
+   * Pushed-back elements live in the task store: an operator opened again on that store (a
+   * restarted task, whose input offsets were checkpointed past them) holds its watermark at them
+   * and processes them once the side input is ready, though no element arrives again.
+   */
+  @Test
+  public void pushedBackElementsSurviveAReopenOnTheSameStore() throws Exception {
+    org.apache.beam.sdk.options.PipelineOptions options = PipelineOptionsFactory.create();
+    options.setRunner(org.apache.beam.sdk.testing.CrashingRunner.class);
+    Pipeline p = Pipeline.create(options);
+    PCollectionView<Iterable<Integer>> view =
+        p.apply(Create.of(1, 2).withCoder(VarIntCoder.of())).apply(View.asIterable());
+    org.beamsamza.state.kv.internals.InMemoryKeyValueStore store =
+        new org.beamsamza.state.kv.internals.InMemoryKeyValueStore();
+    FakeOperatorContext before = new FakeOperatorContext("test-step", options, store);
+    harness = OperatorHarness.open(spec(new AddSide(view), List.of(), List.of(view)), before);
+    harness.processElement(at("x", 20));
+    harness.processElement(at("w", 30));
+    harness.prepareCommit();
+    assertThat(before.outputs(MAIN), empty());
+    harness.close();
+
+    FakeOperatorContext after = new FakeOperatorContext("test-step", options, store);
+    harness = OperatorHarness.open(spec(new AddSide(view), List.of(), List.of(view)), after);
+    harness.processWatermark(new Instant(100));
+    assertEquals(
+        "the restored elements hold the watermark", new Instant(20), after.outputWatermark());
+    harness.processSideInput(view, WindowedValues.valueInGlobalWindow(5));
+    harness.processSideInputWatermark(view, BoundedWindow.TIMESTAMP_MAX_VALUE);
+    harness.processProcessingTime(Instant.now());
+    assertThat(values(after.takeOutputs(MAIN)), containsInAnyOrder("x5", "w5"));
+    assertEquals(new Instant(100), after.outputWatermark());
+  }
 }
