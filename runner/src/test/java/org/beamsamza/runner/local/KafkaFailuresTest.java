@@ -423,13 +423,6 @@ public class KafkaFailuresTest implements java.io.Serializable {
       if (condition.getAsBoolean()) {
         return;
       }
-      System.out.println(
-          "DEBUG "
-              + what
-              + " early committed "
-              + committed(run, "early")
-              + " attempted "
-              + attempted(run, "early"));
       assertThat("hung waiting until " + what, deadline - System.nanoTime(), greaterThan(0L));
       Thread.sleep(10);
     }
