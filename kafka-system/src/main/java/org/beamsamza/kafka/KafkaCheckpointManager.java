@@ -68,6 +68,10 @@ public final class KafkaCheckpointManager implements CheckpointManager {
     this.timeoutMs = config.getLong(clientConfig.key("admin.timeout.ms"), 60_000);
   }
 
+  private String brokers() {
+    return String.valueOf(clientConfig.common().get(KafkaClientConfig.BOOTSTRAP_SERVERS));
+  }
+
   public String getTopic() {
     return topic;
   }
@@ -170,10 +174,26 @@ public final class KafkaCheckpointManager implements CheckpointManager {
           .get(timeoutMs, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       throw new IllegalStateException(
-          "Failed to write the checkpoint of task " + task + " to topic " + topic, e.getCause());
+          "Failed to write the checkpoint of task "
+              + task
+              + " to topic "
+              + topic
+              + " on brokers "
+              + brokers()
+              + ": "
+              + e.getCause(),
+          e.getCause());
     } catch (TimeoutException e) {
       throw new IllegalStateException(
-          "Timed out writing the checkpoint of task " + task + " to topic " + topic, e);
+          "Timed out after "
+              + timeoutMs
+              + " ms writing the checkpoint of task "
+              + task
+              + " to topic "
+              + topic
+              + " on brokers "
+              + brokers(),
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted writing a checkpoint to " + topic, e);

@@ -23,6 +23,8 @@ import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.LeaderNotAvailableException;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.beamsamza.runtime.system.StreamSpec;
@@ -82,6 +84,11 @@ public final class KafkaSystemAdmin implements SystemAdmin, AutoCloseable {
     return clientConfig.systemName();
   }
 
+  /** " (brokers host:port,...)", for messages. */
+  private String brokers() {
+    return " (brokers " + clientConfig.common().get(KafkaClientConfig.BOOTSTRAP_SERVERS) + ")";
+  }
+
   private void checkSystem(SystemStream stream) {
     if (!stream.getSystem().equals(name())) {
       throw new IllegalArgumentException(stream + " does not belong to system " + name());
@@ -120,11 +127,45 @@ public final class KafkaSystemAdmin implements SystemAdmin, AutoCloseable {
         verify(spec, describe(topic).orElseThrow(() -> e), topicConfigs);
         created = false;
       }
+      awaitPartitionsServed(topic, spec.getPartitionCount());
     }
     if (spec.isIntermediate()) {
       intermediate.add(stream);
     }
     return created;
+  }
+
+  /**
+   * A new topic exists once the controller committed it, but a broker serves its partitions only
+   * after the metadata reached it: until then listing offsets fails with an unknown partition.
+   * Callers (a changelog restore right after creating the changelog) expect a usable topic.
+   */
+  private void awaitPartitionsServed(String topic, int partitions) {
+    Map<TopicPartition, OffsetSpec> all = new HashMap<>();
+    for (int p = 0; p < partitions; p++) {
+      all.put(new TopicPartition(topic, p), OffsetSpec.latest());
+    }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    while (true) {
+      try {
+        await(admin().listOffsets(all).all(), "list offsets of new topic " + topic);
+        return;
+      } catch (KafkaOperationException e) {
+        boolean notYet =
+            e.getCause() instanceof UnknownTopicOrPartitionException
+                || e.getCause() instanceof LeaderNotAvailableException
+                || e.getCause() instanceof NotLeaderOrFollowerException;
+        if (!notYet || System.nanoTime() - deadline > 0) {
+          throw e;
+        }
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new KafkaOperationException("Interrupted while waiting for topic " + topic, e);
+      }
+    }
   }
 
   private void verify(StreamSpec spec, TopicDescription existing, Map<String, String> configs) {
@@ -269,10 +310,12 @@ public final class KafkaSystemAdmin implements SystemAdmin, AutoCloseable {
       return future.get(timeoutMs, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       throw new KafkaOperationException(
-          "Kafka system " + name() + " failed to " + what + ": " + e.getCause(), e.getCause());
+          "Kafka system " + name() + brokers() + " failed to " + what + ": " + e.getCause(),
+          e.getCause());
     } catch (TimeoutException e) {
       throw new KafkaOperationException(
-          "Kafka system " + name() + " timed out after " + timeoutMs + " ms to " + what, e);
+          "Kafka system " + name() + brokers() + " timed out after " + timeoutMs + " ms to " + what,
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new KafkaOperationException("Interrupted while trying to " + what, e);

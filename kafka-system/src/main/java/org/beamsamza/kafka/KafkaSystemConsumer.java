@@ -122,7 +122,23 @@ public final class KafkaSystemConsumer implements SystemConsumer {
           counts.computeIfAbsent(
               ssp.getStream(),
               topic -> {
-                List<?> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(60));
+                List<?> partitions;
+                try {
+                  partitions = consumer.partitionsFor(topic, Duration.ofSeconds(60));
+                } catch (RuntimeException e) {
+                  consumer.close();
+                  consumer = null;
+                  throw new IllegalStateException(
+                      "Kafka system "
+                          + name()
+                          + " (brokers "
+                          + clientConfig.common().get(KafkaClientConfig.BOOTSTRAP_SERVERS)
+                          + ") cannot read the partitions of topic "
+                          + topic
+                          + ": "
+                          + e,
+                      e);
+                }
                 return partitions == null ? 0 : partitions.size();
               });
       if (ssp.getPartition() >= count) {

@@ -55,6 +55,10 @@ public final class KafkaSystemProducer implements SystemProducer {
     return clientConfig.systemName();
   }
 
+  private String brokers() {
+    return String.valueOf(clientConfig.common().get(KafkaClientConfig.BOOTSTRAP_SERVERS));
+  }
+
   @Override
   public void send(OutgoingMessageEnvelope envelope) {
     throwIfFailed();
@@ -77,7 +81,9 @@ public final class KafkaSystemProducer implements SystemProducer {
                 new KafkaSendException(
                     "Kafka system "
                         + name()
-                        + " failed to write to topic "
+                        + " (brokers "
+                        + brokers()
+                        + ") failed to write to topic "
                         + topic
                         + " partition "
                         + partition

@@ -103,6 +103,34 @@ public interface SamzaPipelineOptions extends PipelineOptions {
   void setCancelGraceMs(long value);
 
   @Description(
+      "How many times a failed container is restarted in place within --containerRetryWindowMs"
+          + " before the job fails (Samza's cluster-manager.container.retry.count); 0 turns restarts"
+          + " off. Restarts happen only where they can restore everything a container had: on"
+          + " --system=kafka or with --stateChangelog=true, with state logged to a changelog, and no"
+          + " TestStream.")
+  @Default.Integer(8)
+  int getContainerRetryCount();
+
+  void setContainerRetryCount(int value);
+
+  @Description(
+      "Window of --containerRetryCount in milliseconds: restarts older than this are forgotten"
+          + " (Samza's cluster-manager.container.retry.window.ms).")
+  @Default.Long(300_000)
+  long getContainerRetryWindowMs();
+
+  void setContainerRetryWindowMs(long value);
+
+  @Description(
+      "Milliseconds a failed container waits before its restart; doubled for every restart of that"
+          + " container still in the window, at most 30 s, so that a passing cause (a broker outage)"
+          + " has time to pass.")
+  @Default.Long(1_000)
+  long getContainerRetryBackoffMs();
+
+  void setContainerRetryBackoffMs(long value);
+
+  @Description(
       "System of the job's intermediate streams (repartition, broadcast, state changelogs) and its"
           + " checkpoints: inmemory (default; on the heap of this JVM, nothing survives the process)"
           + " or kafka (topics on the cluster of --kafkaBootstrapServers, checkpoints in a compacted"

@@ -1,10 +1,12 @@
 package org.beamsamza.runner;
 
+import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.MetricResults;
 import org.apache.beam.sdk.util.UserCodeException;
 import org.beamsamza.runtime.container.ContainerException;
+import org.beamsamza.runtime.local.ContainerRestartsExhaustedException;
 import org.beamsamza.runtime.local.JobHandle;
 import org.beamsamza.runtime.local.JobStatus;
 import org.beamsamza.translation.metrics.JobMetrics;
@@ -93,7 +95,15 @@ public class SamzaPipelineResult implements PipelineResult {
       return null;
     }
     if (status == JobStatus.FAILED) {
-      throw new Pipeline.PipelineExecutionException(rootCause(job.getFailure()));
+      Throwable failure = job.getFailure();
+      Pipeline.PipelineExecutionException e =
+          new Pipeline.PipelineExecutionException(rootCause(failure));
+      if (failure instanceof ContainerRestartsExhaustedException) {
+        // The cause stays the user's exception; which container gave up after how many restarts
+        // rides along (its own cause left out: it is that same exception).
+        e.addSuppressed(new IllegalStateException(failure.getMessage()));
+      }
+      throw e;
     }
     return toState(status);
   }
@@ -107,6 +117,14 @@ public class SamzaPipelineResult implements PipelineResult {
   @Override
   public State waitUntilFinish() {
     return waitUntilFinish(Duration.ZERO);
+  }
+
+  /**
+   * How many times each container of the job was restarted in place after a failure so far, by
+   * container id (containers never restarted are absent). See {@code --containerRetryCount}.
+   */
+  public Map<String, Integer> getContainerRestarts() {
+    return job.getContainerRestarts();
   }
 
   /**

@@ -63,6 +63,17 @@ public class SamzaRunner extends PipelineRunner<SamzaPipelineResult> {
     requirePositive("commitMs", options.getCommitMs());
     requirePositive("stateCacheBytes", options.getStateCacheBytes());
     requirePositive("cancelGraceMs", options.getCancelGraceMs());
+    requirePositive("containerRetryWindowMs", options.getContainerRetryWindowMs());
+    if (options.getContainerRetryCount() < 0) {
+      throw new IllegalArgumentException(
+          "--containerRetryCount must be 0 (no restarts) or more, was "
+              + options.getContainerRetryCount());
+    }
+    if (options.getContainerRetryBackoffMs() < 0) {
+      throw new IllegalArgumentException(
+          "--containerRetryBackoffMs must be 0 or more, was "
+              + options.getContainerRetryBackoffMs());
+    }
     if (options.getConfigOverride() != null) {
       try {
         new StreamConfig(new Config(options.getConfigOverride())).validate();

@@ -8,6 +8,9 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,7 +26,8 @@ import org.junit.Test;
 
 /**
  * How a job ends: cancel interrupts (and if need be abandons) user code, a teardown failure does
- * not cut short other tasks' work, an interrupted wait throws.
+ * not cut short other tasks' work, an interrupted wait throws; a failed container is restarted in
+ * place only where a restart can restore it, within --containerRetryCount.
  */
 public class JobLifecycleTest {
   // DoFns are serialized into the plan: they reach the test through statics.
@@ -33,6 +37,8 @@ public class JobLifecycleTest {
   private static final AtomicBoolean spinning = new AtomicBoolean();
   private static final AtomicBoolean stopSpinning = new AtomicBoolean();
   private static final AtomicLong delivered = new AtomicLong();
+  private static final AtomicBoolean failedOnce = new AtomicBoolean();
+  private static final Set<Long> seen = ConcurrentHashMap.newKeySet();
 
   @Before
   public void reset() {
@@ -42,6 +48,8 @@ public class JobLifecycleTest {
     spinning.set(false);
     stopSpinning.set(false);
     delivered.set(0);
+    failedOnce.set(false);
+    seen.clear();
   }
 
   private static SamzaPipelineOptions options(long cancelGraceMs) {
@@ -168,5 +176,112 @@ public class JobLifecycleTest {
     release.countDown();
     assertThat(result.waitUntilFinish(), is(PipelineResult.State.DONE));
     assertFalse(Thread.currentThread().isInterrupted());
+  }
+
+  static final class FailOnceAt700 extends DoFn<Long, Long> {
+    @ProcessElement
+    public void process(ProcessContext c) {
+      if (c.element() == 700 && failedOnce.compareAndSet(false, true)) {
+        throw new IllegalStateException("FailOnceAt700 failed at 700");
+      }
+      c.output(c.element());
+    }
+  }
+
+  static final class AlwaysFail extends DoFn<Long, Long> {
+    @ProcessElement
+    public void process(ProcessContext c) {
+      throw new IllegalStateException("AlwaysFail failed at " + c.element());
+    }
+  }
+
+  static final class RecordSeen extends DoFn<Long, Void> {
+    @ProcessElement
+    public void process(ProcessContext c) {
+      seen.add(c.element());
+      delivered.incrementAndGet();
+    }
+  }
+
+  @Test
+  public void theEmbeddedDefaultRestartsNothing() {
+    Pipeline p = Pipeline.create(options(10_000));
+    p.apply(GenerateSequence.from(0).to(1_000))
+        .apply(ParDo.of(new FailOnceAt700()))
+        .apply(ParDo.of(new RecordSeen()));
+    SamzaPipelineResult result = (SamzaPipelineResult) p.run();
+
+    Pipeline.PipelineExecutionException e =
+        assertThrows(Pipeline.PipelineExecutionException.class, result::waitUntilFinish);
+
+    assertThat(e.getCause().getMessage(), is("FailOnceAt700 failed at 700"));
+    assertEquals(Map.of(), result.getContainerRestarts());
+  }
+
+  @Test
+  public void withTheChangelogAContainerThatFailsOnceIsRestartedAndEveryElementArrives() {
+    SamzaPipelineOptions options = options(10_000);
+    options.setStateChangelog(true);
+    options.setContainerRetryBackoffMs(10);
+    Pipeline p = Pipeline.create(options);
+    p.apply(GenerateSequence.from(0).to(1_000))
+        .apply(ParDo.of(new FailOnceAt700()))
+        .apply(ParDo.of(new RecordSeen()));
+    SamzaPipelineResult result = (SamzaPipelineResult) p.run();
+
+    assertEquals(PipelineResult.State.DONE, result.waitUntilFinish());
+
+    assertTrue("the failure happened", failedOnce.get());
+    assertEquals(
+        "one container restarted once: " + result.getContainerRestarts(),
+        1,
+        result.getContainerRestarts().values().stream().mapToInt(Integer::intValue).sum());
+    assertEquals("every element arrived", 1_000, seen.size());
+    System.out.printf("in-memory restart: %d deliveries of 1000 elements%n", delivered.get());
+  }
+
+  @Test
+  public void aContainerThatKeepsFailingFailsTheJobWithTheUsersExceptionAndTheRestartsTried() {
+    SamzaPipelineOptions options = options(10_000);
+    options.setStateChangelog(true);
+    options.setContainers(1); // one container keeps failing, none gives up first
+    options.setContainerRetryCount(2);
+    options.setContainerRetryBackoffMs(10);
+    Pipeline p = Pipeline.create(options);
+    p.apply(GenerateSequence.from(0).to(1_000)).apply(ParDo.of(new AlwaysFail()));
+    SamzaPipelineResult result = (SamzaPipelineResult) p.run();
+
+    Pipeline.PipelineExecutionException e =
+        assertThrows(Pipeline.PipelineExecutionException.class, result::waitUntilFinish);
+
+    assertThat(e.getCause(), org.hamcrest.Matchers.instanceOf(IllegalStateException.class));
+    assertThat(e.getCause().getMessage(), containsString("AlwaysFail failed at"));
+    assertEquals("which container gave up rides along", 1, e.getSuppressed().length);
+    String gaveUp = e.getSuppressed()[0].getMessage();
+    assertThat(gaveUp, containsString("failed again after 2 restarts"));
+    assertThat(gaveUp, containsString("--containerRetryCount=2 within --containerRetryWindowMs="));
+    assertThat(gaveUp, containsString("AlwaysFail failed at"));
+    assertThat(gaveUp, containsString("Container 0 failed again"));
+    assertThat("names the task", gaveUp, containsString("Task stage0-"));
+    assertEquals(Map.of("0", 2), result.getContainerRestarts());
+  }
+
+  private static String runFails(SamzaPipelineOptions options) {
+    Pipeline p = Pipeline.create(options);
+    p.apply(GenerateSequence.from(0).to(10));
+    return assertThrows(IllegalArgumentException.class, p::run).getMessage();
+  }
+
+  @Test
+  public void badRestartOptionsFailAtRunNamingTheOption() {
+    SamzaPipelineOptions count = options(10_000);
+    count.setContainerRetryCount(-1);
+    assertThat(runFails(count), containsString("--containerRetryCount must be 0"));
+    SamzaPipelineOptions window = options(10_000);
+    window.setContainerRetryWindowMs(0);
+    assertThat(runFails(window), containsString("--containerRetryWindowMs must be at least 1"));
+    SamzaPipelineOptions backoff = options(10_000);
+    backoff.setContainerRetryBackoffMs(-5);
+    assertThat(runFails(backoff), containsString("--containerRetryBackoffMs must be 0 or more"));
   }
 }

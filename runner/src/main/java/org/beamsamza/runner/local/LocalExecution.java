@@ -149,7 +149,14 @@ public final class LocalExecution {
     try {
       job =
           LocalJobRunner.start(
-              jobModel, config, systems, tasks, streams.checkpoints(), afterStop, grace);
+              jobModel,
+              config,
+              systems,
+              tasks,
+              streams.checkpoints(),
+              afterStop,
+              grace,
+              ContainerRestarts.forJob(options, plan));
     } catch (RuntimeException | Error e) {
       if (pushing != null) {
         pushing.stopAndPushFinal();

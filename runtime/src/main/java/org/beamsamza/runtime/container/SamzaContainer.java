@@ -124,6 +124,14 @@ public final class SamzaContainer {
   }
 
   /**
+   * Whether {@link #run()} got as far as its run loop: tasks created and initialized, checkpoints
+   * read, consumers started. A container that failed before that failed while starting.
+   */
+  public boolean reachedRunLoop() {
+    return loop != null;
+  }
+
+  /**
    * Runs the container on the calling thread until all its tasks finish, {@link #shutdown()} is
    * called or the thread is interrupted (these return normally), or something fails (throws {@link
    * ContainerException}). A container runs once; restart with a new instance.

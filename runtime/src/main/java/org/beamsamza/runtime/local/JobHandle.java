@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.beamsamza.runtime.checkpoint.CheckpointManager;
 import org.beamsamza.runtime.container.ContainerException;
 import org.beamsamza.runtime.container.ContainerMetrics;
@@ -17,10 +18,18 @@ import org.slf4j.LoggerFactory;
 /**
  * Control of a job started by {@link LocalJobRunner}.
  *
- * <p>A job is one unit: when a container fails while processing, the others are stopped and the job
- * is FAILED with that first failure. A container that failed only after it had finished all its
- * work (a task's {@code close()}, e.g. a DoFn's {@code @Teardown}, threw) does not stop the others:
- * they finish their own work, and the job then ends FAILED with that failure.
+ * <p>A container that fails while processing is restarted in place when its {@link
+ * ContainerRestartPolicy} allows: a new {@link SamzaContainer} for the same container model (its
+ * tasks restore their stores from their changelogs and read on from their last checkpoints), after
+ * a backoff, while the other containers keep running. Not restarted, because a restart cannot cure
+ * them: a failure of a container's first instance before it reached its run loop (creating or
+ * initializing tasks, reading checkpoints, starting consumers: a bad configuration or plan fails
+ * the same way again), and a failure after a container finished all its work. When a container may
+ * not be restarted (any more), the job is one unit: the others are stopped and the job is FAILED
+ * with that failure ({@link ContainerRestartsExhaustedException} if restarts were tried). A
+ * container that failed only after it had finished all its work (a task's {@code close()}, e.g. a
+ * DoFn's {@code @Teardown}, threw) does not stop the others: they finish their own work, and the
+ * job then ends FAILED with that failure.
  *
  * <p>A final status is set once every container thread has ended and the job's {@code afterStop}
  * action (e.g. deleting temporary stores) has run, so after {@link #waitForFinish} returns nothing
@@ -39,40 +48,54 @@ public final class JobHandle {
   /** How long {@link #kill} waits for interrupted containers before abandoning their threads. */
   public static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(10);
 
-  private final List<SamzaContainer> containers;
+  /** Makes a new instance of each container, by container id: one per start and restart. */
+  private final Map<String, Supplier<SamzaContainer>> containerFactories;
+
   private final CheckpointManager checkpointManager;
   private final Runnable afterStop;
   private final Duration killGrace;
+  private final ContainerRestartPolicy restartPolicy;
   private final List<Thread> threads = new ArrayList<>();
   private final CountDownLatch done = new CountDownLatch(1);
+
+  /** Counted down when no container may be restarted any more (kill, or the job failed). */
+  private final CountDownLatch noMoreRestarts = new CountDownLatch(1);
+
   private final Object lock = new Object();
+
+  /** The running (or last) instance of each container, by id; guarded by {@link #lock}. */
+  private final Map<String, SamzaContainer> current = new LinkedHashMap<>();
+
   private volatile JobStatus status = JobStatus.NEW;
   private Throwable failure;
   private boolean killed;
+  private boolean stopping;
   private int running;
 
   JobHandle(
-      List<SamzaContainer> containers,
+      Map<String, Supplier<SamzaContainer>> containerFactories,
       CheckpointManager checkpointManager,
       Runnable afterStop,
-      Duration killGrace) {
-    this.containers = List.copyOf(containers);
+      Duration killGrace,
+      ContainerRestartPolicy restartPolicy) {
+    this.containerFactories = new LinkedHashMap<>(containerFactories);
     this.checkpointManager = checkpointManager;
     this.afterStop = afterStop;
     this.killGrace = killGrace;
+    this.restartPolicy = restartPolicy;
   }
 
   void start() {
     checkpointManager.start();
     synchronized (lock) {
-      running = containers.size();
+      running = containerFactories.size();
       status = JobStatus.RUNNING;
-      if (containers.isEmpty()) {
+      if (containerFactories.isEmpty()) {
         containersStopped();
         return;
       }
-      for (SamzaContainer c : containers) {
-        Thread t = new Thread(() -> runContainer(c), "container-" + c.getContainerId());
+      for (String id : containerFactories.keySet()) {
+        Thread t = new Thread(() -> runContainer(id), "container-" + id);
         t.setDaemon(true);
         threads.add(t);
       }
@@ -118,27 +141,40 @@ public final class JobHandle {
    * interrupt ({@link #waitForFinish} waits for that). No effect on an ended job.
    */
   public void kill() {
+    List<SamzaContainer> running;
     synchronized (lock) {
       if (status.isTerminal() || killed) {
         return;
       }
       killed = true;
+      running = new ArrayList<>(current.values());
     }
-    LOG.info("Killing the job: stopping {} container(s)", containers.size());
-    containers.forEach(SamzaContainer::shutdown);
+    noMoreRestarts.countDown(); // a container waiting to be restarted stops waiting, not restarted
+    LOG.info("Killing the job: stopping {} container(s)", running.size());
+    running.forEach(SamzaContainer::shutdown);
     interruptContainerThreads();
     Thread abandon = new Thread(this::abandonAfterGrace, "job-kill-grace");
     abandon.setDaemon(true);
     abandon.start();
   }
 
-  /** Live metrics of every container, by container id. */
+  /**
+   * Live metrics of every container, by container id (of its current instance: a restarted
+   * container counts from its restart).
+   */
   public Map<String, ContainerMetrics> getContainerMetrics() {
     Map<String, ContainerMetrics> m = new LinkedHashMap<>();
-    for (SamzaContainer c : containers) {
-      m.put(c.getContainerId(), c.getMetrics());
+    synchronized (lock) {
+      for (SamzaContainer c : current.values()) {
+        m.put(c.getContainerId(), c.getMetrics());
+      }
     }
     return m;
+  }
+
+  /** How many times each container was restarted so far, by id (never restarted: absent). */
+  public Map<String, Integer> getContainerRestarts() {
+    return restartPolicy.restarts();
   }
 
   private void interruptContainerThreads() {
@@ -178,11 +214,29 @@ public final class JobHandle {
     done.countDown();
   }
 
-  private void runContainer(SamzaContainer container) {
+  /** Runs a container, and each of its restarts, on the calling thread (the container's own). */
+  private void runContainer(String containerId) {
     try {
-      container.run();
-    } catch (Throwable t) {
-      recordFailure(container, t);
+      boolean firstInstance = true;
+      while (true) {
+        SamzaContainer container;
+        synchronized (lock) {
+          if (killed || stopping) {
+            return;
+          }
+          container = containerFactories.get(containerId).get();
+          current.put(containerId, container);
+        }
+        try {
+          container.run();
+          return;
+        } catch (Throwable t) {
+          if (!restartAfter(container, firstInstance, t)) {
+            return;
+          }
+        }
+        firstInstance = false;
+      }
     } finally {
       boolean last;
       synchronized (lock) {
@@ -194,21 +248,87 @@ public final class JobHandle {
     }
   }
 
+  /**
+   * Decides what a container's failure means: true to restart it (after the backoff, which a kill
+   * or the job's failure cuts short with false); otherwise the failure is recorded for the job.
+   */
+  private boolean restartAfter(SamzaContainer container, boolean firstInstance, Throwable t) {
+    String id = container.getContainerId();
+    synchronized (lock) {
+      if (killed) {
+        LOG.info("Container {} stopped after the kill: {}", id, t.toString());
+        return false;
+      }
+      if (stopping) {
+        LOG.warn("Container {} also failed", id, t);
+        return false;
+      }
+    }
+    if (t instanceof ContainerException ce && ce.isAfterProcessing()) {
+      recordFailure(container, t);
+      return false;
+    }
+    if (!restartPolicy.restartsAnything()) {
+      recordFailure(container, t);
+      return false;
+    }
+    if (firstInstance && !container.reachedRunLoop()) {
+      LOG.error(
+          "Container {} failed while starting, before it processed anything (configuration, plan,"
+              + " task init): not restarting it, a restart would fail the same way",
+          id);
+      recordFailure(container, t);
+      return false;
+    }
+    ContainerRestartPolicy.Decision decision = restartPolicy.onFailure(id);
+    if (!decision.restart()) {
+      recordFailure(
+          container,
+          new ContainerRestartsExhaustedException(id, decision.restarts(), decision.limits(), t));
+      return false;
+    }
+    LOG.warn(
+        "Container {} failed; restarting it in {} ms (restart {}, {} within the retry window; {})."
+            + " Its tasks restore their stores from their changelogs and read on from their last"
+            + " checkpoints. Cause: {}",
+        id,
+        decision.backoff().toMillis(),
+        decision.restarts(),
+        decision.restartsInWindow(),
+        decision.limits(),
+        t.toString(),
+        t);
+    try {
+      if (noMoreRestarts.await(decision.backoff().toNanos(), TimeUnit.NANOSECONDS)) {
+        LOG.info("Container {} is not restarted: the job is stopping", id);
+        return false;
+      }
+    } catch (InterruptedException e) {
+      // Only a kill interrupts container threads.
+      LOG.info("Container {} is not restarted: interrupted while waiting to restart", id);
+      return false;
+    }
+    return true;
+  }
+
+  /** A failure that ends the container for good, and so (eventually) the job. */
   private void recordFailure(SamzaContainer container, Throwable t) {
     boolean first;
-    boolean wasKilled;
+    boolean afterProcessing = t instanceof ContainerException ce && ce.isAfterProcessing();
+    List<SamzaContainer> others = List.of();
     synchronized (lock) {
-      wasKilled = killed;
       first = failure == null && !killed;
       if (first) {
         failure = t;
       }
+      if (!afterProcessing && !killed && !stopping) {
+        stopping = true;
+        others = new ArrayList<>(current.values());
+      }
     }
-    if (wasKilled) {
-      LOG.info("Container {} stopped after the kill: {}", container.getContainerId(), t.toString());
-    } else if (!first) {
+    if (!first) {
       LOG.warn("Container {} also failed", container.getContainerId(), t);
-    } else if (t instanceof ContainerException ce && ce.isAfterProcessing()) {
+    } else if (afterProcessing) {
       // Its work is done and committed; the others finish theirs, then the job fails.
       LOG.error(
           "Container {} failed after finishing its work; the job fails once the other containers"
@@ -217,7 +337,10 @@ public final class JobHandle {
           t);
     } else {
       LOG.error("Container {} failed; stopping the job", container.getContainerId(), t);
-      containers.forEach(SamzaContainer::shutdown);
+    }
+    if (!others.isEmpty()) {
+      noMoreRestarts.countDown();
+      others.forEach(SamzaContainer::shutdown);
     }
   }
 

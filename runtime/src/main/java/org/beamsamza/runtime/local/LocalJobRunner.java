@@ -1,11 +1,11 @@
 package org.beamsamza.runtime.local;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.beamsamza.runtime.checkpoint.CheckpointManager;
 import org.beamsamza.runtime.config.Config;
 import org.beamsamza.runtime.container.RoundRobinChooser;
@@ -49,7 +49,8 @@ public final class LocalJobRunner {
   /**
    * As above; {@code afterStop} runs once every container thread has ended, before the job reports
    * its final status (a kill that abandons a thread ignoring interrupts runs it when that thread
-   * ends), and {@code killGrace} is how long a kill waits for interrupted containers.
+   * ends), and {@code killGrace} is how long a kill waits for interrupted containers. No container
+   * is restarted: the first failure fails the job.
    */
   public static JobHandle start(
       JobModel jobModel,
@@ -59,27 +60,56 @@ public final class LocalJobRunner {
       CheckpointManager checkpointManager,
       Runnable afterStop,
       Duration killGrace) {
+    return start(
+        jobModel,
+        config,
+        systems,
+        taskFactory,
+        checkpointManager,
+        afterStop,
+        killGrace,
+        ContainerRestartPolicy.never());
+  }
+
+  /**
+   * As above; a container that fails is restarted in place as {@code restartPolicy} allows (see
+   * {@link JobHandle}). The systems, the task factory and the checkpoint manager serve every
+   * instance of a container, so what a restart needs (streams, changelogs, checkpoints) must
+   * outlive a container instance there.
+   */
+  public static JobHandle start(
+      JobModel jobModel,
+      Config config,
+      Map<String, SystemFactory> systems,
+      StreamTaskFactory taskFactory,
+      CheckpointManager checkpointManager,
+      Runnable afterStop,
+      Duration killGrace,
+      ContainerRestartPolicy restartPolicy) {
     Objects.requireNonNull(jobModel, "jobModel");
     Set<SystemStreamPartition> trimmable = JobModelPlanner.singleReaderPartitions(jobModel);
-    List<SamzaContainer> containers = new ArrayList<>();
+    Map<String, Supplier<SamzaContainer>> containers = new LinkedHashMap<>();
     for (ContainerModel model : jobModel.getContainers().values()) {
-      containers.add(
-          new SamzaContainer(
-              model.getContainerId(),
-              model,
-              config,
-              systems,
-              taskFactory,
-              checkpointManager,
-              trimmable,
-              new RoundRobinChooser()));
+      containers.put(
+          model.getContainerId(),
+          () ->
+              new SamzaContainer(
+                  model.getContainerId(),
+                  model,
+                  config,
+                  systems,
+                  taskFactory,
+                  checkpointManager,
+                  trimmable,
+                  new RoundRobinChooser()));
     }
     JobHandle handle =
         new JobHandle(
             containers,
             checkpointManager,
             Objects.requireNonNull(afterStop, "afterStop"),
-            Objects.requireNonNull(killGrace, "killGrace"));
+            Objects.requireNonNull(killGrace, "killGrace"),
+            Objects.requireNonNull(restartPolicy, "restartPolicy"));
     handle.start();
     return handle;
   }
