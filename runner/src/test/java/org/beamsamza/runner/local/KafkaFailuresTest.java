@@ -38,7 +38,9 @@ import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.beamsamza.kafka.EmbeddedKafkaBroker;
 import org.beamsamza.kafka.KafkaCheckpointManager;
@@ -139,6 +141,13 @@ public class KafkaFailuresTest implements java.io.Serializable {
     private final Counter early = Metrics.counter(KafkaFailuresTest.class, "early");
     private final Counter processed = Metrics.counter(KafkaFailuresTest.class, "processed");
 
+    /** If set, each element counts as this side input's value (1), which must be readable. */
+    private final PCollectionView<Long> increment;
+
+    CountAtEnd(PCollectionView<Long> increment) {
+      this.increment = increment;
+    }
+
     @StateId("count")
     private final StateSpec<ValueState<Long>> countSpec = StateSpecs.value(VarLongCoder.of());
 
@@ -147,17 +156,17 @@ public class KafkaFailuresTest implements java.io.Serializable {
 
     @ProcessElement
     public void process(
-        @Element KV<Long, Long> e,
-        @StateId("count") ValueState<Long> count,
-        @TimerId("end") Timer end) {
+        ProcessContext c, @StateId("count") ValueState<Long> count, @TimerId("end") Timer end) {
+      KV<Long, Long> e = c.element();
       if (elementsUntilFailure.get() >= 0
           && elementsUntilFailure.getAndDecrement() == 0
           && failureInjected.compareAndSet(false, true)) {
         // Mid-way between commits, so that work since the last one is replayed.
         throw new IllegalStateException("injected failure at element " + e.getValue());
       }
-      Long c = count.read();
-      count.write(c == null ? 1 : c + 1);
+      long step = increment == null ? 1 : c.sideInput(increment);
+      Long n = count.read();
+      count.write(n == null ? step : n + step);
       end.set(new Instant(0)); // the watermark passes it only when all input is read
       processed.inc();
       if (e.getKey() < EARLY_KEYS) {
@@ -200,14 +209,29 @@ public class KafkaFailuresTest implements java.io.Serializable {
   }
 
   private static SamzaPipelineResult run(SamzaPipelineOptions options) {
+    return run(options, false);
+  }
+
+  /**
+   * @param sideInput whether the stateful step reads a side input (the value 1, from a source of
+   *     its own) for every element
+   */
+  private static SamzaPipelineResult run(SamzaPipelineOptions options, boolean sideInput) {
     Pipeline p = Pipeline.create(options);
+    PCollectionView<Long> one =
+        !sideInput
+            ? null
+            : p.apply("One", GenerateSequence.from(1).to(2)).apply(View.asSingleton());
     p.apply(GenerateSequence.from(0).to(ELEMENTS))
         .apply(ParDo.of(new Throttle()))
         .apply(
             MapElements.into(TypeDescriptors.kvs(TypeDescriptors.longs(), TypeDescriptors.longs()))
                 .via(i -> KV.of(keyOf(i), i)))
         .setCoder(KvCoder.of(VarLongCoder.of(), VarLongCoder.of()))
-        .apply(ParDo.of(new CountAtEnd()))
+        .apply(
+            sideInput
+                ? ParDo.of(new CountAtEnd(one)).withSideInputs(one)
+                : ParDo.of(new CountAtEnd(null)))
         .apply(ParDo.of(new Collect()));
     return (SamzaPipelineResult) p.run();
   }
@@ -283,6 +307,40 @@ public class KafkaFailuresTest implements java.io.Serializable {
           ELEMENTS,
           report,
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+    } finally {
+      throttled = false;
+      elementsUntilFailure.set(-1);
+      if (result.getState() == PipelineResult.State.RUNNING) {
+        result.cancel();
+      }
+    }
+  }
+
+  /**
+   * As above, the failing stateful step reading a side input for every element: the restarted task
+   * reads the side input's broadcast topic again from its start (its contents lived on the heap),
+   * so the elements after the restart are counted with it too. Each task in its own container, so
+   * that the held source task delays no side-input task.
+   */
+  @Test
+  public void aContainerWithASideInputThatFailsMidRunIsRestartedAndEveryRecordIsCounted()
+      throws Exception {
+    reset();
+    SamzaPipelineOptions options = options("side-input-failure");
+    options.setContainers(64);
+    SamzaPipelineResult result = run(options, true);
+    try {
+      awaitEarlyInputCommitted(result, options);
+      elementsUntilFailure.set(25);
+      await(result, "a container failed", failureInjected::get);
+      throttled = false;
+      assertEquals(PipelineResult.State.DONE, result.waitUntilFinish(Duration.standardMinutes(3)));
+      Map<String, Integer> restarts = result.getContainerRestarts();
+      assertEquals("one container restarted once: " + restarts, 1, restarts.size());
+      String report = checkAtLeastOnce();
+      assertEquals(EARLY_END, attempted(result, "early"));
+      System.out.printf(
+          "container failure with a side input on Kafka: restarts %s; %s%n", restarts, report);
     } finally {
       throttled = false;
       elementsUntilFailure.set(-1);

@@ -149,7 +149,11 @@ public final class TaskStorageManager {
     }
     SystemStreamPartition ssp = changelogStream(spec, dot).partition(model.getTaskIndex());
     try {
-      return systems.admin(ssp.getSystem()).getNewestOffset(ssp) != null;
+      SystemAdmin admin = systems.admin(ssp.getSystem());
+      // Asked first so that a changelog not created yet is not looked up by partition (Kafka's
+      // client logs an error for each such lookup before it fails).
+      return admin.getPartitionCount(ssp.getSystemStream()) > ssp.getPartition()
+          && admin.getNewestOffset(ssp) != null;
     } catch (RuntimeException e) {
       return false; // e.g. the changelog does not exist yet: nothing to restore
     }
