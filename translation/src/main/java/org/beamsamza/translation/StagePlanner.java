@@ -70,7 +70,9 @@ final class StagePlanner {
     for (int i = 0; i < units.size(); i++) {
       Object unit = units.get(i);
       if (unit instanceof SourceUnit source) {
-        producers.put(source.output(), i);
+        for (String output : source.outputs()) {
+          producers.put(output, i);
+        }
       } else {
         NodeUnit node = (NodeUnit) unit;
         for (String input : node.mainInputs()) {
@@ -98,7 +100,11 @@ final class StagePlanner {
       if (unit instanceof SourceUnit source) {
         stage.sources.add(
             new SourceInputSpec(
-                source.stream(), source.partitions().size(), source.output(), source.kind()));
+                source.stream(),
+                source.partitions().size(),
+                source.output(),
+                source.kind(),
+                source.external()));
         stage.partitionCounts.add(source.partitions().size());
       } else {
         NodeUnit node = (NodeUnit) unit;
