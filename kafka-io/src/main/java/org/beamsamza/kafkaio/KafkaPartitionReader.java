@@ -135,7 +135,7 @@ final class KafkaPartitionReader<K, V> implements ExternalPartitionReader {
             tp.partition(),
             offset,
             record.timestamp(),
-            KafkaTimestampType.forOrdinal(record.timestampType()),
+            timestampType(record.timestampType()),
             headers,
             key,
             value);
@@ -159,6 +159,18 @@ final class KafkaPartitionReader<K, V> implements ExternalPartitionReader {
     outputs.emit(RECORDS, WindowedValues.timestampedValueInGlobalWindow(kafkaRecord, timestamp));
   }
 
+  /**
+   * KafkaIO's type for Kafka's {@code TimestampType} id (its {@code forOrdinal} takes ordinals).
+   */
+  static KafkaTimestampType timestampType(int kafkaId) {
+    for (KafkaTimestampType type : KafkaTimestampType.values()) {
+      if (type.id == kafkaId) {
+        return type;
+      }
+    }
+    throw new IllegalArgumentException("Unknown Kafka timestamp type id " + kafkaId);
+  }
+
   private static Headers headers(KafkaRecordMetadata.Record record) {
     RecordHeaders headers = new RecordHeaders();
     for (KafkaRecordMetadata.Header h : record.headers()) {
@@ -176,7 +188,7 @@ final class KafkaPartitionReader<K, V> implements ExternalPartitionReader {
             tp.partition(),
             offset,
             record.timestamp(),
-            KafkaTimestampType.forOrdinal(record.timestampType()),
+            timestampType(record.timestampType()),
             headers,
             record.key(),
             record.value());

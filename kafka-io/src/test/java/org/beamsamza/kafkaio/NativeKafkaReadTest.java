@@ -1,0 +1,68 @@
+package org.beamsamza.kafkaio;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.beamsamza.kafka.EmbeddedKafkaBroker;
+import org.beamsamza.runner.SamzaPipelineOptions;
+import org.beamsamza.runner.SamzaPipelineResult;
+import org.beamsamza.runner.SamzaRunner;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+
+/** The native KafkaIO read end to end on a real in-process KRaft broker. */
+public class NativeKafkaReadTest {
+  private static final AtomicInteger IDS = new AtomicInteger();
+  private static EmbeddedKafkaBroker broker;
+  private static KafkaTopics topics;
+
+  @BeforeClass
+  public static void startBroker() throws Exception {
+    broker = EmbeddedKafkaBroker.start();
+    topics = new KafkaTopics(broker);
+  }
+
+  @AfterClass
+  public static void stopBroker() {
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
+  static SamzaPipelineOptions options(String jobName) {
+    SamzaPipelineOptions options = PipelineOptionsFactory.create().as(SamzaPipelineOptions.class);
+    options.setRunner(SamzaRunner.class);
+    options.setJobName(jobName);
+    options.setParallelism(4);
+    options.setContainers(2);
+    return options;
+  }
+
+  @Test
+  public void keyedCountFromKafkaToKafkaIsExact() throws Exception {
+    String in = "count-in-" + IDS.incrementAndGet();
+    String out = "count-out-" + IDS.get();
+    topics.create(in, 4);
+    topics.create(out, 2);
+    KeyedCountJob.Input input = KeyedCountJob.input(in, 20_000, 50, 300_000);
+    topics.write(input.records);
+
+    Pipeline p = Pipeline.create(options("keyed-count"));
+    String bootstrap = broker.bootstrapServers();
+    KeyedCountJob.build(p, KeyedCountJob.read(bootstrap, in), bootstrap, out);
+    SamzaPipelineResult job = (SamzaPipelineResult) p.run();
+    KeyedCountJob.Output output = new KeyedCountJob.Output();
+    try {
+      topics.readUntil(
+          out, output::add, () -> output.counts.keySet().containsAll(input.expected.keySet()), job);
+    } finally {
+      job.cancel();
+    }
+    assertThat(output.counts, equalTo(input.expected));
+    assertThat("duplicates", output.duplicates(), equalTo(0));
+  }
+}
