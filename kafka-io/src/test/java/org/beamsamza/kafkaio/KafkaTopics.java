@@ -99,6 +99,24 @@ final class KafkaTopics {
     }
   }
 
+  /** Hands every record {@code topic} holds now to {@code each}. */
+  void readAvailable(String topic, Consumer<ConsumerRecord<byte[], byte[]>> each) {
+    Map<String, Object> props = new HashMap<>();
+    props.put("bootstrap.servers", broker.bootstrapServers());
+    props.put("key.deserializer", ByteArrayDeserializer.class);
+    props.put("value.deserializer", ByteArrayDeserializer.class);
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+      List<TopicPartition> tps = new ArrayList<>();
+      consumer.partitionsFor(topic).forEach(p -> tps.add(new TopicPartition(topic, p.partition())));
+      consumer.assign(tps);
+      consumer.seekToBeginning(tps);
+      Map<TopicPartition, Long> end = consumer.endOffsets(tps);
+      while (tps.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+        consumer.poll(Duration.ofMillis(200)).forEach(each);
+      }
+    }
+  }
+
   /** Waits until {@code condition} holds (safety bound: 3 minutes). */
   static void await(String what, BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
