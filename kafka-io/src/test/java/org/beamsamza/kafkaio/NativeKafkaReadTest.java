@@ -65,4 +65,66 @@ public class NativeKafkaReadTest {
     assertThat(output.counts, equalTo(input.expected));
     assertThat("duplicates", output.duplicates(), equalTo(0));
   }
+
+  @Test
+  public void topicsWithDifferentPartitionCountsAreReadByOneStage() throws Exception {
+    String a = "multi-a-" + IDS.incrementAndGet();
+    String b = "multi-b-" + IDS.get();
+    String out = "multi-out-" + IDS.get();
+    topics.create(a, 2);
+    topics.create(b, 3);
+    topics.create(out, 1);
+    KeyedCountJob.Input inputA = KeyedCountJob.input(a, 5_000, 20, 120_000);
+    KeyedCountJob.Input inputB = KeyedCountJob.input(b, 7_000, 20, 120_000);
+    topics.write(inputA.records);
+    topics.write(inputB.records);
+    java.util.Map<String, Long> expected = new java.util.HashMap<>(inputA.expected);
+    inputB.expected.forEach((k, v) -> expected.merge(k, v, Long::sum));
+
+    String bootstrap = broker.bootstrapServers();
+    Pipeline p = Pipeline.create(options("multi-topic"));
+    KeyedCountJob.build(
+        p, KeyedCountJob.read(bootstrap, a).withTopics(java.util.List.of(a, b)), bootstrap, out);
+    SamzaPipelineResult job = (SamzaPipelineResult) p.run();
+    KeyedCountJob.Output output = new KeyedCountJob.Output();
+    try {
+      topics.readUntil(
+          out, output::add, () -> output.counts.keySet().containsAll(expected.keySet()), job);
+    } finally {
+      job.cancel();
+    }
+    assertThat(output.counts, equalTo(expected));
+  }
+
+  @Test
+  public void genericPathStillRunsKafkaIoWhenNativeIsOff() throws Exception {
+    String in = "generic-in-" + IDS.incrementAndGet();
+    String out = "generic-out-" + IDS.get();
+    topics.create(in, 2);
+    topics.create(out, 1);
+    KeyedCountJob.Input input = KeyedCountJob.input(in, 5_000, 10, 120_000);
+    topics.write(input.records);
+
+    SamzaPipelineOptions options = options("generic");
+    options.as(NativeKafkaIoOptions.class).setNativeKafkaIO(false);
+    String bootstrap = broker.bootstrapServers();
+    Pipeline plan = Pipeline.create(options);
+    KeyedCountJob.build(plan, KeyedCountJob.read(bootstrap, in), bootstrap, out);
+    assertThat(
+        "KafkaIO's own source, read by the generic unbounded path",
+        org.beamsamza.runner.SamzaRunner.translate(plan, options).unboundedSources().size(),
+        equalTo(1));
+
+    Pipeline p = Pipeline.create(options);
+    KeyedCountJob.build(p, KeyedCountJob.read(bootstrap, in), bootstrap, out);
+    SamzaPipelineResult job = (SamzaPipelineResult) p.run();
+    KeyedCountJob.Output output = new KeyedCountJob.Output();
+    try {
+      topics.readUntil(
+          out, output::add, () -> output.counts.keySet().containsAll(input.expected.keySet()), job);
+    } finally {
+      job.cancel();
+    }
+    assertThat(output.counts, equalTo(input.expected));
+  }
 }
