@@ -45,6 +45,8 @@ final class KafkaPartitionReader<K, V> implements ExternalPartitionReader {
   private final TimestampPolicy<K, V> policy;
   private final boolean badRecordOutput;
   private final Backlog backlog = new Backlog();
+  private Instant reportedWatermark =
+      org.apache.beam.sdk.transforms.windowing.BoundedWindow.TIMESTAMP_MIN_VALUE;
 
   KafkaPartitionReader(
       String stepName,
@@ -123,10 +125,13 @@ final class KafkaPartitionReader<K, V> implements ExternalPartitionReader {
                 + e,
             e);
       }
+      // At processing time, but never behind the watermark this partition already reported.
+      Instant now = Instant.now();
       outputs.emit(
           BAD_RECORDS,
           WindowedValues.timestampedValueInGlobalWindow(
-              badRecord(record, offset, headers, e), Instant.now()));
+              badRecord(record, offset, headers, e),
+              now.isBefore(reportedWatermark) ? reportedWatermark : now));
       return;
     }
     KafkaRecord<K, V> kafkaRecord =
@@ -211,7 +216,11 @@ final class KafkaPartitionReader<K, V> implements ExternalPartitionReader {
     if (backlog.messages == 0) {
       backlog.checkTime = now; // still nothing to read: the partition is idle as of now
     }
-    return policy.getWatermark(backlog);
+    Instant watermark = policy.getWatermark(backlog);
+    if (watermark.isAfter(reportedWatermark)) {
+      reportedWatermark = watermark;
+    }
+    return watermark;
   }
 
   @Override
