@@ -127,4 +127,64 @@ public class NativeKafkaReadTest {
     }
     assertThat(output.counts, equalTo(input.expected));
   }
+
+  @Test
+  public void byDefaultAPartitionWithoutCheckpointStartsAtTheLatestOffset() throws Exception {
+    String in = "latest-in-" + IDS.incrementAndGet();
+    String out = "latest-out-" + IDS.get();
+    topics.create(in, 2);
+    topics.create(out, 1);
+    java.util.List<org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>> old =
+        new java.util.ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      old.add(
+          new org.apache.kafka.clients.producer.ProducerRecord<>(in, bytes("k" + i), bytes("old")));
+    }
+    topics.write(old);
+
+    String bootstrap = broker.bootstrapServers();
+    Pipeline p = Pipeline.create(options("latest"));
+    p.apply(
+            org.apache.beam.sdk.io.kafka.KafkaIO.<String, String>read()
+                .withBootstrapServers(bootstrap)
+                .withTopic(in)
+                .withKeyDeserializer(org.apache.kafka.common.serialization.StringDeserializer.class)
+                .withValueDeserializer(
+                    org.apache.kafka.common.serialization.StringDeserializer.class)
+                .withoutMetadata())
+        .apply(
+            org.apache.beam.sdk.io.kafka.KafkaIO.<String, String>write()
+                .withBootstrapServers(bootstrap)
+                .withTopic(out)
+                .withKeySerializer(org.apache.kafka.common.serialization.StringSerializer.class)
+                .withValueSerializer(org.apache.kafka.common.serialization.StringSerializer.class));
+    SamzaPipelineResult job = (SamzaPipelineResult) p.run();
+    java.util.List<String> values = new java.util.ArrayList<>();
+    int[] written = {0};
+    try {
+      // Write new records until some come out (the job fixed its start when its consumer started).
+      topics.readUntil(
+          out,
+          r -> values.add(new String(r.value(), java.nio.charset.StandardCharsets.UTF_8)),
+          () -> {
+            if (!values.isEmpty()) {
+              return true;
+            }
+            topics.write(
+                java.util.List.of(
+                    new org.apache.kafka.clients.producer.ProducerRecord<>(
+                        in, bytes("n" + written[0]++), bytes("new"))));
+            return false;
+          },
+          job);
+    } finally {
+      job.cancel();
+    }
+    assertThat(
+        "nothing written before the job started is read", values.contains("old"), equalTo(false));
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
 }
