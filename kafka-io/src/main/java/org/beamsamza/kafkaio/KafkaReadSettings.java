@@ -66,6 +66,9 @@ final class KafkaReadSettings {
     if (read.isRedistributed()) {
       reasons.add("withRedistribute");
     }
+    if (Boolean.TRUE.equals(read.getRedistributeByRecordKey())) {
+      reasons.add("withRedistributeByRecordKey");
+    }
     if (Boolean.TRUE.equals(read.getOffsetDeduplication())) {
       reasons.add("withOffsetDeduplication");
     }
