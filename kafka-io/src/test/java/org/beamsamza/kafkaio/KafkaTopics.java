@@ -117,10 +117,14 @@ final class KafkaTopics {
     }
   }
 
-  /** Waits until {@code condition} holds (safety bound: 3 minutes). */
-  static void await(String what, BooleanSupplier condition) throws InterruptedException {
+  /** Waits until {@code condition} holds while {@code job} runs (safety bound: 3 minutes). */
+  static void await(String what, BooleanSupplier condition, PipelineResult job)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
     while (!condition.getAsBoolean()) {
+      if (job.getState().isTerminal()) {
+        throw new AssertionError("job ended (" + job.getState() + ") before " + what);
+      }
       if (System.nanoTime() - deadline > 0) {
         throw new AssertionError("hung waiting until " + what);
       }

@@ -107,7 +107,8 @@ public class NativeKafkaRestartTest {
       // first half, or just after it.
       KafkaTopics.await(
           "every input partition has a checkpoint",
-          () -> committedInput(broker, checkpointTopic).size() == 4);
+          () -> committedInput(broker, checkpointTopic).size() == 4,
+          first);
       first.cancel();
       assertThat(first.getState(), equalTo(PipelineResult.State.CANCELLED));
       Map<Integer, Long> committed = committedInput(broker, checkpointTopic);

@@ -116,8 +116,9 @@ public final class KafkaSystemAdmin implements SystemAdmin, AutoCloseable {
         if (!(e.getCause() instanceof TopicExistsException)) {
           throw e;
         }
-        // Someone else created it in between: check it like any existing topic.
-        verify(spec, describe(topic).orElseThrow(() -> e), topicConfigs);
+        // Someone else (e.g. another container) created it in between: check it like any
+        // existing topic, once its metadata has reached the broker this admin asks.
+        verify(spec, describeCreatedElsewhere(topic, e), topicConfigs);
         created = false;
       }
     }
@@ -172,6 +173,29 @@ public final class KafkaSystemAdmin implements SystemAdmin, AutoCloseable {
     return entry == null || entry.value() == null
         ? TopicConfig.CLEANUP_POLICY_DELETE
         : entry.value();
+  }
+
+  /**
+   * The description of a topic whose creation failed because it exists: right after another client
+   * created it, describing it may still answer "unknown topic" for a moment.
+   */
+  private TopicDescription describeCreatedElsewhere(String topic, KafkaOperationException exists) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    while (true) {
+      Optional<TopicDescription> description = describe(topic);
+      if (description.isPresent()) {
+        return description.get();
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw exists;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+        throw exists;
+      }
+    }
   }
 
   private Optional<TopicDescription> describe(String topic) {
