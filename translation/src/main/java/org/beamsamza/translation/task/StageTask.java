@@ -360,12 +360,16 @@ public final class StageTask
   }
 
   /** Each handler once (an external input's handler serves each of its streams). */
-  private java.util.Collection<InputHandler> distinctHandlers() {
-    Set<InputHandler> distinct =
-        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-    distinct.addAll(handlers.values());
-    return distinct;
+  private List<InputHandler> distinctHandlers() {
+    if (distinctHandlers == null) {
+      Set<InputHandler> seen =
+          java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+      distinctHandlers = handlers.values().stream().filter(seen::add).toList();
+    }
+    return distinctHandlers;
   }
+
+  private List<InputHandler> distinctHandlers;
 
   @Override
   public void prepareCommit(MessageCollector collector, TaskCoordinator coordinator)
