@@ -119,12 +119,16 @@ public final class KafkaSystemAdmin implements SystemAdmin, AutoCloseable {
         await(admin().createTopics(List.of(newTopic)).all(), "create topic " + topic);
         LOG.info("Created topic {} for {}", topic, spec);
         created = true;
+        // Offsets and fetches of a topic fail ("unknown topic") until its metadata reaches the
+        // brokers: return only once it can be used.
+        awaitUsable(topic, null);
       } catch (KafkaOperationException e) {
         if (!(e.getCause() instanceof TopicExistsException)) {
           throw e;
         }
-        // Someone else created it in between: check it like any existing topic.
-        verify(spec, describe(topic).orElseThrow(() -> e), topicConfigs);
+        // Someone else (e.g. another container) created it in between: check it like any
+        // existing topic, once its metadata has reached the broker this admin asks.
+        verify(spec, awaitUsable(topic, e), topicConfigs);
         created = false;
       }
       awaitPartitionsServed(topic, spec.getPartitionCount());
@@ -213,6 +217,42 @@ public final class KafkaSystemAdmin implements SystemAdmin, AutoCloseable {
     return entry == null || entry.value() == null
         ? TopicConfig.CLEANUP_POLICY_DELETE
         : entry.value();
+  }
+
+  /**
+   * The description of a topic just created (here, or elsewhere when creating it failed because it
+   * exists, {@code exists}), once every partition has a leader: right after creation, describing it
+   * may still answer "unknown topic" for a moment, and listing its offsets fail.
+   */
+  private TopicDescription awaitUsable(String topic, KafkaOperationException exists) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    while (true) {
+      Optional<TopicDescription> description = describe(topic);
+      if (description.isPresent()
+          && description.get().partitions().stream().allMatch(p -> p.leader() != null)) {
+        return description.get();
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw exists != null
+            ? exists
+            : new KafkaOperationException(
+                "Kafka system "
+                    + name()
+                    + ": topic "
+                    + topic
+                    + " was created but has no usable metadata after "
+                    + timeoutMs
+                    + " ms",
+                null);
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+        throw new KafkaOperationException(
+            "Interrupted while waiting for topic " + topic, interrupted);
+      }
+    }
   }
 
   private Optional<TopicDescription> describe(String topic) {

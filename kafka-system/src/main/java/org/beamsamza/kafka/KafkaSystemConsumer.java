@@ -23,9 +23,16 @@ import org.slf4j.LoggerFactory;
 /**
  * One {@link KafkaConsumer} per container, on {@code assign}ed partitions (no consumer group, no
  * rebalancing, no offsets committed to Kafka: the runtime checkpoints them). Each registered
- * partition starts at its registered offset, or at the oldest retained record when none was
- * registered; an offset that is no longer retained fails loudly ({@code auto.offset.reset=none}
- * unless configured otherwise).
+ * partition starts at its registered offset, or, when none was registered, at the oldest retained
+ * record ({@code systems.<name>.samza.offset.default=oldest}, the default) or after the newest one
+ * ({@code upcoming}); an offset that is no longer retained fails loudly ({@code
+ * auto.offset.reset=none} unless configured otherwise).
+ *
+ * <p>An envelope's message is the record's value bytes, or with {@code
+ * systems.<name>.samza.record.metadata=true} a {@link KafkaRecordMetadata}: the record with its
+ * timestamp, timestamp type, headers and the lag behind it, and a {@link
+ * KafkaRecordMetadata.CaughtUp} marker when a partition has been read to its end (once per idle
+ * spell), which is how a reader tells an idle partition from one not fetched yet.
  *
  * <p>Back-pressure: records fetched for a partition the caller did not ask for are kept, and that
  * partition stays paused in Kafka until the caller asks for it again and takes them, so the
@@ -41,8 +48,27 @@ public final class KafkaSystemConsumer implements SystemConsumer {
       new HashMap<>();
   private Consumer<byte[], byte[]> consumer;
 
+  /** Setting: where a partition registered without an offset starts, oldest or upcoming. */
+  public static final String OFFSET_DEFAULT = "samza.offset.default";
+
+  /** Setting: hand out {@link KafkaRecordMetadata} messages instead of value bytes. */
+  public static final String RECORD_METADATA = "samza.record.metadata";
+
+  private final boolean fromUpcoming;
+  private final boolean withMetadata;
+
+  /** Partitions whose being read to the end was already said (by a record or a marker). */
+  private final Set<TopicPartition> reportedCaughtUp = new java.util.HashSet<>();
+
   public KafkaSystemConsumer(String systemName, org.beamsamza.runtime.config.Config config) {
     this.clientConfig = new KafkaClientConfig(systemName, config);
+    String offsetDefault = config.get(clientConfig.key(OFFSET_DEFAULT), "oldest");
+    if (!offsetDefault.equals("oldest") && !offsetDefault.equals("upcoming")) {
+      throw new IllegalArgumentException(
+          clientConfig.key(OFFSET_DEFAULT) + " must be oldest or upcoming, was " + offsetDefault);
+    }
+    this.fromUpcoming = offsetDefault.equals("upcoming");
+    this.withMetadata = config.getBoolean(clientConfig.key(RECORD_METADATA), false);
   }
 
   private String name() {
@@ -99,18 +125,23 @@ public final class KafkaSystemConsumer implements SystemConsumer {
     }
     checkPartitionsExist();
     consumer.assign(ssps.keySet());
-    List<TopicPartition> fromOldest = new ArrayList<>();
+    List<TopicPartition> fromDefault = new ArrayList<>();
     registered.forEach(
         (ssp, offset) -> {
           TopicPartition tp = KafkaSystemAdmin.topicPartition(ssp);
           if (offset == null) {
-            fromOldest.add(tp);
+            fromDefault.add(tp);
           } else {
             consumer.seek(tp, Long.parseLong(offset));
           }
         });
-    if (!fromOldest.isEmpty()) {
-      consumer.seekToBeginning(fromOldest);
+    if (!fromDefault.isEmpty()) {
+      if (fromUpcoming) {
+        consumer.seekToEnd(fromDefault);
+        fromDefault.forEach(consumer::position); // fix "upcoming" now, not at the first fetch
+      } else {
+        consumer.seekToBeginning(fromDefault);
+      }
     }
   }
 
@@ -195,15 +226,72 @@ public final class KafkaSystemConsumer implements SystemConsumer {
       SystemStreamPartition ssp = ssps.get(tp);
       List<ConsumerRecord<byte[], byte[]>> recs = records.records(tp);
       List<IncomingMessageEnvelope> batch = new ArrayList<>(recs.size());
-      for (ConsumerRecord<byte[], byte[]> r : recs) {
+      long lag = withMetadata ? consumer.currentLag(tp).orElse(-1) : -1;
+      for (int i = 0; i < recs.size(); i++) {
+        ConsumerRecord<byte[], byte[]> r = recs.get(i);
         int size =
             (r.key() == null ? 0 : r.key().length) + (r.value() == null ? 0 : r.value().length);
+        Object message =
+            withMetadata ? withMetadata(r, lag < 0 ? -1 : lag + recs.size() - 1 - i) : r.value();
         batch.add(
-            new IncomingMessageEnvelope(ssp, Long.toString(r.offset()), r.key(), r.value(), size));
+            new IncomingMessageEnvelope(ssp, Long.toString(r.offset()), r.key(), message, size));
+      }
+      if (withMetadata) {
+        if (lag == 0) {
+          reportedCaughtUp.add(tp);
+        } else {
+          reportedCaughtUp.remove(tp);
+        }
       }
       append(wanted.contains(ssp) ? result : buffered, ssp, batch);
     }
+    if (withMetadata) {
+      addCaughtUpMarkers(wanted, records, result);
+    }
     return result;
+  }
+
+  private static KafkaRecordMetadata.Record withMetadata(
+      ConsumerRecord<byte[], byte[]> r, long backlog) {
+    List<KafkaRecordMetadata.Header> headers = new ArrayList<>();
+    for (org.apache.kafka.common.header.Header h : r.headers()) {
+      headers.add(new KafkaRecordMetadata.Header(h.key(), h.value()));
+    }
+    return new KafkaRecordMetadata.Record(
+        r.key(), r.value(), r.timestamp(), r.timestampType().id, headers, backlog);
+  }
+
+  /**
+   * A marker for each wanted partition that returned nothing, has been read to its end and has not
+   * said so yet (its lag is known only once the consumer has fetched from it).
+   */
+  private void addCaughtUpMarkers(
+      Set<SystemStreamPartition> wanted,
+      ConsumerRecords<byte[], byte[]> records,
+      Map<SystemStreamPartition, List<IncomingMessageEnvelope>> result) {
+    for (Map.Entry<TopicPartition, SystemStreamPartition> e : ssps.entrySet()) {
+      TopicPartition tp = e.getKey();
+      SystemStreamPartition ssp = e.getValue();
+      if (!wanted.contains(ssp)
+          || result.containsKey(ssp)
+          || reportedCaughtUp.contains(tp)
+          || !records.records(tp).isEmpty()
+          || consumer.currentLag(tp).orElse(-1) != 0) {
+        continue;
+      }
+      long position;
+      try {
+        position = consumer.position(tp, Duration.ZERO);
+      } catch (org.apache.kafka.common.errors.TimeoutException notKnownYet) {
+        continue;
+      }
+      reportedCaughtUp.add(tp);
+      result.put(
+          ssp,
+          List.of(
+              new IncomingMessageEnvelope(
+                  ssp, Long.toString(position - 1), null, new KafkaRecordMetadata.CaughtUp(), 0)));
+    }
   }
 
   /** Adds {@code batch} after what {@code batches} already holds for {@code ssp}. */

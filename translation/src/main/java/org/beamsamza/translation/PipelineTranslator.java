@@ -1,8 +1,10 @@
 package org.beamsamza.translation;
 
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import org.apache.beam.runners.core.SplittableParDoViaKeyedWorkItems;
 import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
@@ -19,6 +21,7 @@ import org.beamsamza.translation.plan.SourceInputSpec;
 import org.beamsamza.translation.plan.SourceSpec;
 import org.beamsamza.translation.plan.TestStreamSpec;
 import org.beamsamza.translation.plan.UnboundedSourceSpec;
+import org.beamsamza.translation.spi.TranslatorRegistrar;
 import org.beamsamza.translation.translators.CombinePerKeyTranslator;
 import org.beamsamza.translation.translators.CreateViewTranslator;
 import org.beamsamza.translation.translators.FlattenTranslator;
@@ -109,6 +112,9 @@ public final class PipelineTranslator {
     Map<String, TestStreamSpec> testStreams = new HashMap<>();
     for (Object unit : context.units()) {
       if (unit instanceof TranslationContext.SourceUnit source) {
+        if (source.kind() == SourceInputSpec.Kind.EXTERNAL) {
+          continue; // read by its system's consumer: nothing but the system to configure
+        }
         if (source.testStream() != null) {
           testStreams.put(source.stream(), source.testStream());
         } else if (source.kind() == SourceInputSpec.Kind.UNBOUNDED) {
@@ -128,7 +134,8 @@ public final class PipelineTranslator {
         stages.streams(),
         sources,
         unboundedSources,
-        testStreams);
+        testStreams,
+        Map.copyOf(context.externalSystems()));
   }
 
   /**
@@ -140,11 +147,41 @@ public final class PipelineTranslator {
     return s.replaceAll("[^A-Za-z0-9._-]", "-");
   }
 
+  /** Composite translators of the {@link TranslatorRegistrar}s on the classpath. */
+  private static final Map<Class<? extends PTransform<?, ?>>, TransformTranslator<?>>
+      REGISTERED_COMPOSITES = registeredComposites();
+
+  private static Map<Class<? extends PTransform<?, ?>>, TransformTranslator<?>>
+      registeredComposites() {
+    Map<Class<? extends PTransform<?, ?>>, TransformTranslator<?>> all = new LinkedHashMap<>();
+    for (TranslatorRegistrar registrar :
+        ServiceLoader.load(TranslatorRegistrar.class, TranslatorRegistrar.class.getClassLoader())) {
+      all.putAll(registrar.compositeTranslators());
+    }
+    return all;
+  }
+
+  private static TransformTranslator<?> registeredComposite(PTransform<?, ?> transform) {
+    for (Map.Entry<Class<? extends PTransform<?, ?>>, TransformTranslator<?>> e :
+        REGISTERED_COMPOSITES.entrySet()) {
+      if (e.getKey().isInstance(transform)) {
+        return e.getValue();
+      }
+    }
+    return null;
+  }
+
   private static TransformTranslator<?> translatorFor(
       PTransform<?, ?> transform, Map<String, TransformTranslator<?>> byUrn) {
     TransformTranslator<?> byClass = BY_CLASS.get(transform.getClass());
     if (byClass != null) {
       return byClass;
+    }
+    if (byUrn == COMPOSITES) {
+      TransformTranslator<?> registered = registeredComposite(transform);
+      if (registered != null) {
+        return registered;
+      }
     }
     String urn = PTransformTranslation.urnForTransformOrNull(transform);
     return urn == null ? null : byUrn.get(urn);

@@ -9,6 +9,7 @@ import org.beamsamza.translation.TranslationContext.NodeUnit;
 import org.beamsamza.translation.TranslationContext.SideInput;
 import org.beamsamza.translation.TranslationContext.SourceUnit;
 import org.beamsamza.translation.plan.BroadcastInputSpec;
+import org.beamsamza.translation.plan.ExternalInput;
 import org.beamsamza.translation.plan.KeyedInputSpec;
 import org.beamsamza.translation.plan.NodeSpec;
 import org.beamsamza.translation.plan.SinkSpec;
@@ -67,10 +68,22 @@ final class StagePlanner {
   record Result(List<StagePlan> stages, List<StreamDef> streams) {}
 
   Result plan() {
+    // The streams of one external input (e.g. the topics of one KafkaIO read) feed the same
+    // PCollections: one stage reads them all.
+    Map<ExternalInput, Integer> firstOfExternal = new java.util.IdentityHashMap<>();
+    for (int i = 0; i < units.size(); i++) {
+      Object unit = units.get(i);
+      if (unit instanceof SourceUnit source && source.external() != null) {
+        int index = i;
+        union(i, firstOfExternal.computeIfAbsent(source.external(), e -> index));
+      }
+    }
     for (int i = 0; i < units.size(); i++) {
       Object unit = units.get(i);
       if (unit instanceof SourceUnit source) {
-        producers.put(source.output(), i);
+        for (String output : source.outputs()) {
+          producers.put(output, i);
+        }
       } else {
         NodeUnit node = (NodeUnit) unit;
         for (String input : node.mainInputs()) {
@@ -98,7 +111,11 @@ final class StagePlanner {
       if (unit instanceof SourceUnit source) {
         stage.sources.add(
             new SourceInputSpec(
-                source.stream(), source.partitions().size(), source.output(), source.kind()));
+                source.stream(),
+                source.partitions().size(),
+                source.output(),
+                source.kind(),
+                source.external()));
         stage.partitionCounts.add(source.partitions().size());
       } else {
         NodeUnit node = (NodeUnit) unit;

@@ -2,9 +2,11 @@ package org.beamsamza.translation;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.Coder;
@@ -20,6 +22,8 @@ import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.WindowedValue;
 import org.beamsamza.translation.operators.OperatorFactory;
+import org.beamsamza.translation.plan.ExternalInput;
+import org.beamsamza.translation.plan.ExternalSystemSpec;
 import org.beamsamza.translation.plan.SourceInputSpec;
 import org.beamsamza.translation.plan.TestStreamSpec;
 
@@ -32,7 +36,8 @@ public final class TranslationContext {
   /**
    * A source: its partitions, each a list of splits (bounded ones read one after the other, or
    * unbounded ones read together), of the given {@code kind}; a TestStream ({@code testStream} set)
-   * has one partition that replays its script.
+   * has one partition that replays its script; an external stream ({@code external} set) has as
+   * many partitions as its system has (no splits: the system's consumer reads them).
    */
   record SourceUnit(
       String stepName,
@@ -40,7 +45,13 @@ public final class TranslationContext {
       List<? extends List<? extends Source<?>>> partitions,
       String output,
       SourceInputSpec.Kind kind,
-      TestStreamSpec testStream) {}
+      TestStreamSpec testStream,
+      ExternalInput external) {
+    /** Every PCollection this source produces (an external input may have several outputs). */
+    List<String> outputs() {
+      return external == null ? List.of(output) : external.outputs();
+    }
+  }
 
   /**
    * An operator. A keyed operator ({@code keyedInput != null}) reads its input through a
@@ -68,6 +79,9 @@ public final class TranslationContext {
   private final Map<String, String> aliases = new HashMap<>();
   private final List<Object> units = new ArrayList<>();
   private final List<String> unsupported = new ArrayList<>();
+  private final Map<String, ExternalSystemSpec> externalSystems = new java.util.LinkedHashMap<>();
+  private final Map<String, Set<String>> externalStreams = new HashMap<>();
+  private PipelineGraph graph;
   private TransformHierarchy.Node currentNode;
   private int nextInternalId;
 
@@ -148,7 +162,117 @@ public final class TranslationContext {
       TestStreamSpec testStream) {
     String stream = streamPrefix + units.size();
     units.add(
-        new SourceUnit(currentStepName(), stream, partitions, idOf(output), kind, testStream));
+        new SourceUnit(
+            currentStepName(), stream, partitions, idOf(output), kind, testStream, null));
+  }
+
+  /**
+   * A stream of an external system read by the current step: {@code stream} is its name on {@code
+   * input.system()} (e.g. a Kafka topic), with {@code partitionCount} partitions; the stage that
+   * reads it runs at least that many tasks. Several streams may share one {@code input}.
+   */
+  public void addExternalSource(String stream, int partitionCount, ExternalInput input) {
+    List<List<Source<?>>> partitions = new ArrayList<>();
+    for (int i = 0; i < partitionCount; i++) {
+      partitions.add(List.of());
+    }
+    units.add(
+        new SourceUnit(
+            currentStepName(),
+            stream,
+            partitions,
+            input.outputs().get(0),
+            SourceInputSpec.Kind.EXTERNAL,
+            null,
+            input));
+  }
+
+  /**
+   * The name of a system that serves external inputs with settings {@code spec}: an earlier system
+   * with the same settings when none of its streams is among {@code streams} (one system, so one
+   * consumer per container, per cluster and settings), else a new one named {@code namePrefix + n}.
+   * A stream read twice gets a second system, so that each read has its own partitions (and
+   * offsets).
+   */
+  public String externalSystem(
+      String namePrefix, ExternalSystemSpec spec, java.util.Collection<String> streams) {
+    for (Map.Entry<String, ExternalSystemSpec> e : externalSystems.entrySet()) {
+      Set<String> used = externalStreams.get(e.getKey());
+      if (e.getValue().equals(spec) && java.util.Collections.disjoint(used, streams)) {
+        used.addAll(streams);
+        return e.getKey();
+      }
+    }
+    String name = namePrefix + externalSystems.size();
+    externalSystems.put(name, spec);
+    externalStreams.put(name, new HashSet<>(streams));
+    return name;
+  }
+
+  Map<String, ExternalSystemSpec> externalSystems() {
+    return externalSystems;
+  }
+
+  /**
+   * PCollections produced inside the composite being translated that transforms outside it read
+   * (e.g. a read's dead-letter output that an error handler outside flattens). A translator that
+   * takes the composite whole must produce these too.
+   */
+  public List<PCollection<?>> escapingOutputs() {
+    if (graph == null) {
+      graph = new PipelineGraph(pipeline);
+    }
+    return graph.escapingOutputs(currentNode);
+  }
+
+  /** Producers and consumers of every PCollection, by the primitive transforms' nodes. */
+  private static final class PipelineGraph {
+    private final Map<PCollection<?>, TransformHierarchy.Node> producers = new IdentityHashMap<>();
+    private final Map<PCollection<?>, List<TransformHierarchy.Node>> consumers =
+        new IdentityHashMap<>();
+
+    PipelineGraph(Pipeline pipeline) {
+      pipeline.traverseTopologically(
+          new Pipeline.PipelineVisitor.Defaults() {
+            @Override
+            public void visitPrimitiveTransform(TransformHierarchy.Node node) {
+              node.getOutputs().values().forEach(pc -> producers.put((PCollection<?>) pc, node));
+              node.getInputs()
+                  .values()
+                  .forEach(
+                      pc ->
+                          consumers
+                              .computeIfAbsent((PCollection<?>) pc, k -> new ArrayList<>())
+                              .add(node));
+            }
+          });
+    }
+
+    List<PCollection<?>> escapingOutputs(TransformHierarchy.Node composite) {
+      List<PCollection<?>> out = new ArrayList<>();
+      producers.forEach(
+          (pc, producer) -> {
+            if (!encloses(composite, producer) || composite.getOutputs().containsValue(pc)) {
+              return;
+            }
+            for (TransformHierarchy.Node consumer : consumers.getOrDefault(pc, List.of())) {
+              if (!encloses(composite, consumer)) {
+                out.add(pc);
+                return;
+              }
+            }
+          });
+      return out;
+    }
+
+    private static boolean encloses(TransformHierarchy.Node composite, TransformHierarchy.Node n) {
+      for (TransformHierarchy.Node e = n; e != null; e = e.getEnclosingNode()) {
+        if (e == composite) {
+          return true;
+        }
+      }
+      return false;
+    }
   }
 
   public void addNode(

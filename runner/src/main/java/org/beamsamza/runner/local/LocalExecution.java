@@ -25,6 +25,7 @@ import org.beamsamza.state.beam.ProcessingClock;
 import org.beamsamza.translation.metrics.JobMetrics;
 import org.beamsamza.translation.plan.BroadcastInputSpec;
 import org.beamsamza.translation.plan.ExecutionPlan;
+import org.beamsamza.translation.plan.ExternalSystemSpec;
 import org.beamsamza.translation.plan.KeyedInputSpec;
 import org.beamsamza.translation.plan.SourceInputSpec;
 import org.beamsamza.translation.plan.StagePlan;
@@ -109,6 +110,12 @@ public final class LocalExecution {
                 stageSpecs(plan, systemNames), testStream ? 1 : options.getContainers());
     StoreDirectory storeDir = StoreDirectory.open(options.getStoreBaseDir());
     Map<String, String> values = new HashMap<>(streams.config());
+    plan.externalSystems()
+        .forEach(
+            (name, spec) -> {
+              systems.put(name, externalSystemFactory(name, spec));
+              spec.config().forEach((k, v) -> values.put("systems." + name + "." + k, v));
+            });
     values.put(Config.TASK_WINDOW_MS, Long.toString(options.getWindowMs()));
     values.put(Config.TASK_COMMIT_MS, Long.toString(options.getCommitMs()));
     values.putAll(
@@ -250,6 +257,28 @@ public final class LocalExecution {
       }
     }
     return settings;
+  }
+
+  /**
+   * The factory of a system that external inputs are read from (e.g. a native KafkaIO read's
+   * cluster): named by class in the plan, so this module needs no knowledge of what reads it.
+   */
+  static SystemFactory externalSystemFactory(String name, ExternalSystemSpec spec) {
+    try {
+      return (SystemFactory)
+          Class.forName(spec.factoryClass(), true, LocalExecution.class.getClassLoader())
+              .getDeclaredConstructor()
+              .newInstance();
+    } catch (ReflectiveOperationException | ClassCastException e) {
+      throw new IllegalStateException(
+          "System "
+              + name
+              + ": cannot create its factory "
+              + spec.factoryClass()
+              + " (a SystemFactory with a public no-argument constructor): "
+              + e,
+          e);
+    }
   }
 
   private static StageTask.Systems systemNames(JobStreams streams) {

@@ -8,8 +8,9 @@ import org.apache.beam.runners.core.construction.SerializablePipelineOptions;
 /**
  * The whole translated pipeline as data: stages, the intermediate streams between them, and the
  * bounded and unbounded source splits each source stream's partitions read and the TestStream
- * scripts (all by stream name). It is serialized once by the client and deserialized by every task,
- * which gives each task its own instances of user code.
+ * scripts (all by stream name), and the external systems (by system name) that external inputs such
+ * as native KafkaIO reads are consumed from. It is serialized once by the client and deserialized
+ * by every task, which gives each task its own instances of user code.
  */
 public record ExecutionPlan(
     String jobName,
@@ -18,8 +19,20 @@ public record ExecutionPlan(
     List<StreamDef> streams,
     Map<String, SourceSpec> sources,
     Map<String, UnboundedSourceSpec> unboundedSources,
-    Map<String, TestStreamSpec> testStreams)
+    Map<String, TestStreamSpec> testStreams,
+    Map<String, ExternalSystemSpec> externalSystems)
     implements Serializable {
+
+  public ExecutionPlan(
+      String jobName,
+      SerializablePipelineOptions options,
+      List<StagePlan> stages,
+      List<StreamDef> streams,
+      Map<String, SourceSpec> sources,
+      Map<String, UnboundedSourceSpec> unboundedSources,
+      Map<String, TestStreamSpec> testStreams) {
+    this(jobName, options, stages, streams, sources, unboundedSources, testStreams, Map.of());
+  }
 
   public ExecutionPlan(
       String jobName,
@@ -53,6 +66,7 @@ public record ExecutionPlan(
                             case BOUNDED -> "    <- source ";
                             case UNBOUNDED -> "    <- unbounded source ";
                             case TEST_STREAM -> "    <- test stream ";
+                            case EXTERNAL -> "    <- " + s.external().system() + " stream ";
                           })
                       .append(s.stream())
                       .append('\n'));

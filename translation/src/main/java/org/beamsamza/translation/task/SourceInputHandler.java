@@ -15,7 +15,8 @@ final class SourceInputHandler implements InputHandler {
   }
 
   /** A source partition this task does not own is empty and finished from the start. */
-  void start() throws Exception {
+  @Override
+  public void start() throws Exception {
     if (watermarks.isEnded()) {
       output.advanceWatermark(watermarks.watermark());
     }

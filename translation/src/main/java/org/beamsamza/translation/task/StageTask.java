@@ -89,6 +89,7 @@ public final class StageTask
             case BOUNDED -> sourceSystem;
             case UNBOUNDED -> unboundedSourceSystem;
             case TEST_STREAM -> testStreamSystem;
+            case EXTERNAL -> source.external().system();
           };
       if (system == null) {
         throw new IllegalStateException(
@@ -235,8 +236,27 @@ public final class StageTask
                   node.addOutput(tag, channels.computeIfAbsent(pc, PCollectionChannel::new)));
       nodes.add(node);
     }
+    Map<String, ExternalInputHandler> externalInputs = new HashMap<>();
     for (SourceInputSpec source : stage.sourceInputs()) {
       SystemStream stream = new SystemStream(systems.of(source), source.stream());
+      if (source.kind() == SourceInputSpec.Kind.EXTERNAL) {
+        ExternalInputHandler handler =
+            externalInputs.computeIfAbsent(
+                source.external().stepName(),
+                step ->
+                    new ExternalInputHandler(
+                        source.external(),
+                        source.external().outputs().stream()
+                            .map(pc -> channels.computeIfAbsent(pc, PCollectionChannel::new))
+                            .toList()));
+        for (SystemStreamPartition ssp : context.getSystemStreamPartitions()) {
+          if (ssp.getSystemStream().equals(stream)) {
+            handler.addPartition(ssp, options);
+          }
+        }
+        handlers.put(stream, handler);
+        continue;
+      }
       PCollectionChannel channel =
           channels.computeIfAbsent(source.outputPCollection(), PCollectionChannel::new);
       ProducerWatermarks watermarks =
@@ -291,10 +311,8 @@ public final class StageTask
       for (OperatorNode node : nodes) {
         node.onInputWatermarkChanged();
       }
-      for (InputHandler handler : handlers.values()) {
-        if (handler instanceof SourceInputHandler source) {
-          source.start();
-        }
+      for (InputHandler handler : distinctHandlers()) {
+        handler.start();
       }
       checkFinished(coordinator);
     }
@@ -330,6 +348,9 @@ public final class StageTask
   public void window(MessageCollector collector, TaskCoordinator coordinator) throws Exception {
     startIfNeeded(collector, coordinator);
     Instant now = clock.now();
+    for (InputHandler handler : distinctHandlers()) {
+      handler.onTick(now);
+    }
     for (OperatorNode node : nodes) {
       node.onProcessingTime(now);
     }
@@ -337,6 +358,18 @@ public final class StageTask
     runCallbacks();
     checkFinished(coordinator);
   }
+
+  /** Each handler once (an external input's handler serves each of its streams). */
+  private List<InputHandler> distinctHandlers() {
+    if (distinctHandlers == null) {
+      Set<InputHandler> seen =
+          java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+      distinctHandlers = handlers.values().stream().filter(seen::add).toList();
+    }
+    return distinctHandlers;
+  }
+
+  private List<InputHandler> distinctHandlers;
 
   @Override
   public void prepareCommit(MessageCollector collector, TaskCoordinator coordinator)
@@ -417,6 +450,15 @@ public final class StageTask
   @Override
   public void close() throws Exception {
     Exception first = null;
+    for (InputHandler handler : distinctHandlers()) {
+      try {
+        handler.close();
+      } catch (Exception e) {
+        if (first == null) {
+          first = e;
+        }
+      }
+    }
     for (OperatorNode node : nodes) {
       try {
         node.close();
