@@ -63,7 +63,7 @@ public final class RestoreBenchmark {
     opts.put("writeBufferMb", "");
     opts.put("changelogs", "memory");
     opts.put("kafkaConfig", "");
-    opts.put("restoreIdleMs", "");
+    opts.put("restoreStallMs", "");
     opts.put(
         "workDir",
         Path.of(System.getProperty("java.io.tmpdir"), "beamsamza-restore-bench").toString());
@@ -150,8 +150,8 @@ public final class RestoreBenchmark {
       base.put(
           "stores.bench." + KeyValueStorageEngineFactory.RESTORE_BATCH_SIZE, opts.get("batchSize"));
     }
-    if (!opts.get("restoreIdleMs").isEmpty()) {
-      base.put("stores.bench." + TaskStorageManager.RESTORE_IDLE_MS, opts.get("restoreIdleMs"));
+    if (!opts.get("restoreStallMs").isEmpty()) {
+      base.put("stores.bench." + TaskStorageManager.RESTORE_STALL_MS, opts.get("restoreStallMs"));
     }
     if (!opts.get("writeBufferMb").isEmpty()) {
       base.put(

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConfigEntry;
@@ -23,8 +24,7 @@ import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.LeaderNotAvailableException;
-import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.beamsamza.runtime.system.StreamSpec;
@@ -58,6 +58,10 @@ public final class KafkaSystemAdmin implements SystemAdmin, AutoCloseable {
   private final KafkaClientConfig clientConfig;
   private final long timeoutMs;
   private final Set<SystemStream> intermediate = ConcurrentHashMap.newKeySet();
+
+  /** Topics this admin created or verified and saw ready (metadata, leaders, offsets). */
+  private final Set<String> ready = ConcurrentHashMap.newKeySet();
+
   private Admin admin;
   private boolean closed;
 
@@ -119,57 +123,24 @@ public final class KafkaSystemAdmin implements SystemAdmin, AutoCloseable {
         await(admin().createTopics(List.of(newTopic)).all(), "create topic " + topic);
         LOG.info("Created topic {} for {}", topic, spec);
         created = true;
-        // Offsets and fetches of a topic fail ("unknown topic") until its metadata reaches the
-        // brokers: return only once it can be used.
-        awaitUsable(topic, null);
       } catch (KafkaOperationException e) {
         if (!(e.getCause() instanceof TopicExistsException)) {
           throw e;
         }
-        // Someone else (e.g. another container) created it in between: check it like any
-        // existing topic, once its metadata has reached the broker this admin asks.
-        verify(spec, awaitUsable(topic, e), topicConfigs);
+        // Someone else created it in between, or it was created but this broker's metadata
+        // does not show it yet: wait until it is visible, then check it like any existing topic.
+        verify(spec, awaitVisible(topic, deadline()), topicConfigs);
         created = false;
       }
-      awaitPartitionsServed(topic, spec.getPartitionCount());
     }
+    // The controller has the topic; the brokers' metadata and partition leaders follow
+    // asynchronously. Return only once its offsets can be listed, so that callers (offsets,
+    // consumers, producers) see a usable topic.
+    awaitReady(topic, spec.getPartitionCount(), deadline());
     if (spec.isIntermediate()) {
       intermediate.add(stream);
     }
     return created;
-  }
-
-  /**
-   * A new topic exists once the controller committed it, but a broker serves its partitions only
-   * after the metadata reached it: until then listing offsets fails with an unknown partition.
-   * Callers (a changelog restore right after creating the changelog) expect a usable topic.
-   */
-  private void awaitPartitionsServed(String topic, int partitions) {
-    Map<TopicPartition, OffsetSpec> all = new HashMap<>();
-    for (int p = 0; p < partitions; p++) {
-      all.put(new TopicPartition(topic, p), OffsetSpec.latest());
-    }
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-    while (true) {
-      try {
-        await(admin().listOffsets(all).all(), "list offsets of new topic " + topic);
-        return;
-      } catch (KafkaOperationException e) {
-        boolean notYet =
-            e.getCause() instanceof UnknownTopicOrPartitionException
-                || e.getCause() instanceof LeaderNotAvailableException
-                || e.getCause() instanceof NotLeaderOrFollowerException;
-        if (!notYet || System.nanoTime() - deadline > 0) {
-          throw e;
-        }
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new KafkaOperationException("Interrupted while waiting for topic " + topic, e);
-      }
-    }
   }
 
   private void verify(StreamSpec spec, TopicDescription existing, Map<String, String> configs) {
@@ -212,47 +183,14 @@ public final class KafkaSystemAdmin implements SystemAdmin, AutoCloseable {
   private String cleanupPolicy(String topic) {
     ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
     var configs =
-        await(admin().describeConfigs(List.of(resource)).all(), "describe configs of " + topic);
+        retrying(
+            () -> admin().describeConfigs(List.of(resource)).all(),
+            "describe configs of topic " + topic,
+            deadline());
     ConfigEntry entry = configs.get(resource).get(TopicConfig.CLEANUP_POLICY_CONFIG);
     return entry == null || entry.value() == null
         ? TopicConfig.CLEANUP_POLICY_DELETE
         : entry.value();
-  }
-
-  /**
-   * The description of a topic just created (here, or elsewhere when creating it failed because it
-   * exists, {@code exists}), once every partition has a leader: right after creation, describing it
-   * may still answer "unknown topic" for a moment, and listing its offsets fail.
-   */
-  private TopicDescription awaitUsable(String topic, KafkaOperationException exists) {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-    while (true) {
-      Optional<TopicDescription> description = describe(topic);
-      if (description.isPresent()
-          && description.get().partitions().stream().allMatch(p -> p.leader() != null)) {
-        return description.get();
-      }
-      if (System.nanoTime() - deadline > 0) {
-        throw exists != null
-            ? exists
-            : new KafkaOperationException(
-                "Kafka system "
-                    + name()
-                    + ": topic "
-                    + topic
-                    + " was created but has no usable metadata after "
-                    + timeoutMs
-                    + " ms",
-                null);
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException interrupted) {
-        Thread.currentThread().interrupt();
-        throw new KafkaOperationException(
-            "Interrupted while waiting for topic " + topic, interrupted);
-      }
-    }
   }
 
   private Optional<TopicDescription> describe(String topic) {
@@ -265,6 +203,118 @@ public final class KafkaSystemAdmin implements SystemAdmin, AutoCloseable {
         return Optional.empty();
       }
       throw e;
+    }
+  }
+
+  /** Now plus the admin timeout: the bound of one operation, retries included. */
+  private long deadline() {
+    return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+  }
+
+  /**
+   * The description of a topic that exists (the controller said so) but may not be in this broker's
+   * metadata yet: retried until it is, up to the deadline, then a failure naming it.
+   */
+  private TopicDescription awaitVisible(String topic, long deadline) {
+    return retrying(
+            () -> admin().describeTopics(List.of(topic)).allTopicNames(),
+            "describe topic " + topic + " (it exists on the controller)",
+            deadline)
+        .get(topic);
+  }
+
+  /**
+   * Waits until the topic is in the metadata with {@code partitions} partitions, each with a
+   * leader, and the leaders answer offset requests; retriable errors (unknown topic or partition,
+   * no leader yet, not the leader) are retried with backoff up to the deadline. Then the topic is
+   * known to this admin: offset calls on it retry such errors too.
+   */
+  private void awaitReady(String topic, int partitions, long deadline) {
+    long backoffMs = 20;
+    String state;
+    while (true) {
+      TopicDescription d = awaitVisible(topic, deadline);
+      long leaderless =
+          d.partitions().stream().filter(p -> p.leader() == null || p.leader().isEmpty()).count();
+      if (d.partitions().size() == partitions && leaderless == 0) {
+        Map<TopicPartition, OffsetSpec> all = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+          all.put(new TopicPartition(topic, p), OffsetSpec.latest());
+        }
+        retrying(
+            () -> admin().listOffsets(all).all(), "list offsets of new topic " + topic, deadline);
+        ready.add(topic);
+        return;
+      }
+      state =
+          d.partitions().size()
+              + " partitions ("
+              + partitions
+              + " expected), "
+              + leaderless
+              + " without a leader";
+      if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMs) - deadline > 0) {
+        throw new KafkaOperationException(
+            "Kafka system "
+                + name()
+                + ": topic "
+                + topic
+                + " did not become ready within "
+                + timeoutMs
+                + " ms ("
+                + clientConfig.key("admin.timeout.ms")
+                + "): its metadata shows "
+                + state,
+            null);
+      }
+      sleep(backoffMs, topic);
+      backoffMs = Math.min(1_000, backoffMs * 2);
+    }
+  }
+
+  /**
+   * Runs an admin call, retrying Kafka's retriable errors (metadata not propagated yet, no leader,
+   * a timed-out request) with exponential backoff until the deadline; other errors at once.
+   */
+  private <T> T retrying(Supplier<KafkaFuture<T>> call, String what, long deadline) {
+    long backoffMs = 20;
+    int attempts = 0;
+    while (true) {
+      attempts++;
+      long leftMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+      try {
+        return await(call.get(), what, leftMs);
+      } catch (KafkaOperationException e) {
+        boolean retriable = e.getCause() instanceof RetriableException;
+        if (!retriable
+            || System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMs) - deadline > 0) {
+          if (attempts == 1) {
+            throw e;
+          }
+          throw new KafkaOperationException(
+              e.getMessage()
+                  + " (after "
+                  + attempts
+                  + " attempts; retriable errors are retried for "
+                  + timeoutMs
+                  + " ms, "
+                  + clientConfig.key("admin.timeout.ms")
+                  + ")",
+              e.getCause());
+        }
+        LOG.debug("Retrying to {} in {} ms: {}", what, backoffMs, e.getCause().toString());
+        sleep(backoffMs, what);
+        backoffMs = Math.min(1_000, backoffMs * 2);
+      }
+    }
+  }
+
+  private static void sleep(long ms, String what) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KafkaOperationException("Interrupted while waiting to " + what, e);
     }
   }
 
@@ -301,6 +351,23 @@ public final class KafkaSystemAdmin implements SystemAdmin, AutoCloseable {
   private long[] range(SystemStreamPartition ssp) {
     checkSystem(ssp.getSystemStream());
     TopicPartition tp = topicPartition(ssp);
+    if (ready.contains(tp.topic())) {
+      // Created or verified here: an unknown partition or missing leader is metadata catching up.
+      long deadline = deadline();
+      long start =
+          retrying(
+                  () -> admin().listOffsets(Map.of(tp, OffsetSpec.earliest())).partitionResult(tp),
+                  "list the oldest offset of " + ssp,
+                  deadline)
+              .offset();
+      long end =
+          retrying(
+                  () -> admin().listOffsets(Map.of(tp, OffsetSpec.latest())).partitionResult(tp),
+                  "list the newest offset of " + ssp,
+                  deadline)
+              .offset();
+      return new long[] {start, end};
+    }
     ListOffsetsResult earliest = admin().listOffsets(Map.of(tp, OffsetSpec.earliest()));
     ListOffsetsResult latest = admin().listOffsets(Map.of(tp, OffsetSpec.latest()));
     long start = await(earliest.partitionResult(tp), "list offsets of " + ssp).offset();
@@ -346,6 +413,10 @@ public final class KafkaSystemAdmin implements SystemAdmin, AutoCloseable {
   }
 
   private <T> T await(KafkaFuture<T> future, String what) {
+    return await(future, what, timeoutMs);
+  }
+
+  private <T> T await(KafkaFuture<T> future, String what, long timeoutMs) {
     try {
       return future.get(timeoutMs, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {

@@ -309,6 +309,32 @@ public final class KafkaSystemConsumer implements SystemConsumer {
         });
   }
 
+  /**
+   * The offset of the next record {@link #poll} returns for {@code ssp}: the first one buffered for
+   * it, else the Kafka consumer's position, which moves past records Kafka never returns (compacted
+   * away, transaction markers, aborted records under {@code read_committed}). {@code null} while
+   * the position is not known yet (before the consumer has looked up where "oldest" is).
+   */
+  @Override
+  public String position(SystemStreamPartition ssp) {
+    if (consumer == null) {
+      throw new IllegalStateException("position before start");
+    }
+    List<IncomingMessageEnvelope> held = buffered.get(ssp);
+    if (held != null && !held.isEmpty()) {
+      return held.get(0).getOffset();
+    }
+    TopicPartition tp = KafkaSystemAdmin.topicPartition(ssp);
+    if (!ssps.containsKey(tp)) {
+      throw new IllegalArgumentException(ssp + " was not registered with this consumer");
+    }
+    try {
+      return Long.toString(consumer.position(tp, Duration.ZERO));
+    } catch (org.apache.kafka.common.errors.TimeoutException e) {
+      return null; // not resolved yet; a later poll resolves it
+    }
+  }
+
   /** Partitions currently paused in Kafka (for tests and metrics). */
   Set<SystemStreamPartition> pausedPartitions() {
     Set<SystemStreamPartition> out = new java.util.HashSet<>();

@@ -202,6 +202,31 @@ public class KafkaSystemTest {
             containsString("cleanup.policy=compact")));
   }
 
+  /**
+   * Topic creation is asynchronous in Kafka (the controller first, brokers' metadata and leaders
+   * after): createStream returns only once the topic is usable, so that a second admin, which
+   * retries nothing for a topic it has not seen, lists offsets of every partition at once. Racy by
+   * nature on the old code (it failed intermittently with UnknownTopicOrPartition), so repeated.
+   */
+  @Test
+  public void freshTopicIsUsableAsSoonAsCreateStreamReturns() {
+    KafkaSystemAdmin creator = admin();
+    KafkaSystemAdmin other = admin();
+    for (int i = 0; i < 10; i++) {
+      SystemStream s = newStream();
+      assertTrue(
+          creator.createStream(new StreamSpec(s, 4, false, Map.of("cleanup.policy", "compact"))));
+      assertEquals(4, other.getPartitionCount(s));
+      for (int p = 0; p < 4; p++) {
+        assertNull(other.getNewestOffset(s.partition(p)));
+        assertNull(creator.getOldestOffset(s.partition(p)));
+      }
+      assertFalse(
+          "a second create finds and verifies it",
+          other.createStream(new StreamSpec(s, 4, false, Map.of("cleanup.policy", "compact"))));
+    }
+  }
+
   @Test
   public void deleteMessagesTrimsIntermediateStreamsOnly() throws Exception {
     SystemStream s = newStream();

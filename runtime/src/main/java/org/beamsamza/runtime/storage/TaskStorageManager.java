@@ -54,9 +54,15 @@ import org.slf4j.LoggerFactory;
  * At a clean stop ({@link #stop(boolean) stop(true)}: the container finished normally, after its
  * final commit, and flushed the stores and its producers), each persistent logged store is closed
  * and then gets an {@value #OFFSET_FILE} file holding the newest changelog offset. Each restore is
- * logged at INFO and reported as {@link StoreRestoreStats}. {@code
- * stores.<name>.changelog.restore.idle.ms} (default {@value #DEFAULT_RESTORE_IDLE_MS}) is how long
- * a restore waits on an empty poll before deciding the rest of the partition was compacted away.
+ * logged at INFO and reported as {@link StoreRestoreStats}.
+ *
+ * <p>A restore ends only once it has read the newest offset, or its consumer's position is past it
+ * (the newest record was compacted away or is never delivered, e.g. a Kafka transaction marker); it
+ * never takes a quiet consumer for the end. {@code stores.<name>.changelog.restore.stall.ms}
+ * (default {@value #DEFAULT_RESTORE_STALL_MS}) is how long it waits without any progress (no
+ * record, no move of the consumer's position) before failing, naming store, task, changelog
+ * partition and the offsets reached and expected. The former {@code changelog.restore.idle.ms} is
+ * ignored (with a warning).
  */
 public final class TaskStorageManager {
   private static final Logger LOG = LoggerFactory.getLogger(TaskStorageManager.class);
@@ -68,8 +74,16 @@ public final class TaskStorageManager {
    */
   public static final String CHANGELOG = "changelog";
 
-  public static final String RESTORE_IDLE_MS = "changelog.restore.idle.ms";
-  public static final long DEFAULT_RESTORE_IDLE_MS = 200;
+  /**
+   * Store key (after {@code stores.<name>.}): how long a restore may go without progress before it
+   * fails.
+   */
+  public static final String RESTORE_STALL_MS = "changelog.restore.stall.ms";
+
+  public static final long DEFAULT_RESTORE_STALL_MS = 300_000;
+
+  /** No longer used: a restore never ends on silence. Warned about when set. */
+  static final String FORMER_RESTORE_IDLE_MS = "changelog.restore.idle.ms";
 
   /** File in a store's directory naming the changelog offset the store is current to. */
   public static final String OFFSET_FILE = "OFFSET";
@@ -373,14 +387,29 @@ public final class TaskStorageManager {
       long records = 0;
       long bytes = 0;
       if (newest != null && (mode != StoreRestoreStats.Mode.NONE)) {
+        if (storeConfig.get(FORMER_RESTORE_IDLE_MS) != null) {
+          LOG.warn(
+              "Store {} of task {}: config {}{} is no longer used and is ignored: a restore reads"
+                  + " up to the newest offset however long it takes, and fails after {}{} without"
+                  + " progress",
+              name,
+              taskName,
+              prefix,
+              FORMER_RESTORE_IDLE_MS,
+              prefix,
+              RESTORE_STALL_MS);
+        }
         try (ChangelogReader reader =
             new ChangelogReader(
                 systems.newConsumer(system),
                 ssp,
+                name,
+                taskName,
                 start,
                 newest,
                 admin.offsetComparator(),
-                storeConfig.getLong(RESTORE_IDLE_MS, DEFAULT_RESTORE_IDLE_MS))) {
+                storeConfig.getLong(RESTORE_STALL_MS, DEFAULT_RESTORE_STALL_MS),
+                prefix + RESTORE_STALL_MS)) {
           engine.restore(reader);
           records = reader.records();
           bytes = reader.bytes();

@@ -29,8 +29,9 @@ public interface SystemAdmin {
   /**
    * The offset of the newest message written to the partition, or {@code null} when the partition
    * holds no message. Changelog restore reads up to this offset as of the moment it asks; the
-   * message at that offset may since have been compacted away (readers must stop when they run out
-   * of messages, not only on reaching it).
+   * message at that offset may since have been compacted away, or may be one the consumer never
+   * delivers (a Kafka transaction marker): readers stop on reaching it or once {@link
+   * SystemConsumer#position} is past it, never merely because no message arrived for a while.
    */
   default String getNewestOffset(SystemStreamPartition ssp) {
     throw new UnsupportedOperationException(

@@ -26,5 +26,21 @@ public interface SystemConsumer {
   Map<SystemStreamPartition, List<IncomingMessageEnvelope>> poll(
       Set<SystemStreamPartition> ssps, long timeoutMs) throws InterruptedException;
 
+  /**
+   * Where reading of a registered partition stands, after the messages {@link #poll} has returned
+   * so far: the offset of the next message it would return. Every message the partition holds below
+   * this offset has been returned already, or will never be (compacted away, deleted, or a record
+   * the system does not deliver, such as a Kafka transaction marker). A reader that must read up to
+   * offset {@code x} is done once the position is past {@code x}, even if the message at {@code x}
+   * is gone.
+   *
+   * <p>{@code null} when the system cannot tell (the default) or cannot tell yet (e.g. before its
+   * first fetch). Changelog restore relies on it to end when the newest message was compacted away;
+   * without it such a restore fails after its stall timeout instead of ending.
+   */
+  default String position(SystemStreamPartition ssp) {
+    return null;
+  }
+
   void stop();
 }

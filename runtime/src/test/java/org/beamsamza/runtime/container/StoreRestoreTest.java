@@ -119,7 +119,7 @@ public class StoreRestoreTest {
     config.put(TaskStorageManager.STORE_BASE_DIR, tmp.getRoot().getPath());
     config.put("stores.s.factory", RecordingEngineFactory.class.getName());
     config.put("stores.s.changelog", "mem.cl");
-    config.put("stores.s.changelog.restore.idle.ms", "50");
+
     class InitTask implements StreamTask, InitableTask {
       @Override
       public void init(TaskContext context) {

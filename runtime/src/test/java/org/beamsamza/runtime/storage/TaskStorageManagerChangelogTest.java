@@ -149,7 +149,7 @@ public class TaskStorageManagerChangelogTest {
     c.put(TaskStorageManager.STORE_BASE_DIR, tmp.getRoot().getPath());
     c.put("stores.s.factory", MapEngineFactory.class.getName());
     c.put("stores.s.changelog", "mem.cl");
-    c.put("stores.s.changelog.restore.idle.ms", "50");
+
     for (int i = 0; i < extra.length; i += 2) {
       c.put(extra[i], extra[i + 1]);
     }

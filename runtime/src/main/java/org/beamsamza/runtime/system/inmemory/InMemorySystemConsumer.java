@@ -98,6 +98,16 @@ final class InMemorySystemConsumer implements SystemConsumer {
     }
   }
 
+  /**
+   * The next offset this consumer reads: offsets below it were returned or compacted away (or
+   * trimmed). {@code null} before {@link #start} resolves "oldest".
+   */
+  @Override
+  public String position(SystemStreamPartition ssp) {
+    long next = cursor(ssp).next;
+    return next < 0 ? null : Long.toString(next);
+  }
+
   @Override
   public void stop() {
     Map<PartitionLog, Boolean> seen = new IdentityHashMap<>();
