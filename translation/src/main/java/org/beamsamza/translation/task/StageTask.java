@@ -335,7 +335,15 @@ public final class StageTask
     }
     finishBundles();
     runCallbacks();
+    sendPendingWatermarks();
     checkFinished(coordinator);
+  }
+
+  /** Watermarks coalesced by the sinks since the last tick (see {@link StreamSink}). */
+  private void sendPendingWatermarks() {
+    for (StreamSink sink : sinks) {
+      sink.sendPendingWatermark();
+    }
   }
 
   @Override
@@ -348,6 +356,7 @@ public final class StageTask
       node.prepareCommit();
     }
     runCallbacks();
+    sendPendingWatermarks();
   }
 
   @Override
