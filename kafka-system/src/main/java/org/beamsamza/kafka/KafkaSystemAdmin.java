@@ -347,9 +347,37 @@ public final class KafkaSystemAdmin implements SystemAdmin, AutoCloseable {
     return range[0] >= range[1] ? null : Long.toString(range[1] - 1);
   }
 
-  /** [log start offset, end offset) of the partition. */
+  /**
+   * [log start offset, end offset) of the partition. A topic just created (by this task or, for a
+   * changelog, by a sibling task that got there first) can be described before its partitions have
+   * leaders, and then listing offsets fails with a retriable UnknownTopicOrPartition: retried until
+   * the admin's timeout, as any other wait on the broker.
+   */
   private long[] range(SystemStreamPartition ssp) {
     checkSystem(ssp.getSystemStream());
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    while (true) {
+      try {
+        return rangeOnce(ssp);
+      } catch (KafkaOperationException e) {
+        if (!(e.getCause() instanceof org.apache.kafka.common.errors.RetriableException)
+            || System.nanoTime() > deadline) {
+          throw e;
+        }
+        try {
+          Thread.sleep(RETRY_BACKOFF_MS);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** Pause between attempts to list the offsets of a partition not ready yet. */
+  private static final long RETRY_BACKOFF_MS = 50;
+
+  private long[] rangeOnce(SystemStreamPartition ssp) {
     TopicPartition tp = topicPartition(ssp);
     if (ready.contains(tp.topic())) {
       // Created or verified here: an unknown partition or missing leader is metadata catching up.

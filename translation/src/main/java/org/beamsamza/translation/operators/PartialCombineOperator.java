@@ -1,7 +1,5 @@
 package org.beamsamza.translation.operators;
 
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Objects;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderException;
@@ -17,14 +15,30 @@ import org.apache.beam.sdk.values.WindowedValues;
 import org.joda.time.Instant;
 
 /**
- * The first half of a lifted Combine.perKey: folds the inputs of each (key, window) seen in a
- * bundle into one accumulator before the repartition stream, so that a key's many small values
- * cross the exchange as few times as possible. Accumulators live across bundles (an
- * operator-internal detail no user code can observe) and are emitted before any watermark passes
- * them, before every commit, and when the table reaches its size bound.
+ * The first half of a lifted Combine.perKey: folds the inputs of each (key, window) into one
+ * accumulator before the repartition stream, so that a key's many small values cross the exchange
+ * as few times as possible. Accumulators live on the heap across bundles and across watermark
+ * advances (an operator-internal detail no user code can observe), and a (key, window) accumulator
+ * is emitted only when it must be:
+ *
+ * <ul>
+ *   <li>when the input watermark passes its window's end ({@code maxTimestamp() < watermark}), so
+ *       that the downstream merge sees it before its own input watermark can close the window;
+ *   <li>at the end of a bundle, if its window had already closed when the element came (late data:
+ *       held longer it would only be later);
+ *   <li>before every commit ({@link #prepareCommit}: the commit checkpoints the input offsets, and
+ *       nothing derived from input before a checkpoint may live only on the heap);
+ *   <li>when the table reaches its size bound ({@code maxEntries} held accumulators): all of them.
+ * </ul>
+ *
+ * <p>While it holds accumulators, the output watermark is held at the least timestamp they will be
+ * emitted with (never above the input watermark), so an emitted accumulator is never behind the
+ * watermark already sent: downstream, the merge's lateness, holds and output timestamps are exactly
+ * those it would have had with every input element crossing alone.
  *
  * <p>Only used for non-merging windows and the default trigger (see the translator): with those,
- * pre-combining cannot change what the downstream ReduceFnRunner outputs.
+ * pre-combining cannot change what the downstream ReduceFnRunner outputs, since the default trigger
+ * fires once at the window's end (then per late pane) whatever the number of inputs.
  */
 public final class PartialCombineOperator<K, InputT, AccumT> implements Operator {
   public record Spec<K, InputT, AccumT>(
@@ -41,12 +55,6 @@ public final class PartialCombineOperator<K, InputT, AccumT> implements Operator
     }
   }
 
-  /**
-   * Groups by the key's structural value (its encoded form unless the coder is consistent with
-   * equals).
-   */
-  private record Slot(Object structuralKey, BoundedWindow window) {}
-
   private static final class Partial<K, AccumT> {
     final K key;
     AccumT accumulator;
@@ -62,7 +70,13 @@ public final class PartialCombineOperator<K, InputT, AccumT> implements Operator
   private final Spec<K, InputT, AccumT> spec;
   private CombineFn<InputT, AccumT, ?> combineFn;
   private OperatorContext context;
-  private final Map<Slot, Partial<K, AccumT>> table = new HashMap<>();
+  private final HeldAccumulators<Partial<K, AccumT>> held = new HeldAccumulators<>();
+
+  /** The latest input watermark; windows ending before it are closed. */
+  private Instant inputWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
+
+  /** An element came for an already-closed window: flush those at the end of the bundle. */
+  private boolean heldLate;
 
   PartialCombineOperator(Spec<K, InputT, AccumT> spec) {
     this.spec = spec;
@@ -85,21 +99,27 @@ public final class PartialCombineOperator<K, InputT, AccumT> implements Operator
     // Then the accumulator is cloned through its coder: a stable copy of what it keeps, no more
     // (a count keeps a number, not the group).
     boolean pagedInput = RetainedValues.holdsPagedRead(input);
+    // Grouped by the key's structural value (its encoded form unless the coder is consistent
+    // with equals).
     Object structural = spec.keyCoder().structuralValue(kv.getKey());
     for (BoundedWindow window : element.getWindows()) {
       Instant timestamp = spec.timestampCombiner().assign(window, element.getTimestamp());
-      Slot slot = new Slot(structural, window);
-      Partial<K, AccumT> partial = table.get(slot);
+      HeldAccumulators.WindowGroup<Partial<K, AccumT>> group = held.group(window, timestamp);
+      Partial<K, AccumT> partial = group.byKey.get(structural);
       if (partial == null) {
         AccumT acc = stable(combineFn.addInput(combineFn.createAccumulator(), input), pagedInput);
-        table.put(slot, new Partial<>(kv.getKey(), acc, timestamp));
+        group.byKey.put(structural, new Partial<>(kv.getKey(), acc, timestamp));
+        held.added();
       } else {
         partial.accumulator = stable(combineFn.addInput(partial.accumulator, input), pagedInput);
         partial.timestamp = spec.timestampCombiner().combine(partial.timestamp, timestamp);
       }
+      if (window.maxTimestamp().isBefore(inputWatermark)) {
+        heldLate = true;
+      }
     }
-    if (table.size() >= spec.maxEntries()) {
-      flush();
+    if (held.entries() >= spec.maxEntries()) {
+      flush(w -> true);
     }
   }
 
@@ -116,28 +136,59 @@ public final class PartialCombineOperator<K, InputT, AccumT> implements Operator
   }
 
   @Override
+  public void finishBundle() {
+    if (heldLate) {
+      heldLate = false;
+      flush(w -> w.maxTimestamp().isBefore(inputWatermark));
+    }
+  }
+
+  @Override
   public void prepareCommit() {
-    flush();
+    heldLate = false;
+    flush(w -> true);
   }
 
   @Override
   public void processWatermark(Instant watermark) {
-    flush();
-    context.emitWatermark(watermark);
+    inputWatermark = watermark;
+    heldLate = false;
+    // Most advances close nothing (a source announces one per poll): then nothing is emitted, and
+    // the output watermark stays where the hold keeps it.
+    if (held.holdsWindowClosedBy(watermark)) {
+      flush(w -> w.maxTimestamp().isBefore(watermark));
+    } else {
+      emitHeldWatermark();
+    }
   }
 
-  private void flush() {
-    for (Map.Entry<Slot, Partial<K, AccumT>> e : table.entrySet()) {
-      Partial<K, AccumT> p = e.getValue();
-      context.emit(
-          spec.outputTag(),
-          WindowedValues.of(
-              KV.of(p.key, combineFn.compact(p.accumulator)),
-              p.timestamp,
-              e.getKey().window(),
-              PaneInfo.NO_FIRING));
+  /** Emits the held accumulators of the windows {@code which} selects, then the new hold. */
+  private void flush(java.util.function.Predicate<BoundedWindow> which) {
+    if (held.isEmpty()) {
+      emitHeldWatermark();
+      return;
     }
-    table.clear();
+    for (HeldAccumulators.WindowGroup<Partial<K, AccumT>> group : held.removeWindows(which)) {
+      for (Partial<K, AccumT> p : group.byKey.values()) {
+        context.emit(
+            spec.outputTag(),
+            WindowedValues.of(
+                KV.of(p.key, combineFn.compact(p.accumulator)),
+                p.timestamp,
+                group.window,
+                PaneInfo.NO_FIRING));
+      }
+    }
+    emitHeldWatermark();
+  }
+
+  /** The input watermark, held back at the least timestamp of what is still held. */
+  private void emitHeldWatermark() {
+    if (inputWatermark.equals(BoundedWindow.TIMESTAMP_MIN_VALUE)) {
+      return; // nothing announced yet
+    }
+    Instant least = held.leastTimestamp();
+    context.emitWatermark(least.isBefore(inputWatermark) ? least : inputWatermark);
   }
 
   @Override

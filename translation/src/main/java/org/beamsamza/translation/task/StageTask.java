@@ -356,6 +356,7 @@ public final class StageTask
     }
     finishBundles();
     runCallbacks();
+    sendPendingWatermarks();
     checkFinished(coordinator);
   }
 
@@ -371,6 +372,13 @@ public final class StageTask
 
   private List<InputHandler> distinctHandlers;
 
+  /** Watermarks coalesced by the sinks since the last tick (see {@link StreamSink}). */
+  private void sendPendingWatermarks() {
+    for (StreamSink sink : sinks) {
+      sink.sendPendingWatermark();
+    }
+  }
+
   @Override
   public void prepareCommit(MessageCollector collector, TaskCoordinator coordinator)
       throws Exception {
@@ -381,6 +389,7 @@ public final class StageTask
       node.prepareCommit();
     }
     runCallbacks();
+    sendPendingWatermarks();
   }
 
   @Override

@@ -16,6 +16,14 @@ import org.joda.time.Instant;
  * the partition its encoded key hashes to, with the key bytes as message key; a broadcast sink
  * sends everything to its single partition. Watermarks and end of stream go to every partition,
  * tagged with this task's index, so that each consumer can take the minimum over producers.
+ *
+ * <p>Watermarks are coalesced: an advance is only remembered, and the latest one is sent on the
+ * task's next window tick or commit ({@link #sendPendingWatermark}). A source announces a new
+ * watermark after every poll (up to 1,024 elements), and each announcement would cost one control
+ * message per partition here and a bundle end per consumer task there; a consumer's timers fire at
+ * most one window tick later for it. End of stream is not delayed: it goes at once, after any
+ * pending watermark. Sending a watermark later is always safe: what was sent before it stays ahead
+ * of it.
  */
 final class StreamSink implements ElementConsumer {
   private final SinkSpec spec;
@@ -25,6 +33,10 @@ final class StreamSink implements ElementConsumer {
   private final Coder<Object> keyCoder;
   private final Coder<WindowedValue<Object>> valueCoder;
   private Instant lastWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
+
+  /** The latest watermark not sent yet, or null. */
+  private Instant pendingWatermark;
+
   private boolean ended;
 
   @SuppressWarnings("unchecked")
@@ -60,11 +72,25 @@ final class StreamSink implements ElementConsumer {
       return;
     }
     lastWatermark = watermark;
-    ControlMessage control =
-        watermark.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE)
-            ? new ControlMessage.Watermark(producerIndex, watermark.getMillis())
-            : new ControlMessage.EndOfStream(producerIndex);
-    ended = control instanceof ControlMessage.EndOfStream;
+    if (watermark.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE)) {
+      pendingWatermark = watermark;
+      return;
+    }
+    pendingWatermark = null; // end of stream says more than any watermark
+    ended = true;
+    sendControl(new ControlMessage.EndOfStream(producerIndex));
+  }
+
+  /** Sends the latest watermark not sent yet, if any (on the window tick and before a commit). */
+  void sendPendingWatermark() {
+    if (pendingWatermark != null) {
+      Instant watermark = pendingWatermark;
+      pendingWatermark = null;
+      sendControl(new ControlMessage.Watermark(producerIndex, watermark.getMillis()));
+    }
+  }
+
+  private void sendControl(ControlMessage control) {
     byte[] bytes = StreamRecords.encodeControl(control);
     for (int p = 0; p < spec.partitionCount(); p++) {
       task.collector().send(new OutgoingMessageEnvelope(stream, p, null, bytes));

@@ -173,6 +173,8 @@ public class StageTaskTest {
       // and the elements' holds (at the window's end, 9) do not hold back 5.
       h.process(h.streamControl(in, wm(1, 5)));
       assertThat(h.dataOut(out), empty());
+      assertThat("watermarks wait for the window tick", h.controlsOut(out, 0), empty());
+      h.window();
       for (int p = 0; p < 2; p++) {
         assertEquals(List.of(5L), watermarksOut(h, out, p));
       }
@@ -188,6 +190,7 @@ public class StageTaskTest {
       // Producer 1 past the window's end: the window fires with both producers' elements.
       h.process(h.streamControl(in, wm(1, 15)));
       assertThat(kvsOut(h, out), containsInAnyOrder(KV.of("a", 4), KV.of("b", 2)));
+      h.window();
       for (WindowedValue<Object> v : h.dataOut(out)) {
         assertEquals(W0.maxTimestamp(), v.getTimestamp());
         assertEquals(List.of(W0), List.copyOf(v.getWindows()));
@@ -226,8 +229,45 @@ public class StageTaskTest {
       assertThat(h.dataOut(out), empty());
       h.process(h.streamControl(in, wm(1, 15)));
       assertEquals(List.of(KV.of("a", 1)), kvsOut(h, out));
+      h.window();
       assertEquals(
           Long.valueOf(15), watermarksOut(h, out, 0).get(watermarksOut(h, out, 0).size() - 1));
+    }
+  }
+
+  @Test
+  public void watermarksAreCoalescedUntilTheWindowTickOrCommitButEndOfStreamIsNot()
+      throws Exception {
+    try (StageTaskHarness h = StageTaskHarness.open(fixedWindowGbkStage(), 0, 1000)) {
+      String in = in(h);
+      String out = out(h);
+      for (long t = 1; t <= 5; t++) {
+        h.process(h.streamControl(in, wm(0, t)));
+        h.process(h.streamControl(in, wm(1, t)));
+      }
+      assertThat("five advances, nothing sent yet", h.controlsOut(out, 0), empty());
+      h.window();
+      for (int p = 0; p < 2; p++) {
+        assertEquals(
+            "one control message per tick: the latest", List.of(5L), watermarksOut(h, out, p));
+      }
+      h.window();
+      assertEquals("no advance, nothing sent", List.of(5L), watermarksOut(h, out, 0));
+      h.process(h.streamControl(in, wm(0, 7)));
+      h.process(h.streamControl(in, wm(1, 7)));
+      h.prepareCommit();
+      assertEquals("a commit sends it too", List.of(5L, 7L), watermarksOut(h, out, 0));
+      h.process(h.streamControl(in, wm(0, 8)));
+      h.process(h.streamControl(in, wm(1, 8)));
+      h.process(h.streamControl(in, new ControlMessage.EndOfStream(0)));
+      h.process(h.streamControl(in, new ControlMessage.EndOfStream(1)));
+      for (int p = 0; p < 2; p++) {
+        List<ControlMessage> controls = h.controlsOut(out, p);
+        assertEquals(
+            "end of stream at once, no tick needed",
+            new ControlMessage.EndOfStream(0),
+            controls.get(controls.size() - 1));
+      }
     }
   }
 
