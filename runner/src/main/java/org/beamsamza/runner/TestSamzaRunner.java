@@ -8,13 +8,17 @@ import org.joda.time.Duration;
 
 /**
  * SamzaRunner for tests (TestPipeline, ValidatesRunner): runs the pipeline to completion and
- * rethrows a failed PAssert as the AssertionError it is.
+ * rethrows a failed PAssert as the AssertionError it is. A failing container is not restarted
+ * ({@code --containerRetryCount=0}, as Flink's test environment has no restart strategy): a test
+ * pipeline whose user code throws must fail at once with that exception, not after the restarts a
+ * production job would try (restarts are tested with {@link SamzaRunner} itself).
  */
 public class TestSamzaRunner extends PipelineRunner<SamzaPipelineResult> {
   private final SamzaRunner delegate;
   private final Long timeoutSeconds;
 
   private TestSamzaRunner(SamzaPipelineOptions options) {
+    options.setContainerRetryCount(0);
     this.delegate = SamzaRunner.fromOptions(options);
     this.timeoutSeconds = options.as(TestPipelineOptions.class).getTestTimeoutSeconds();
   }
