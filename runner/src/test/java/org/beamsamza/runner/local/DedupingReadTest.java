@@ -217,7 +217,7 @@ public class DedupingReadTest implements Serializable {
   /** Polls a condition while the job runs; fails at once if it ended. */
   private static void await(PipelineResult job, String what, BooleanSupplier condition)
       throws InterruptedException {
-    RestartFromChangelogTest.awaitCondition(
+    RestartTestSupport.awaitCondition(
         what,
         () -> {
           if (job.getState() != PipelineResult.State.RUNNING) {

@@ -1,27 +1,23 @@
 package org.beamsamza.runner.local;
 
+import static org.beamsamza.runner.local.RestartTestSupport.awaitWhileRunning;
+import static org.beamsamza.runner.local.RestartTestSupport.cancelWhileHeld;
+import static org.beamsamza.runner.local.RestartTestSupport.counter;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
-import static org.junit.Assert.fail;
 
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.io.GenerateSequence;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsEnvironment;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
@@ -139,35 +135,26 @@ public class KafkaRestartTest implements java.io.Serializable {
     // Run 1: commit past the early keys' input, hold, wait until every task committed all it was
     // sent (checkpoints read back from the topic), kill.
     SamzaPipelineResult first = LocalExecution.start(plan, serialized, options, firstMetrics);
-    await(
+    awaitWhileRunning(
         first,
         "the source committed the early keys' input",
         () -> sourceCommitted(tasks, checkpoints(kafka, checkpointTopic)));
     RestartFromChangelogTest.earlyInputCommitted = true;
-    await(first, "the source held", () -> RestartFromChangelogTest.held.getCount() == 0);
-    await(
+    awaitWhileRunning(
+        first, "the source held", () -> RestartFromChangelogTest.held.getCount() == 0);
+    awaitWhileRunning(
         first,
         "every element before the hold reached the stateful step",
-        () -> counter(first, "processed") == RestartFromChangelogTest.heldAt);
-    await(
+        () ->
+            counter(first, RestartFromChangelogTest.class, "processed")
+                == RestartFromChangelogTest.heldAt);
+    awaitWhileRunning(
         first,
         "every task committed all it was sent",
         () -> everythingCommitted(tasks, checkpoints(kafka, checkpointTopic), kafka));
-    assertThat(counter(first, "early"), equalTo(EARLY_END));
+    assertThat(counter(first, RestartFromChangelogTest.class, "early"), equalTo(EARLY_END));
 
-    Thread cancel = new Thread(first::cancel, "cancel-run-1");
-    cancel.start();
-    RestartFromChangelogTest.awaitCondition(
-        "cancel() asked the containers to stop",
-        () ->
-            EnumSet.of(Thread.State.WAITING, Thread.State.TIMED_WAITING, Thread.State.TERMINATED)
-                .contains(cancel.getState()));
-    RestartFromChangelogTest.release.countDown();
-    cancel.join(TimeUnit.MINUTES.toMillis(2));
-    assertThat(
-        "run 1 was killed, not finished",
-        first.waitUntilFinish(Duration.standardMinutes(2)),
-        equalTo(PipelineResult.State.CANCELLED));
+    cancelWhileHeld(first, RestartFromChangelogTest.release);
     // Run 1's stores were in a temporary directory, deleted when it stopped: only Kafka is left.
 
     // Run 2: a new start with the same options (job name and id): nothing shared with run 1 but
@@ -178,12 +165,16 @@ public class KafkaRestartTest implements java.io.Serializable {
         second.waitUntilFinish(Duration.standardMinutes(3)), equalTo(PipelineResult.State.DONE));
     TestPipeline.verifyPAssertsSucceeded(p, second);
     // The early keys got no input in run 2: their results come from restored state and timers.
-    assertThat(counter(second, "early"), equalTo(0L));
-    assertThat(counter(second, "processed"), greaterThan(0L));
-    assertThat(counter(second, "processed"), lessThanOrEqualTo(ELEMENTS - EARLY_END));
+    assertThat(counter(second, RestartFromChangelogTest.class, "early"), equalTo(0L));
+    assertThat(counter(second, RestartFromChangelogTest.class, "processed"), greaterThan(0L));
+    assertThat(
+        counter(second, RestartFromChangelogTest.class, "processed"),
+        lessThanOrEqualTo(ELEMENTS - EARLY_END));
     System.out.printf(
         "kafka restart test: run 1 held at element %d, run 2 processed %d of %d%n",
-        RestartFromChangelogTest.heldAt, counter(second, "processed"), ELEMENTS);
+        RestartFromChangelogTest.heldAt,
+        counter(second, RestartFromChangelogTest.class, "processed"),
+        ELEMENTS);
   }
 
   /** The job's checkpoints as a new run would read them from the checkpoint topic. */
@@ -237,38 +228,5 @@ public class KafkaRestartTest implements java.io.Serializable {
       }
     }
     return true;
-  }
-
-  private static void await(SamzaPipelineResult run, String what, BooleanSupplier condition)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-    while (true) {
-      if (run.getState() != PipelineResult.State.RUNNING) {
-        fail("run 1 ended (" + run.getState() + ") before: " + what);
-      }
-      if (condition.getAsBoolean()) {
-        return;
-      }
-      if (System.nanoTime() - deadline > 0) {
-        fail("hung waiting until " + what);
-      }
-      Thread.sleep(100);
-    }
-  }
-
-  private static long counter(SamzaPipelineResult result, String name) {
-    long total = 0;
-    for (MetricResult<Long> c :
-        result
-            .metrics()
-            .queryMetrics(
-                MetricsFilter.builder()
-                    .addNameFilter(
-                        MetricNameFilter.named(RestartFromChangelogTest.class.getName(), name))
-                    .build())
-            .getCounters()) {
-      total += c.getAttempted();
-    }
-    return total;
   }
 }

@@ -1,32 +1,27 @@
 package org.beamsamza.runner.local;
 
+import static org.beamsamza.runner.local.RestartTestSupport.awaitWhileRunning;
+import static org.beamsamza.runner.local.RestartTestSupport.cancelWhileHeld;
+import static org.beamsamza.runner.local.RestartTestSupport.counter;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
-import static org.junit.Assert.assertTrue;
-import static org.junit.Assert.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.io.GenerateSequence;
 import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.metrics.MetricsEnvironment;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.state.SetState;
 import org.apache.beam.sdk.state.StateSpec;
@@ -225,36 +220,23 @@ public class RestartFromChangelogTest implements java.io.Serializable {
     // committed all it was sent, kill.
     SamzaPipelineResult first =
         LocalExecution.start(plan, serialized, options, firstMetrics, environment);
-    await(
+    awaitWhileRunning(
         first,
         "the source committed the early keys' input",
         () -> sourceCommitted(tasks, checkpoints));
     earlyInputCommitted = true;
-    await(first, "the source held", () -> held.getCount() == 0);
-    await(
+    awaitWhileRunning(first, "the source held", () -> held.getCount() == 0);
+    awaitWhileRunning(
         first,
         "every element before the hold reached the stateful step",
-        () -> counter(first, "processed") == heldAt);
-    await(
+        () -> counter(first, RestartFromChangelogTest.class, "processed") == heldAt);
+    awaitWhileRunning(
         first,
         "every task committed all it was sent",
         () -> everythingCommitted(tasks, checkpoints, environment));
-    assertThat(counter(first, "early"), equalTo(EARLY_END));
+    assertThat(counter(first, RestartFromChangelogTest.class, "early"), equalTo(EARLY_END));
 
-    Thread cancel = new Thread(first::cancel, "cancel-run-1");
-    cancel.start();
-    // kill() returned (it only asks the containers to stop) once cancel() waits for the end.
-    awaitCondition(
-        "cancel() asked the containers to stop",
-        () ->
-            EnumSet.of(Thread.State.WAITING, Thread.State.TIMED_WAITING, Thread.State.TERMINATED)
-                .contains(cancel.getState()));
-    release.countDown();
-    cancel.join(TimeUnit.MINUTES.toMillis(2));
-    assertThat(
-        "run 1 was killed, not finished",
-        first.waitUntilFinish(Duration.standardMinutes(2)),
-        equalTo(PipelineResult.State.CANCELLED));
+    cancelWhileHeld(first, release);
     // The host is gone: only the changelogs are left.
     StoreDirectory.deleteRecursively(storeDir);
 
@@ -268,13 +250,15 @@ public class RestartFromChangelogTest implements java.io.Serializable {
     // fails here).
     TestPipeline.verifyPAssertsSucceeded(p, second);
     // The early keys got no input in run 2: their results come from restored state and timers.
-    assertThat(counter(second, "early"), equalTo(0L));
+    assertThat(counter(second, RestartFromChangelogTest.class, "early"), equalTo(0L));
     // Run 2 read on from the checkpoints: at most what came after them.
-    assertThat(counter(second, "processed"), greaterThan(0L));
-    assertThat(counter(second, "processed"), lessThanOrEqualTo(ELEMENTS - EARLY_END));
+    assertThat(counter(second, RestartFromChangelogTest.class, "processed"), greaterThan(0L));
+    assertThat(
+        counter(second, RestartFromChangelogTest.class, "processed"),
+        lessThanOrEqualTo(ELEMENTS - EARLY_END));
     System.out.printf(
         "restart test: run 1 held at element %d, run 2 processed %d of %d%n",
-        heldAt, counter(second, "processed"), ELEMENTS);
+        heldAt, counter(second, RestartFromChangelogTest.class, "processed"), ELEMENTS);
   }
 
   /** The source task's checkpoint covers every element of the early keys (offset = element). */
@@ -314,43 +298,5 @@ public class RestartFromChangelogTest implements java.io.Serializable {
       }
     }
     return true;
-  }
-
-  /** Waits for a condition while run 1 runs; fails at once if run 1 ended. */
-  private static void await(SamzaPipelineResult run, String what, BooleanSupplier condition)
-      throws InterruptedException {
-    awaitCondition(
-        what,
-        () -> {
-          if (run.getState() != PipelineResult.State.RUNNING) {
-            fail("run 1 ended (" + run.getState() + ") before: " + what);
-          }
-          return condition.getAsBoolean();
-        });
-  }
-
-  /** Polls a condition; the two minutes only turn a hang into a failure. */
-  static void awaitCondition(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-    while (!condition.getAsBoolean()) {
-      assertTrue("hung waiting until " + what, System.nanoTime() - deadline < 0);
-      Thread.sleep(5);
-    }
-  }
-
-  private static long counter(SamzaPipelineResult result, String name) {
-    long total = 0;
-    for (MetricResult<Long> c :
-        result
-            .metrics()
-            .queryMetrics(
-                MetricsFilter.builder()
-                    .addNameFilter(
-                        MetricNameFilter.named(RestartFromChangelogTest.class.getName(), name))
-                    .build())
-            .getCounters()) {
-      total += c.getAttempted();
-    }
-    return total;
   }
 }

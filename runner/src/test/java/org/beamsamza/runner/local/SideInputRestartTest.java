@@ -1,30 +1,25 @@
 package org.beamsamza.runner.local;
 
-import static org.beamsamza.runner.local.RestartFromChangelogTest.awaitCondition;
 import static org.beamsamza.runner.local.RestartFromChangelogTest.everythingCommitted;
+import static org.beamsamza.runner.local.RestartTestSupport.awaitWhileRunning;
+import static org.beamsamza.runner.local.RestartTestSupport.cancelWhileHeld;
+import static org.beamsamza.runner.local.RestartTestSupport.counter;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.lessThan;
-import static org.junit.Assert.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.GenerateSequence;
 import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.metrics.MetricsEnvironment;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
@@ -213,14 +208,16 @@ public class SideInputRestartTest implements java.io.Serializable {
 
     Job job = new Job(p, options);
     SamzaPipelineResult first = job.start();
-    await(first, "the side input is held", () -> held.getCount() == 0);
-    await(
+    awaitWhileRunning(first, "the side input is held", () -> held.getCount() == 0);
+    awaitWhileRunning(
         first,
         "the main source's checkpoint covers every element (all pushed back)",
         () -> job.sourceCheckpoint() >= ELEMENTS - 1);
-    assertThat(counter(first, "emitted"), equalTo(ELEMENTS));
+    assertThat(counter(first, SideInputRestartTest.class, "emitted"), equalTo(ELEMENTS));
     assertThat(
-        "nothing could be processed without the side input", counter(first, "added"), equalTo(0L));
+        "nothing could be processed without the side input",
+        counter(first, SideInputRestartTest.class, "added"),
+        equalTo(0L));
     job.kill(first);
 
     holdArmed = false;
@@ -230,9 +227,9 @@ public class SideInputRestartTest implements java.io.Serializable {
     TestPipeline.verifyPAssertsSucceeded(p, second);
     assertThat(
         "run 2 got no element from the source: all came back from the store",
-        counter(second, "emitted"),
+        counter(second, SideInputRestartTest.class, "emitted"),
         equalTo(0L));
-    assertThat(counter(second, "added"), equalTo(ELEMENTS));
+    assertThat(counter(second, SideInputRestartTest.class, "added"), equalTo(ELEMENTS));
   }
 
   @Test
@@ -253,15 +250,15 @@ public class SideInputRestartTest implements java.io.Serializable {
 
     Job job = new Job(p, options);
     SamzaPipelineResult first = job.start();
-    await(
+    awaitWhileRunning(
         first,
         "elements were processed with the side input and checkpointed, side input included",
         () ->
             job.sourceCheckpoint() >= 100
-                && counter(first, "added") > 0
+                && counter(first, SideInputRestartTest.class, "added") > 0
                 && everythingCommitted(job.tasks, job.checkpoints, job.environment));
     mayHold = true;
-    await(first, "the main input is held", () -> held.getCount() == 0);
+    awaitWhileRunning(first, "the main input is held", () -> held.getCount() == 0);
     job.kill(first);
 
     SamzaPipelineResult second = job.start();
@@ -270,8 +267,11 @@ public class SideInputRestartTest implements java.io.Serializable {
         second.waitUntilFinish(Duration.standardMinutes(3)),
         equalTo(PipelineResult.State.DONE));
     TestPipeline.verifyPAssertsSucceeded(p, second);
-    assertThat(counter(second, "added"), greaterThan(0L));
-    assertThat("run 2 read on from the checkpoint", counter(second, "added"), lessThan(ELEMENTS));
+    assertThat(counter(second, SideInputRestartTest.class, "added"), greaterThan(0L));
+    assertThat(
+        "run 2 read on from the checkpoint",
+        counter(second, SideInputRestartTest.class, "added"),
+        lessThan(ELEMENTS));
   }
 
   /** One plan run twice on the same streams and checkpoints (LocalExecution, in this JVM). */
@@ -326,49 +326,8 @@ public class SideInputRestartTest implements java.io.Serializable {
 
     /** Kills the run while its DoFn is held, then deletes the stores: only changelogs remain. */
     void kill(SamzaPipelineResult run) throws Exception {
-      Thread cancel = new Thread(run::cancel, "cancel-run-1");
-      cancel.start();
-      awaitCondition(
-          "cancel() asked the containers to stop",
-          () ->
-              EnumSet.of(Thread.State.WAITING, Thread.State.TIMED_WAITING, Thread.State.TERMINATED)
-                  .contains(cancel.getState()));
-      release.countDown();
-      cancel.join(TimeUnit.MINUTES.toMillis(2));
-      assertThat(
-          "run 1 was killed, not finished",
-          run.waitUntilFinish(Duration.standardMinutes(2)),
-          equalTo(PipelineResult.State.CANCELLED));
+      cancelWhileHeld(run, release);
       StoreDirectory.deleteRecursively(storeDir);
     }
-  }
-
-  /** Waits for a condition while run 1 runs; fails at once if run 1 ended. */
-  private static void await(SamzaPipelineResult run, String what, BooleanSupplier condition)
-      throws InterruptedException {
-    awaitCondition(
-        what,
-        () -> {
-          if (run.getState() != PipelineResult.State.RUNNING) {
-            fail("run 1 ended (" + run.getState() + ") before: " + what);
-          }
-          return condition.getAsBoolean();
-        });
-  }
-
-  private static long counter(SamzaPipelineResult result, String name) {
-    long total = 0;
-    for (MetricResult<Long> c :
-        result
-            .metrics()
-            .queryMetrics(
-                MetricsFilter.builder()
-                    .addNameFilter(
-                        MetricNameFilter.named(SideInputRestartTest.class.getName(), name))
-                    .build())
-            .getCounters()) {
-      total += c.getAttempted();
-    }
-    return total;
   }
 }
