@@ -191,10 +191,8 @@ final class RewriteCommand implements Callable<Integer> {
         } catch (NumberFormatException x) {
           return "offset '"
               + offset
-              + "' of task "
-              + e.task().getName()
-              + ", "
-              + describe(e.ssp())
+              + "'"
+              + where(e)
               + " is not a number nor '"
               + CheckpointTool.OLDEST
               + "'";
@@ -203,10 +201,7 @@ final class RewriteCommand implements Callable<Integer> {
       if (value < range[0] - 1 || value > range[1] - 1) {
         return "offset "
             + value
-            + " of task "
-            + e.task().getName()
-            + ", "
-            + describe(e.ssp())
+            + where(e)
             + " is outside what the topic can resume from: "
             + (range[0] - 1)
             + " (oldest retained offset "
@@ -226,10 +221,8 @@ final class RewriteCommand implements Callable<Integer> {
       if (!isLong(offset) || Long.parseLong(offset) < -1) {
         return "offset '"
             + offset
-            + "' of task "
-            + e.task().getName()
-            + ", "
-            + describe(e.ssp())
+            + "'"
+            + where(e)
             + " must be a number >= -1 or '"
             + CheckpointTool.OLDEST
             + "' (the job's offset there is "
@@ -239,6 +232,11 @@ final class RewriteCommand implements Callable<Integer> {
     }
     offsets.put(e.ssp(), offset);
     return null;
+  }
+
+  /** " of task T, system S stream X partition N": where an offset goes, for messages. */
+  private static String where(OffsetLines.Entry e) {
+    return " of task " + e.task().getName() + ", " + describe(e.ssp());
   }
 
   /** [log start offset, end offset) of every Kafka partition named by an entry of a known task. */
