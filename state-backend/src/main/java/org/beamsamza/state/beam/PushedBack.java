@@ -51,6 +51,12 @@ public final class PushedBack {
   private List<Held> held = new ArrayList<>();
 
   /**
+   * {@code held[0, written)} is in the store: elements are only appended between two {@link
+   * #takeAll}s, so the unwritten ones are the tail and a flush does not scan the written ones.
+   */
+  private int written;
+
+  /**
    * Store keys of elements taken back since the last flush: deleted only by the next flush, after
    * what is held then was written, so that the store never lacks an element that a checkpoint
    * already counts as processed (a write-back cache may write a delete through before the commit).
@@ -75,6 +81,7 @@ public final class PushedBack {
         nextSequence = ByteBuffer.wrap(e.key(), prefix.length, Long.BYTES).getLong() + 1;
         Element element = decode(e.value());
         held.add(new Held(element, e.key()));
+        written++;
         hold(element.value().getTimestamp());
       }
     }
@@ -104,6 +111,7 @@ public final class PushedBack {
       }
     }
     held = new ArrayList<>();
+    written = 0;
     earliest = BoundedWindow.TIMESTAMP_MAX_VALUE;
     return all;
   }
@@ -115,13 +123,12 @@ public final class PushedBack {
    * once) rather than not at all.
    */
   public void flush() {
-    for (Held h : held) {
-      if (h.storeKey == null) {
-        byte[] storeKey = Arrays.copyOf(prefix, prefix.length + Long.BYTES);
-        ByteBuffer.wrap(storeKey, prefix.length, Long.BYTES).putLong(nextSequence++);
-        store.put(storeKey, encode(h.element));
-        h.storeKey = storeKey;
-      }
+    for (; written < held.size(); written++) {
+      Held h = held.get(written);
+      byte[] storeKey = Arrays.copyOf(prefix, prefix.length + Long.BYTES);
+      ByteBuffer.wrap(storeKey, prefix.length, Long.BYTES).putLong(nextSequence++);
+      store.put(storeKey, encode(h.element));
+      h.storeKey = storeKey;
     }
     if (!takenBack.isEmpty()) {
       store.deleteAll(takenBack);
