@@ -24,7 +24,7 @@ import org.beamsamza.kafka.EmbeddedKafkaBroker;
 import org.beamsamza.kafka.KafkaSystemFactory;
 import org.beamsamza.runner.SamzaPipelineOptions;
 import org.beamsamza.runner.SamzaRunner;
-import org.beamsamza.runner.local.LocalExecution;
+import org.beamsamza.runner.job.JobAssembly;
 import org.beamsamza.runtime.job.ContainerModel;
 import org.beamsamza.runtime.job.JobModelPlanner;
 import org.beamsamza.runtime.job.TaskModel;
@@ -103,9 +103,7 @@ public class KafkaReadTranslatorTest {
     StageTask.Systems systems = new StageTask.Systems("s", "u", "inmemory", "t");
     List<List<String>> tasks = new ArrayList<>();
     for (ContainerModel c :
-        JobModelPlanner.plan(LocalExecution.stageSpecs(plan, systems), 2)
-            .getContainers()
-            .values()) {
+        JobModelPlanner.plan(JobAssembly.stageSpecs(plan, systems), 2).getContainers().values()) {
       for (TaskModel t : c.getTasks().values()) {
         List<String> read = new ArrayList<>();
         for (SystemStreamPartition ssp : t.getInputs()) {

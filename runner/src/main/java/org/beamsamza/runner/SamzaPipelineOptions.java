@@ -131,6 +131,14 @@ public interface SamzaPipelineOptions extends PipelineOptions {
   void setContainerRetryBackoffMs(long value);
 
   @Description(
+      "Where the job's containers run: local (default; as threads of this JVM) or yarn (on the YARN"
+          + " cluster of HADOOP_CONF_DIR, with --system=kafka; needs the yarn-launcher artifact).")
+  @Default.String("local")
+  String getDeployment();
+
+  void setDeployment(String value);
+
+  @Description(
       "System of the job's intermediate streams (repartition, broadcast, state changelogs) and its"
           + " checkpoints: inmemory (default; on the heap of this JVM, nothing survives the process)"
           + " or kafka (topics on the cluster of --kafkaBootstrapServers, checkpoints in a compacted"

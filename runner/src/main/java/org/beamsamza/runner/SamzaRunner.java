@@ -5,8 +5,10 @@ import org.apache.beam.sdk.PipelineRunner;
 import org.apache.beam.sdk.metrics.MetricsEnvironment;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsValidator;
-import org.beamsamza.runner.local.KafkaOptions;
-import org.beamsamza.runner.local.LocalExecution;
+import org.beamsamza.runner.deploy.JobLaunch;
+import org.beamsamza.runner.deploy.JobLauncher;
+import org.beamsamza.runner.deploy.JobLaunchers;
+import org.beamsamza.runner.job.KafkaOptions;
 import org.beamsamza.runtime.config.Config;
 import org.beamsamza.runtime.config.StreamConfig;
 import org.beamsamza.translation.PipelineTranslator;
@@ -17,9 +19,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs a Beam pipeline on the Samza-style runtime: translates it into stages of stream tasks joined
- * by partitioned streams, then runs the tasks (locally: containers as threads of this JVM over the
- * in-memory system, or against a Kafka cluster with {@code --system=kafka}). Select it with {@code
- * --runner=SamzaRunner}.
+ * by partitioned streams, then hands the plan to the launcher of {@code --deployment} ({@link
+ * JobLaunchers}): {@code local} runs the containers as threads of this JVM (over the in-memory
+ * system, or against a Kafka cluster with {@code --system=kafka}), {@code yarn} on a YARN cluster.
+ * Select it with {@code --runner=SamzaRunner}.
  */
 public class SamzaRunner extends PipelineRunner<SamzaPipelineResult> {
   private static final Logger LOG = LoggerFactory.getLogger(SamzaRunner.class);
@@ -37,6 +40,11 @@ public class SamzaRunner extends PipelineRunner<SamzaPipelineResult> {
   @Override
   public SamzaPipelineResult run(Pipeline pipeline) {
     validate(options);
+    JobLauncher launcher = JobLaunchers.forOptions(options);
+    launcher.validate(options);
+    // The default job id is drawn at its first read: fix it now, so that every process of a job
+    // deployed on a cluster (which deserializes these options) names the same topics.
+    options.setJobId(options.getJobId());
     MetricsEnvironment.setMetricsSupported(true);
     JobMetrics metrics = new JobMetrics();
     PipelineTranslator.prepare(pipeline);
@@ -44,7 +52,7 @@ public class SamzaRunner extends PipelineRunner<SamzaPipelineResult> {
         PipelineTranslator.translate(pipeline, options, options.getParallelism(), metrics.shared());
     LOG.info("Running {}", plan.describe());
     byte[] serialized = PlanSerialization.serialize(plan);
-    return LocalExecution.start(plan, serialized, options, metrics);
+    return launcher.launch(new JobLaunch(plan, serialized, options, metrics));
   }
 
   /** Translates without running: for tests and tools that inspect the plan. */

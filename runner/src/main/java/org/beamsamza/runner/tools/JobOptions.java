@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.beamsamza.kafka.KafkaClientConfig;
-import org.beamsamza.runner.local.JobStreams;
+import org.beamsamza.runner.job.JobStreams;
 import org.beamsamza.runtime.config.Config;
 import org.beamsamza.translation.PipelineTranslator;
 import picocli.CommandLine.Option;

@@ -35,6 +35,8 @@ import org.beamsamza.runner.SamzaPipelineOptions;
 import org.beamsamza.runner.SamzaPipelineResult;
 import org.beamsamza.runner.SamzaRunner;
 import org.beamsamza.runner.TestSamzaRunner;
+import org.beamsamza.runner.job.JobAssembly;
+import org.beamsamza.runner.job.StoreDirectory;
 import org.beamsamza.runtime.checkpoint.InMemoryCheckpointManager;
 import org.beamsamza.runtime.job.ContainerModel;
 import org.beamsamza.runtime.job.JobModelPlanner;
@@ -162,7 +164,7 @@ public class DedupingReadTest implements Serializable {
       InMemoryCheckpointManager checkpoints = (InMemoryCheckpointManager) environment.checkpoints();
       List<TaskModel> tasks = new ArrayList<>();
       for (ContainerModel c :
-          JobModelPlanner.plan(LocalExecution.stageSpecs(plan), options.getContainers())
+          JobModelPlanner.plan(JobAssembly.stageSpecs(plan), options.getContainers())
               .getContainers()
               .values()) {
         tasks.addAll(c.getTasks().values());

@@ -47,6 +47,8 @@ import org.beamsamza.kafka.KafkaCheckpointManager;
 import org.beamsamza.runner.SamzaPipelineOptions;
 import org.beamsamza.runner.SamzaPipelineResult;
 import org.beamsamza.runner.SamzaRunner;
+import org.beamsamza.runner.job.JobAssembly;
+import org.beamsamza.runner.job.JobStreams;
 import org.beamsamza.runtime.checkpoint.Checkpoint;
 import org.beamsamza.runtime.system.SystemStreamPartition;
 import org.joda.time.Duration;
@@ -456,7 +458,7 @@ public class KafkaFailuresTest implements java.io.Serializable {
     try {
       for (Checkpoint cp : manager.getCheckpoints().values()) {
         for (Map.Entry<SystemStreamPartition, String> e : cp.getOffsets().entrySet()) {
-          if (e.getKey().getSystem().equals(LocalExecution.SOURCE_SYSTEM)
+          if (e.getKey().getSystem().equals(JobAssembly.SOURCE_SYSTEM)
               && e.getKey().getPartition() == 0
               && e.getValue() != null
               && Long.parseLong(e.getValue()) >= EARLY_END - 1) {

@@ -33,6 +33,8 @@ import org.beamsamza.runner.PlanSerialization;
 import org.beamsamza.runner.SamzaPipelineOptions;
 import org.beamsamza.runner.SamzaPipelineResult;
 import org.beamsamza.runner.SamzaRunner;
+import org.beamsamza.runner.job.JobAssembly;
+import org.beamsamza.runner.job.JobStreams;
 import org.beamsamza.runtime.checkpoint.Checkpoint;
 import org.beamsamza.runtime.config.Config;
 import org.beamsamza.runtime.job.ContainerModel;
@@ -117,14 +119,14 @@ public class KafkaRestartTest implements java.io.Serializable {
     String prefix = "beamsamza-" + options.getJobId() + "-";
     StageTask.Systems systems =
         new StageTask.Systems(
-            LocalExecution.SOURCE_SYSTEM,
-            LocalExecution.UNBOUNDED_SOURCE_SYSTEM,
+            JobAssembly.SOURCE_SYSTEM,
+            JobAssembly.UNBOUNDED_SOURCE_SYSTEM,
             JobStreams.KAFKA,
-            LocalExecution.TEST_STREAM_SYSTEM,
+            JobAssembly.TEST_STREAM_SYSTEM,
             prefix);
     List<TaskModel> tasks = new ArrayList<>();
     for (ContainerModel c :
-        JobModelPlanner.plan(LocalExecution.stageSpecs(plan, systems), options.getContainers())
+        JobModelPlanner.plan(JobAssembly.stageSpecs(plan, systems), options.getContainers())
             .getContainers()
             .values()) {
       tasks.addAll(c.getTasks().values());
@@ -193,7 +195,7 @@ public class KafkaRestartTest implements java.io.Serializable {
   private static boolean sourceCommitted(List<TaskModel> tasks, Map<String, Checkpoint> cps) {
     for (TaskModel t : tasks) {
       for (SystemStreamPartition ssp : t.getInputs()) {
-        if (ssp.getSystem().equals(LocalExecution.SOURCE_SYSTEM)) {
+        if (ssp.getSystem().equals(JobAssembly.SOURCE_SYSTEM)) {
           Checkpoint cp = cps.get(t.getTaskName().getName());
           String offset = cp == null ? null : cp.getOffsets().get(ssp);
           return offset != null && Long.parseLong(offset) >= EARLY_END - 1;

@@ -38,6 +38,9 @@ import org.beamsamza.runner.PlanSerialization;
 import org.beamsamza.runner.SamzaPipelineOptions;
 import org.beamsamza.runner.SamzaPipelineResult;
 import org.beamsamza.runner.SamzaRunner;
+import org.beamsamza.runner.job.JobAssembly;
+import org.beamsamza.runner.job.JobStreams;
+import org.beamsamza.runner.job.StoreDirectory;
 import org.beamsamza.runtime.checkpoint.Checkpoint;
 import org.beamsamza.runtime.checkpoint.InMemoryCheckpointManager;
 import org.beamsamza.runtime.job.ContainerModel;
@@ -209,7 +212,7 @@ public class RestartFromChangelogTest implements java.io.Serializable {
     InMemoryCheckpointManager checkpoints = (InMemoryCheckpointManager) environment.checkpoints();
     List<TaskModel> tasks = new ArrayList<>();
     for (ContainerModel c :
-        JobModelPlanner.plan(LocalExecution.stageSpecs(plan), options.getContainers())
+        JobModelPlanner.plan(JobAssembly.stageSpecs(plan), options.getContainers())
             .getContainers()
             .values()) {
       assertThat("one task per container", c.getTasks().size(), equalTo(1));
@@ -266,7 +269,7 @@ public class RestartFromChangelogTest implements java.io.Serializable {
       List<TaskModel> tasks, InMemoryCheckpointManager checkpoints) {
     for (TaskModel t : tasks) {
       for (SystemStreamPartition ssp : t.getInputs()) {
-        if (ssp.getSystem().equals(LocalExecution.SOURCE_SYSTEM)) {
+        if (ssp.getSystem().equals(JobAssembly.SOURCE_SYSTEM)) {
           Checkpoint cp = checkpoints.readLastCheckpoint(t.getTaskName());
           String offset = cp == null ? null : cp.getOffsets().get(ssp);
           return offset != null && Long.parseLong(offset) >= EARLY_END - 1;
@@ -284,7 +287,7 @@ public class RestartFromChangelogTest implements java.io.Serializable {
     for (TaskModel t : tasks) {
       Checkpoint cp = checkpoints.readLastCheckpoint(t.getTaskName());
       for (SystemStreamPartition ssp : t.getInputs()) {
-        if (!ssp.getSystem().equals(LocalExecution.STREAM_SYSTEM)) {
+        if (!ssp.getSystem().equals(JobStreams.INMEMORY)) {
           continue;
         }
         long next = environment.streams().getNextOffset(ssp);

@@ -34,6 +34,8 @@ import org.beamsamza.runner.PlanSerialization;
 import org.beamsamza.runner.SamzaPipelineOptions;
 import org.beamsamza.runner.SamzaPipelineResult;
 import org.beamsamza.runner.SamzaRunner;
+import org.beamsamza.runner.job.JobAssembly;
+import org.beamsamza.runner.job.StoreDirectory;
 import org.beamsamza.runtime.checkpoint.Checkpoint;
 import org.beamsamza.runtime.checkpoint.InMemoryCheckpointManager;
 import org.beamsamza.runtime.job.ContainerModel;
@@ -291,7 +293,7 @@ public class SideInputRestartTest implements java.io.Serializable {
       plan = PipelineTranslator.translate(p, options, options.getParallelism());
       serialized = PlanSerialization.serialize(plan);
       for (ContainerModel c :
-          JobModelPlanner.plan(LocalExecution.stageSpecs(plan), options.getContainers())
+          JobModelPlanner.plan(JobAssembly.stageSpecs(plan), options.getContainers())
               .getContainers()
               .values()) {
         assertThat("one task per container", c.getTasks().size(), equalTo(1));
@@ -314,7 +316,7 @@ public class SideInputRestartTest implements java.io.Serializable {
           continue;
         }
         for (SystemStreamPartition ssp : t.getInputs()) {
-          if (ssp.getSystem().equals(LocalExecution.SOURCE_SYSTEM)) {
+          if (ssp.getSystem().equals(JobAssembly.SOURCE_SYSTEM)) {
             Checkpoint cp = checkpoints.readLastCheckpoint(t.getTaskName());
             String o = cp == null ? null : cp.getOffsets().get(ssp);
             offset = Math.max(offset, o == null ? -1 : Long.parseLong(o));

@@ -38,6 +38,7 @@ import org.beamsamza.runner.PlanSerialization;
 import org.beamsamza.runner.SamzaPipelineOptions;
 import org.beamsamza.runner.SamzaPipelineResult;
 import org.beamsamza.runner.SamzaRunner;
+import org.beamsamza.runner.job.StoreDirectory;
 import org.beamsamza.translation.PipelineTranslator;
 import org.beamsamza.translation.metrics.JobMetrics;
 import org.beamsamza.translation.plan.ExecutionPlan;

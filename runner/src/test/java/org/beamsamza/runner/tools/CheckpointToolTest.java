@@ -37,8 +37,8 @@ import org.beamsamza.kafka.EmbeddedKafkaBroker;
 import org.beamsamza.kafka.KafkaCheckpointManager;
 import org.beamsamza.runner.SamzaPipelineOptions;
 import org.beamsamza.runner.SamzaRunner;
-import org.beamsamza.runner.local.JobStreams;
-import org.beamsamza.runner.local.LocalExecution;
+import org.beamsamza.runner.job.JobAssembly;
+import org.beamsamza.runner.job.JobStreams;
 import org.beamsamza.runtime.checkpoint.Checkpoint;
 import org.beamsamza.runtime.system.SystemStreamPartition;
 import org.beamsamza.runtime.task.TaskName;
@@ -219,7 +219,7 @@ public class CheckpointToolTest implements java.io.Serializable {
     int kafkaPartitions = 0;
     for (Map.Entry<String, String> e : offsets.entrySet()) {
       String key = e.getKey();
-      if (key.contains(".systems." + LocalExecution.SOURCE_SYSTEM + ".")) {
+      if (key.contains(".systems." + JobAssembly.SOURCE_SYSTEM + ".")) {
         assertEquals("a single source partition: " + offsets, null, sourceKey);
         sourceKey = key;
         // The source's offsets count its envelopes: elements 0..N-1, then its end-of-stream

@@ -10,6 +10,8 @@ import org.beamsamza.runtime.checkpoint.CheckpointManager;
 import org.beamsamza.runtime.config.Config;
 import org.beamsamza.runtime.config.StreamConfig;
 import org.beamsamza.runtime.job.ContainerModel;
+import org.beamsamza.runtime.job.JobModel;
+import org.beamsamza.runtime.job.JobModelPlanner;
 import org.beamsamza.runtime.job.TaskModel;
 import org.beamsamza.runtime.storage.TaskStorageManager;
 import org.beamsamza.runtime.system.SystemFactory;
@@ -71,6 +73,36 @@ public final class SamzaContainer {
   private final AtomicBoolean ran = new AtomicBoolean();
   private volatile boolean shutdownRequested;
   private volatile RunLoop loop;
+
+  /**
+   * Container {@code containerId} of {@code job}, as every deployment starts it: partitions that
+   * exactly one task of the whole job reads are trimmed after its commits.
+   */
+  public static SamzaContainer ofJob(
+      JobModel job,
+      String containerId,
+      Config config,
+      Map<String, SystemFactory> systems,
+      StreamTaskFactory taskFactory,
+      CheckpointManager checkpointManager) {
+    ContainerModel model = job.getContainers().get(containerId);
+    if (model == null) {
+      throw new IllegalArgumentException(
+          "No container "
+              + containerId
+              + " in the job model; it has "
+              + job.getContainers().keySet());
+    }
+    return new SamzaContainer(
+        containerId,
+        model,
+        config,
+        systems,
+        taskFactory,
+        checkpointManager,
+        JobModelPlanner.singleReaderPartitions(job),
+        new RoundRobinChooser());
+  }
 
   /** A container that never deletes messages and chooses round robin. */
   public SamzaContainer(

@@ -4,17 +4,12 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.Supplier;
 import org.beamsamza.runtime.checkpoint.CheckpointManager;
 import org.beamsamza.runtime.config.Config;
-import org.beamsamza.runtime.container.RoundRobinChooser;
 import org.beamsamza.runtime.container.SamzaContainer;
-import org.beamsamza.runtime.job.ContainerModel;
 import org.beamsamza.runtime.job.JobModel;
-import org.beamsamza.runtime.job.JobModelPlanner;
 import org.beamsamza.runtime.system.SystemFactory;
-import org.beamsamza.runtime.system.SystemStreamPartition;
 import org.beamsamza.runtime.task.StreamTaskFactory;
 
 /**
@@ -87,21 +82,12 @@ public final class LocalJobRunner {
       Duration killGrace,
       ContainerRestartPolicy restartPolicy) {
     Objects.requireNonNull(jobModel, "jobModel");
-    Set<SystemStreamPartition> trimmable = JobModelPlanner.singleReaderPartitions(jobModel);
     Map<String, Supplier<SamzaContainer>> containers = new LinkedHashMap<>();
-    for (ContainerModel model : jobModel.getContainers().values()) {
+    for (String id : jobModel.getContainers().keySet()) {
       containers.put(
-          model.getContainerId(),
+          id,
           () ->
-              new SamzaContainer(
-                  model.getContainerId(),
-                  model,
-                  config,
-                  systems,
-                  taskFactory,
-                  checkpointManager,
-                  trimmable,
-                  new RoundRobinChooser()));
+              SamzaContainer.ofJob(jobModel, id, config, systems, taskFactory, checkpointManager));
     }
     JobHandle handle =
         new JobHandle(

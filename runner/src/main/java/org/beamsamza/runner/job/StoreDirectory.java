@@ -1,4 +1,4 @@
-package org.beamsamza.runner.local;
+package org.beamsamza.runner.job;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Either the directory the user named with {@code --storeBaseDir} (kept after the run), or a
  * fresh {@code beam-samza-stores-*} directory in the temp dir, deleted by {@link #close} (a local
- * run's streams are in memory, so its stores can never be reused by another run); {@link
- * LocalExecution} closes it when the job's containers have stopped, or from a JVM shutdown hook if
- * the JVM exits first (SIGTERM, {@code System.exit}).
+ * run's streams are in memory, so its stores can never be reused by another run); {@code
+ * LocalExecution} (or a YARN container) closes it when the job's containers have stopped, or from a
+ * JVM shutdown hook if the JVM exits first (SIGTERM, {@code System.exit}).
  *
  * <p>Either way the running job holds an OS file lock on {@value #LOCK_FILE} in the directory for
  * as long as it runs. That lock is what tells a live job's directory from a crashed one's: a second
@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * before they could clean up (SIGKILL) — only those holding our lock file, unlocked, so never a
  * directory this runner did not create or one a live process still uses.
  */
-final class StoreDirectory implements AutoCloseable {
+public final class StoreDirectory implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StoreDirectory.class);
 
   static final String TEMP_PREFIX = "beam-samza-stores-";
@@ -60,7 +60,7 @@ final class StoreDirectory implements AutoCloseable {
    * @throws IllegalArgumentException naming {@code --storeBaseDir} when the configured directory
    *     cannot be created or written, or another running job holds it
    */
-  static StoreDirectory open(String configured) {
+  public static StoreDirectory open(String configured) {
     if (configured != null && !configured.isBlank()) {
       return openConfigured(configured);
     }
@@ -106,12 +106,12 @@ final class StoreDirectory implements AutoCloseable {
     return new StoreDirectory(dir, false, channel, lock);
   }
 
-  Path path() {
+  public Path path() {
     return path;
   }
 
   /** Whether this is a run's own temporary directory, deleted when the run ends. */
-  boolean isTemporary() {
+  public boolean isTemporary() {
     return temporary;
   }
 
@@ -187,7 +187,7 @@ final class StoreDirectory implements AutoCloseable {
     }
   }
 
-  static void deleteRecursively(Path root) {
+  public static void deleteRecursively(Path root) {
     if (!Files.exists(root)) {
       return;
     }

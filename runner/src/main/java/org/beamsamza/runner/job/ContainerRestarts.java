@@ -1,4 +1,4 @@
-package org.beamsamza.runner.local;
+package org.beamsamza.runner.job;
 
 import java.time.Duration;
 import org.beamsamza.runner.SamzaPipelineOptions;

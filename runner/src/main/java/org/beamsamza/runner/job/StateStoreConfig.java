@@ -1,4 +1,4 @@
-package org.beamsamza.runner.local;
+package org.beamsamza.runner.job;
 
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -10,18 +10,18 @@ import org.beamsamza.state.engine.KeyValueStorageEngineFactory;
 import org.beamsamza.translation.task.StageTask;
 
 /** The container config of the tasks' Beam state store, from the pipeline options. */
-final class StateStoreConfig {
+public final class StateStoreConfig {
   private StateStoreConfig() {}
 
   /** Changelog streams of the in-memory state store are {@code beam-state-changelog-<stage id>}. */
-  static final String CHANGELOG_STREAM_PREFIX = "beam-state-changelog";
+  public static final String CHANGELOG_STREAM_PREFIX = "beam-state-changelog";
 
   /**
    * @param throwaway the store directory is deleted after the run, so no store is ever reopened:
    *     RocksDB need not write memtables to disk at commits or at close
    * @param changelog {@code <system>.<stream prefix>} of the changelog streams (one per stage)
    */
-  static Map<String, String> forOptions(
+  public static Map<String, String> forOptions(
       SamzaPipelineOptions options, Path baseDir, boolean throwaway, String changelog) {
     String prefix = TaskStorageManager.STORES_PREFIX + StageTask.STATE_STORE + ".";
     Map<String, String> config = new HashMap<>();

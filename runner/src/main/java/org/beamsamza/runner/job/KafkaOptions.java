@@ -1,4 +1,4 @@
-package org.beamsamza.runner.local;
+package org.beamsamza.runner.job;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

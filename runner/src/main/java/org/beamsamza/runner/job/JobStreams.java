@@ -1,4 +1,4 @@
-package org.beamsamza.runner.local;
+package org.beamsamza.runner.job;
 
 import java.util.HashMap;
 import java.util.List;
@@ -24,7 +24,7 @@ import org.beamsamza.translation.plan.StreamDef;
  *
  * <ul>
  *   <li>{@code inmemory}: streams on the heap of this JVM ({@link InMemoryStreams}), named as in
- *       the plan; checkpoints wherever the {@link LocalExecution.Environment} keeps them.
+ *       the plan; checkpoints wherever the caller keeps them (a local run's environment).
  *   <li>{@code kafka}: every stream a topic named {@code beamsamza-<jobId>-<plan stream>} (the plan
  *       stream names start with the job name), created on start with the stream's partition count;
  *       broadcast (side-input) topics keep everything ({@code retention.ms=-1}), since they are
@@ -62,16 +62,16 @@ public final class JobStreams {
     this.inMemoryStreams = inMemoryStreams;
   }
 
-  /** The embedded default: the environment's in-memory streams and checkpoints. */
-  public static JobStreams inMemory(LocalExecution.Environment environment) {
+  /** The embedded default: streams on this JVM's heap, checkpoints where the caller keeps them. */
+  public static JobStreams inMemory(InMemoryStreams streams, CheckpointManager checkpoints) {
     return new JobStreams(
         INMEMORY,
-        new InMemorySystemFactory(environment.streams()),
-        environment.checkpoints(),
+        new InMemorySystemFactory(streams),
+        checkpoints,
         Map.of(),
         "",
         StateStoreConfig.CHANGELOG_STREAM_PREFIX,
-        environment.streams());
+        streams);
   }
 
   /** Topics on the Kafka cluster of the options, named from the job name and {@code --jobId}. */
@@ -108,10 +108,18 @@ public final class JobStreams {
     return "beamsamza-" + jobId + "-" + jobName + "-checkpoints";
   }
 
-  /** The system of the options' {@code --system}. */
+  /**
+   * The system of the options' {@code --system}; {@code inMemory} and {@code checkpoints} serve the
+   * in-memory system only.
+   */
   public static JobStreams forOptions(
-      SamzaPipelineOptions options, String jobName, LocalExecution.Environment environment) {
-    return KAFKA.equals(options.getSystem()) ? kafka(options, jobName) : inMemory(environment);
+      SamzaPipelineOptions options,
+      String jobName,
+      InMemoryStreams inMemory,
+      CheckpointManager checkpoints) {
+    return KAFKA.equals(options.getSystem())
+        ? kafka(options, jobName)
+        : inMemory(inMemory, checkpoints);
   }
 
   /** Name of the system serving the streams. */
