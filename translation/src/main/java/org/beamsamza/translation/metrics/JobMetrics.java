@@ -61,26 +61,35 @@ public final class JobMetrics {
    * covered by a commit has committed value zero (empty), not "unsupported".
    */
   public MetricResults results() {
-    MetricsContainerStepMap attempted = attempted();
-    MetricsContainerStepMap committed = committed();
+    return results(attempted(), committed());
+  }
+
+  /**
+   * {@link MetricResults} of attempted and committed values gathered elsewhere (e.g. reported by
+   * the containers of a job on a cluster). A metric attempted but not yet committed has committed
+   * value zero (empty), not "unsupported".
+   */
+  public static MetricResults results(
+      MetricsContainerStepMap attempted, MetricsContainerStepMap committed) {
+    MetricsContainerStepMap committedAll = copyOf(committed);
     MetricQueryResults reported =
         MetricsContainerStepMap.asAttemptedOnlyMetricResults(attempted).allMetrics();
     for (MetricResult<?> m : reported.getCounters()) {
-      committed.getContainer(m.getKey().stepName()).getCounter(m.getName());
+      committedAll.getContainer(m.getKey().stepName()).getCounter(m.getName());
     }
     for (MetricResult<?> m : reported.getDistributions()) {
-      committed.getContainer(m.getKey().stepName()).getDistribution(m.getName());
+      committedAll.getContainer(m.getKey().stepName()).getDistribution(m.getName());
     }
     for (MetricResult<?> m : reported.getGauges()) {
-      committed.getContainer(m.getKey().stepName()).getGauge(m.getName());
+      committedAll.getContainer(m.getKey().stepName()).getGauge(m.getName());
     }
     for (MetricResult<?> m : reported.getStringSets()) {
-      committed.getContainer(m.getKey().stepName()).getStringSet(m.getName());
+      committedAll.getContainer(m.getKey().stepName()).getStringSet(m.getName());
     }
     for (MetricResult<?> m : reported.getBoundedTries()) {
-      committed.getContainer(m.getKey().stepName()).getBoundedTrie(m.getName());
+      committedAll.getContainer(m.getKey().stepName()).getBoundedTrie(m.getName());
     }
-    return MetricsContainerStepMap.asMetricResults(attempted, committed);
+    return MetricsContainerStepMap.asMetricResults(attempted, committedAll);
   }
 
   private static MetricsContainerStepMap copyOf(MetricsContainerStepMap map) {
