@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.yarn.api.records.Container;
@@ -58,8 +59,8 @@ public final class EchoApplicationMaster {
     NMClientAsync nm = NMClientAsync.createNMClientAsync(new NmCallbacks(failures, completed));
     nm.init(conf);
     nm.start();
-    AMRMClientAsync<ContainerRequest>[] rm = new AMRMClientAsync[1];
-    rm[0] =
+    AtomicReference<AMRMClientAsync<ContainerRequest>> rmRef = new AtomicReference<>();
+    AMRMClientAsync<ContainerRequest> rm =
         AMRMClientAsync.createAMRMClientAsync(
             200,
             new AMRMClientAsync.AbstractCallbackHandler() {
@@ -69,12 +70,12 @@ public final class EchoApplicationMaster {
                   // A satisfied request is withdrawn, or the client asks for it again.
                   ContainerRequest request = pending.poll();
                   if (request != null) {
-                    rm[0].removeContainerRequest(request);
+                    rmRef.get().removeContainerRequest(request);
                   }
                   int index = launched.getAndIncrement();
                   if (index >= count) {
                     released.add(container.getId());
-                    rm[0].releaseAssignedContainer(container.getId());
+                    rmRef.get().releaseAssignedContainer(container.getId());
                     continue;
                   }
                   String marker = Paths.get(markerDir, "marker-" + index).toString();
@@ -132,19 +133,20 @@ public final class EchoApplicationMaster {
                 }
               }
             });
-    rm[0].init(conf);
-    rm[0].start();
-    rm[0].registerApplicationMaster("", 0, "");
+    rmRef.set(rm);
+    rm.init(conf);
+    rm.start();
+    rm.registerApplicationMaster("", 0, "");
     for (int i = 0; i < count; i++) {
       ContainerRequest request =
           new ContainerRequest(
               Resource.newInstance(memoryMb, 1), null, null, Priority.newInstance(0));
       pending.add(request);
-      rm[0].addContainerRequest(request);
+      rm.addContainerRequest(request);
     }
     boolean done = completed.await(3, TimeUnit.MINUTES);
     boolean succeeded = done && failures.get() == 0;
-    rm[0].unregisterApplicationMaster(
+    rm.unregisterApplicationMaster(
         succeeded ? FinalApplicationStatus.SUCCEEDED : FinalApplicationStatus.FAILED,
         done ? failures + " failed containers" : "containers did not complete in 3 minutes",
         "");

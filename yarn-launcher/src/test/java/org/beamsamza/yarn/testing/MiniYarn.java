@@ -32,7 +32,11 @@ public final class MiniYarn implements AutoCloseable {
 
   static {
     for (String name :
-        List.of("com.sun.jersey", "org.apache.hadoop.shaded.com.sun.jersey", "javax.ws.rs")) {
+        List.of(
+            "com.sun.jersey",
+            "org.apache.hadoop.shaded.com.sun.jersey",
+            "org.apache.hadoop.shaded.com.google.inject",
+            "com.google.inject")) {
       Logger logger = Logger.getLogger(name);
       logger.setLevel(Level.SEVERE);
       QUIETENED.add(logger);
@@ -201,6 +205,12 @@ public final class MiniYarn implements AutoCloseable {
   /** A directory with core-site.xml and yarn-site.xml of the started cluster (HADOOP_CONF_DIR). */
   public Path confDir() {
     return confDir;
+  }
+
+  /** The ResourceManager's web port, the one tracking URLs name. */
+  public int webAppPort() {
+    String address = config.get(YarnConfiguration.RM_WEBAPP_ADDRESS);
+    return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
   }
 
   /** Memory of each node manager (and the largest container), in MB. */
