@@ -25,20 +25,23 @@ public final class ClusterChecks {
    */
   public static void checkQueueExists(YarnClient yarn, String queue, String optionName)
       throws IOException, YarnException {
-    QueueInfo info;
+    QueueInfo info = null;
+    Exception refusal = null;
     try {
       info = yarn.getQueueInfo(queue);
     } catch (IOException | YarnException e) {
       // The capacity scheduler answers an unknown queue with an exception, others with null.
-      info = null;
+      refusal = e;
     }
     if (info == null) {
+      // Listing the queues also surfaces an unreachable RM as its own error, not as "no queue".
       throw new IllegalArgumentException(
           optionName
               + "="
               + queue
               + ": the cluster has no such queue; its queues are "
-              + queueNames(yarn));
+              + queueNames(yarn),
+          refusal);
     }
   }
 

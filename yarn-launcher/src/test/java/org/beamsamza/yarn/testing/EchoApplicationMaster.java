@@ -146,11 +146,13 @@ public final class EchoApplicationMaster {
     }
     boolean done = completed.await(3, TimeUnit.MINUTES);
     boolean succeeded = done && failures.get() == 0;
+    // Printed before unregistering: once the RM reports the application finished, a reader of
+    // this stdout must find the line.
+    System.out.println("unregistering, succeeded=" + succeeded);
     rm.unregisterApplicationMaster(
         succeeded ? FinalApplicationStatus.SUCCEEDED : FinalApplicationStatus.FAILED,
         done ? failures + " failed containers" : "containers did not complete in 3 minutes",
         "");
-    System.out.println("unregistered, succeeded=" + succeeded);
     // An AM that unregistered does not necessarily end: the clients' threads are not daemons.
     System.exit(0);
   }

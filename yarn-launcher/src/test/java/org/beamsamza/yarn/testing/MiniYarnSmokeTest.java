@@ -147,7 +147,7 @@ public class MiniYarnSmokeTest {
       assertThat(report.getTrackingUrl(), containsString(":" + yarn.webAppPort() + "/"));
       // the logs helper finds the AM's and the containers' stdout
       String logs = yarn.containerLogs(id);
-      assertThat(logs, containsString("unregistered, succeeded=true"));
+      assertThat(logs, containsString("unregistering, succeeded=true"));
       assertThat(logs, containsString("wrote " + markerDir.resolve("marker-1")));
 
       // Each marker: "<CONTAINER_ID> <pid>", written by a container of this application.
