@@ -1,0 +1,240 @@
+package org.beamsamza.yarn.client;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.yarn.api.records.LocalResource;
+import org.apache.hadoop.yarn.api.records.LocalResourceType;
+import org.apache.hadoop.yarn.api.records.LocalResourceVisibility;
+import org.apache.hadoop.yarn.api.records.URL;
+
+/**
+ * Copies what an application's containers need (the classpath and named extra files) to {@code
+ * <stagingRoot>/<application>/} on the cluster's file system, and describes the copies as YARN
+ * local resources.
+ *
+ * <p>Class directories are packed into jars first: YARN localizes a FILE resource, and a directory
+ * uploaded as a FILE would not be unpacked on the node.
+ */
+public final class ApplicationStaging {
+
+  /** The directory under the file system's home directory that holds every staging directory. */
+  public static final String STAGING_ROOT_NAME = ".beamsamza";
+
+  /**
+   * The staged file listing the classpath jars in order, one name a line, so an ApplicationMaster
+   * can give its containers the same classpath ({@link #read}).
+   */
+  public static final String CLASSPATH_FILE = "classpath.txt";
+
+  private final FileSystem fs;
+  private final Path dir;
+
+  /** Stages into {@code <stagingRoot>/<applicationDirName>} on {@code fs}. */
+  public ApplicationStaging(FileSystem fs, Path stagingRoot, String applicationDirName) {
+    if (applicationDirName.isEmpty() || applicationDirName.contains("/")) {
+      throw new IllegalArgumentException(
+          "A staging directory name must be one non-empty path segment, not '"
+              + applicationDirName
+              + "'");
+    }
+    this.fs = fs;
+    this.dir = fs.makeQualified(new Path(stagingRoot, applicationDirName));
+  }
+
+  /**
+   * Stages into {@code <home>/.beamsamza/<applicationDirName>} on the default file system of {@code
+   * conf} ({@code fs.defaultFS}), the place the YARN client and the nodes both reach.
+   */
+  public static ApplicationStaging inHomeDirectory(Configuration conf, String applicationDirName)
+      throws IOException {
+    FileSystem fs = FileSystem.get(conf);
+    return new ApplicationStaging(fs, defaultStagingRoot(fs), applicationDirName);
+  }
+
+  /** {@code <home>/.beamsamza} of {@code fs}. */
+  public static Path defaultStagingRoot(FileSystem fs) {
+    return new Path(fs.getHomeDirectory(), STAGING_ROOT_NAME);
+  }
+
+  /** The staging directory of this application (qualified). */
+  public Path dir() {
+    return dir;
+  }
+
+  /** {@link #stage(List, Map, Predicate)} of every classpath entry. */
+  public StagedFiles stage(List<java.nio.file.Path> classpath, Map<String, byte[]> files)
+      throws IOException {
+    return stage(classpath, files, entry -> false);
+  }
+
+  /**
+   * Uploads the classpath entries (jars as they are, directories packed into {@code dir-<n>-<last
+   * path segments>.jar}) except those {@code exclude} accepts, then the named files.
+   *
+   * @param classpath jars and class directories, in classpath order
+   * @param files extra files by the name the container sees (e.g. {@code plan.bin}); they must not
+   *     collide with each other or with {@link #CLASSPATH_FILE}
+   * @param exclude classpath entries the containers never need (e.g. test-only jars)
+   */
+  public StagedFiles stage(
+      List<java.nio.file.Path> classpath,
+      Map<String, byte[]> files,
+      Predicate<java.nio.file.Path> exclude)
+      throws IOException {
+    fs.mkdirs(dir);
+    Map<String, LocalResource> resources = new LinkedHashMap<>();
+    List<String> classpathNames = new ArrayList<>();
+    Set<String> usedNames = new HashSet<>(files.keySet());
+    usedNames.add(CLASSPATH_FILE);
+    int index = 0;
+    for (java.nio.file.Path entry : classpath) {
+      index++;
+      if (exclude.test(entry)) {
+        continue;
+      }
+      String name;
+      Path target;
+      if (Files.isDirectory(entry)) {
+        name = unique("dir-" + index + "-" + lastSegments(entry, 3) + ".jar", usedNames);
+        target = new Path(dir, name);
+        try (OutputStream out = fs.create(target, true)) {
+          packDirectory(entry, out);
+        }
+      } else {
+        // Jars of one name from different places (e.g. two modules' "tests.jar") get a suffix.
+        name = unique(safeName(entry.getFileName().toString()), usedNames);
+        target = new Path(dir, name);
+        fs.copyFromLocalFile(false, true, new Path(entry.toUri()), target);
+      }
+      resources.put(name, localResource(fs, fs.getFileStatus(target)));
+      classpathNames.add(name);
+    }
+    for (Map.Entry<String, byte[]> file : files.entrySet()) {
+      String name = file.getKey();
+      if (name.isEmpty() || name.contains("/") || name.equals(CLASSPATH_FILE)) {
+        throw new IllegalArgumentException(
+            "An extra staged file needs a plain file name other than "
+                + CLASSPATH_FILE
+                + ", not '"
+                + name
+                + "'");
+      }
+      resources.put(name, write(new Path(dir, name), file.getValue()));
+    }
+    resources.put(
+        CLASSPATH_FILE,
+        write(
+            new Path(dir, CLASSPATH_FILE),
+            (String.join("\n", classpathNames) + "\n").getBytes(StandardCharsets.UTF_8)));
+    return new StagedFiles(dir, resources, classpathNames);
+  }
+
+  /**
+   * The files staged in {@code dir}, as local resources, with the classpath order of {@link
+   * #CLASSPATH_FILE}: lets an ApplicationMaster hand its own files on to its containers.
+   */
+  public static StagedFiles read(FileSystem fs, Path dir) throws IOException {
+    Map<String, LocalResource> resources = new LinkedHashMap<>();
+    for (FileStatus status : fs.listStatus(dir)) {
+      if (status.isFile()) {
+        resources.put(status.getPath().getName(), localResource(fs, status));
+      }
+    }
+    List<String> classpath = new ArrayList<>();
+    try (InputStream in = fs.open(new Path(dir, CLASSPATH_FILE))) {
+      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+        if (!line.isBlank()) {
+          classpath.add(line.trim());
+        }
+      }
+    }
+    return new StagedFiles(fs.makeQualified(dir), resources, classpath);
+  }
+
+  /** Deletes the staging directory and everything in it; true if it existed. */
+  public boolean delete() throws IOException {
+    return fs.delete(dir, true);
+  }
+
+  private LocalResource write(Path target, byte[] content) throws IOException {
+    try (FSDataOutputStream out = fs.create(target, true)) {
+      out.write(content);
+    }
+    return localResource(fs, fs.getFileStatus(target));
+  }
+
+  private static LocalResource localResource(FileSystem fs, FileStatus status) {
+    // The node manager refuses a resource whose size or timestamp differs from what it finds,
+    // so both come from the uploaded file, not from the local source.
+    return LocalResource.newInstance(
+        URL.fromPath(fs.makeQualified(status.getPath())),
+        LocalResourceType.FILE,
+        LocalResourceVisibility.APPLICATION,
+        status.getLen(),
+        status.getModificationTime());
+  }
+
+  private static void packDirectory(java.nio.file.Path root, OutputStream out) throws IOException {
+    List<java.nio.file.Path> paths;
+    try (Stream<java.nio.file.Path> walk = Files.walk(root)) {
+      paths = walk.filter(p -> !p.equals(root)).sorted().toList();
+    }
+    // Plain entries, no generated manifest: a META-INF/MANIFEST.MF of the directory is kept as is.
+    try (JarOutputStream jar = new JarOutputStream(out)) {
+      for (java.nio.file.Path path : paths) {
+        String name = root.relativize(path).toString().replace(java.io.File.separatorChar, '/');
+        boolean directory = Files.isDirectory(path);
+        JarEntry entry = new JarEntry(directory ? name + "/" : name);
+        entry.setTime(Files.getLastModifiedTime(path).toMillis());
+        jar.putNextEntry(entry);
+        if (!directory) {
+          Files.copy(path, jar);
+        }
+        jar.closeEntry();
+      }
+    }
+  }
+
+  private static String lastSegments(java.nio.file.Path path, int count) {
+    int n = path.getNameCount();
+    List<String> segments = new ArrayList<>();
+    for (int i = Math.max(0, n - count); i < n; i++) {
+      segments.add(path.getName(i).toString());
+    }
+    return safeName(String.join("-", segments));
+  }
+
+  /** Only characters that need no quoting in the launch command and no escaping in a URL. */
+  private static String safeName(String name) {
+    return name.replaceAll("[^A-Za-z0-9._-]", "_");
+  }
+
+  private static String unique(String name, Set<String> used) {
+    String candidate = name;
+    int dot = name.lastIndexOf('.');
+    String base = dot > 0 ? name.substring(0, dot) : name;
+    String extension = dot > 0 ? name.substring(dot) : "";
+    for (int n = 2; !used.add(candidate); n++) {
+      candidate = base + "-" + n + extension;
+    }
+    return candidate;
+  }
+}
