@@ -1,0 +1,139 @@
+package org.beamsamza.yarn.container;
+
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import org.apache.beam.sdk.metrics.MetricsEnvironment;
+import org.apache.beam.sdk.util.SerializableUtils;
+import org.apache.hadoop.yarn.api.ApplicationConstants;
+import org.beamsamza.runner.SamzaPipelineResult;
+import org.beamsamza.runner.job.JobAssembly;
+import org.beamsamza.runner.job.JobStreams;
+import org.beamsamza.runner.job.StoreDirectory;
+import org.beamsamza.runtime.container.ContainerException;
+import org.beamsamza.runtime.container.SamzaContainer;
+import org.beamsamza.translation.metrics.JobMetrics;
+import org.beamsamza.translation.plan.ExecutionPlan;
+import org.beamsamza.yarn.ContainerReport;
+import org.beamsamza.yarn.SamzaYarnOptions;
+import org.beamsamza.yarn.Wire;
+import org.beamsamza.yarn.YarnJobFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The main of a YARN container that runs tasks: reads the plan from its working directory, wires
+ * the job on Kafka as every deployment does ({@link JobAssembly}), runs container {@code
+ * $BEAMSAMZA_CONTAINER_ID} of the job model until its input ends (exit 0) or it fails (exit 1,
+ * after reporting why to the ApplicationMaster), and reports its metrics while it runs. Its tasks
+ * restore their stores from their changelogs and read on from their checkpoints, so a replacement
+ * for a failed instance carries on where that one left off. Logs go to stdout/stderr, which the
+ * launch command sends to the container's log directory.
+ */
+public final class ContainerMain {
+  private static final Logger LOG = LoggerFactory.getLogger(ContainerMain.class);
+
+  private ContainerMain() {}
+
+  public static void main(String[] args) {
+    int exit;
+    try {
+      exit = run();
+    } catch (Throwable t) {
+      LOG.error("Container failed before it could run", t);
+      exit = 1;
+    }
+    System.exit(exit);
+  }
+
+  private static int run() throws Exception {
+    String containerId = requireEnv(YarnJobFiles.ENV_CONTAINER_ID);
+    String yarnContainerId = requireEnv(ApplicationConstants.Environment.CONTAINER_ID.name());
+    byte[] planBytes = Files.readAllBytes(Paths.get(YarnJobFiles.PLAN));
+    ExecutionPlan plan =
+        (ExecutionPlan) SerializableUtils.deserializeFromByteArray(planBytes, "execution plan");
+    SamzaYarnOptions options = plan.options().get().as(SamzaYarnOptions.class);
+    MetricsEnvironment.setMetricsSupported(true);
+    JobMetrics metrics = new JobMetrics();
+    LOG.info(
+        "Container {} of job {} (id {}) starting in {} (pid {})",
+        containerId,
+        plan.jobName(),
+        options.getJobId(),
+        yarnContainerId,
+        ProcessHandle.current().pid());
+    try (AmReporter reporter =
+        new AmReporter(
+            requireEnv(YarnJobFiles.ENV_AM_URL), containerId, yarnContainerId, metrics)) {
+      SamzaContainer container = null;
+      JobStreams streams = null;
+      StoreDirectory stores = null;
+      try {
+        streams = JobStreams.kafka(options, plan.jobName());
+        stores = StoreDirectory.open(storeDir(options, plan, containerId));
+        JobAssembly job =
+            JobAssembly.assemble(
+                plan, planBytes, options, metrics, streams, stores.path(), stores.isTemporary());
+        container =
+            SamzaContainer.ofJob(
+                job.jobModel(),
+                containerId,
+                job.config(),
+                job.systems(),
+                job.tasks(),
+                streams.checkpoints());
+        SamzaContainer running = container;
+        Runtime.getRuntime()
+            .addShutdownHook(new Thread(running::shutdown, "container-shutdown-hook"));
+        streams.checkpoints().start();
+        reporter.startPeriodic(options.getMetricsReportMs());
+        container.run();
+        reporter.send(null);
+        LOG.info("Container {} finished its work", containerId);
+        return 0;
+      } catch (Throwable t) {
+        Throwable user = SamzaPipelineResult.rootCause(t);
+        LOG.error("Container {} failed", containerId, t);
+        reporter.send(
+            new ContainerReport.Failure(
+                Wire.exceptionBytes(user),
+                Wire.stackTrace(user),
+                container != null && container.reachedRunLoop(),
+                t instanceof ContainerException ce && ce.isAfterProcessing()));
+        return 1;
+      } finally {
+        if (streams != null) {
+          streams.checkpoints().stop();
+        }
+        if (stores != null) {
+          stores.close();
+        }
+      }
+    }
+  }
+
+  /**
+   * With {@code --storeBaseDir}, a directory of this job and container there, which a replacement
+   * on the same host reopens (host affinity); otherwise the working directory, deleted with the
+   * container.
+   */
+  private static String storeDir(SamzaYarnOptions options, ExecutionPlan plan, String containerId) {
+    String base = options.getStoreBaseDir();
+    if (base == null || base.isBlank()) {
+      return Paths.get("stores").toAbsolutePath().toString();
+    }
+    return Paths.get(base, plan.jobName() + "-" + options.getJobId(), "container-" + containerId)
+        .toString();
+  }
+
+  private static String requireEnv(String name) {
+    String value = System.getenv(name);
+    if (value == null || value.isBlank()) {
+      throw new IllegalStateException(
+          "Environment variable "
+              + name
+              + " is not set: this main runs in a container the"
+              + " job's ApplicationMaster launched");
+    }
+    return value;
+  }
+}
