@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
+    showEndOfOptionsDelimiterInUsageHelp = true,
     description = {
       "Runs the main(String[]) of a Beam program on this classpath, in this JVM. The program"
           + " submits its pipeline itself (--runner=SamzaRunner --deployment=yarn in its"

@@ -68,7 +68,7 @@ public class BeamSamzaYarnTest {
             containsString("--class"),
             containsString("--wait"),
             containsString("--hadoop-conf-dir"),
-            containsString("program args"),
+            containsString("[--] [program args...]"),
             containsString(" 2"),
             containsString("cancelled")));
   }
