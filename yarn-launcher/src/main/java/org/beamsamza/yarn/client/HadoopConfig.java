@@ -17,8 +17,29 @@ public final class HadoopConfig {
    *     holding {@code yarn-site.xml}
    */
   public static YarnConfiguration load(SamzaYarnOptions options) {
-    String dir = options.getHadoopConfDir();
-    String source = "--hadoopConfDir";
+    return load(
+        options.getHadoopConfDir(),
+        "--hadoopConfDir",
+        "--deployment=yarn needs the cluster's Hadoop configuration directory (core-site.xml,"
+            + " yarn-site.xml): set --hadoopConfDir or HADOOP_CONF_DIR");
+  }
+
+  /**
+   * As {@link #load(SamzaYarnOptions)}, for a tool whose own option ({@code optionName}, e.g. the
+   * command line's {@code --hadoop-conf-dir}) gave {@code confDir} (null or blank when not given):
+   * errors name that option.
+   */
+  public static YarnConfiguration load(String confDir, String optionName) {
+    return load(
+        confDir,
+        optionName,
+        "The cluster's Hadoop configuration directory (core-site.xml, yarn-site.xml) is needed:"
+            + " set "
+            + optionName
+            + ", HADOOP_CONF_DIR or YARN_CONF_DIR");
+  }
+
+  private static YarnConfiguration load(String dir, String source, String missingMessage) {
     if (dir == null || dir.isBlank()) {
       dir = System.getenv("HADOOP_CONF_DIR");
       source = "$HADOOP_CONF_DIR";
@@ -28,9 +49,7 @@ public final class HadoopConfig {
       source = "$YARN_CONF_DIR";
     }
     if (dir == null || dir.isBlank()) {
-      throw new IllegalArgumentException(
-          "--deployment=yarn needs the cluster's Hadoop configuration directory (core-site.xml,"
-              + " yarn-site.xml): set --hadoopConfDir or HADOOP_CONF_DIR");
+      throw new IllegalArgumentException(missingMessage);
     }
     File yarnSite = new File(dir, "yarn-site.xml");
     if (!yarnSite.isFile()) {
