@@ -10,6 +10,7 @@ import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
  *
  * @param containerId the job model's container id
  * @param yarnContainerId the YARN container this instance runs in
+ * @param pid the process id of this instance (for operators: the status page shows it)
  * @param attempted everything this instance's tasks reported
  * @param committed what they reported as of their last completed commits
  * @param failure set when the container failed
@@ -17,6 +18,7 @@ import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 public record ContainerReport(
     String containerId,
     String yarnContainerId,
+    long pid,
     MetricsContainerStepMap attempted,
     MetricsContainerStepMap committed,
     Failure failure)

@@ -75,6 +75,7 @@ public final class JobCoordinator {
     String lastHost;
     ContainerReport.Failure reportedFailure;
     String lastFailureText;
+    long pid;
 
     Tracked(ContainerModel model) {
       this.model = model;
@@ -124,6 +125,7 @@ public final class JobCoordinator {
       t.lastHost = slot.host();
       t.state = State.RUNNING;
       t.reportedFailure = null;
+      t.pid = 0;
       byYarnId.put(slot.yarnContainerId(), t.model.getContainerId());
       int attempt = t.attempts++;
       LOG.info(
@@ -158,8 +160,13 @@ public final class JobCoordinator {
   /** A container's report; a failure is kept until its process exits. */
   public synchronized void onReport(ContainerReport report) {
     String id = byYarnId.get(report.yarnContainerId());
-    if (id != null && report.failure() != null) {
-      containers.get(id).reportedFailure = report.failure();
+    if (id == null) {
+      return; // a report of an instance that has ended
+    }
+    Tracked t = containers.get(id);
+    t.pid = report.pid();
+    if (report.failure() != null) {
+      t.reportedFailure = report.failure();
     }
   }
 
@@ -309,6 +316,7 @@ public final class JobCoordinator {
       c.put("state", t.state.name());
       c.put("yarnContainerId", t.slot == null ? null : t.slot.yarnContainerId());
       c.put("host", t.lastHost);
+      c.put("pid", t.state == State.RUNNING && t.pid != 0 ? t.pid : null);
       c.put("instances", t.attempts);
       c.put("restarts", restarts.getOrDefault(t.model.getContainerId(), 0));
       c.put("tasks", t.model.getTasks().keySet().stream().map(Object::toString).sorted().toList());

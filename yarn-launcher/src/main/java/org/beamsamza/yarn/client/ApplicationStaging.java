@@ -169,6 +169,22 @@ public final class ApplicationStaging {
     return new StagedFiles(fs.makeQualified(dir), resources, classpath);
   }
 
+  /**
+   * Deletes what was staged for the application's containers (jars, plan), keeping the files the
+   * ApplicationMaster leaves for clients when the job ends ({@code final-*}): once the job has
+   * ended nothing needs the rest, and it is hundreds of MB per application.
+   */
+  public static void deleteStagedInputs(FileSystem fs, Path dir) throws IOException {
+    if (!fs.exists(dir)) {
+      return;
+    }
+    for (FileStatus status : fs.listStatus(dir)) {
+      if (!status.getPath().getName().startsWith("final-")) {
+        fs.delete(status.getPath(), true);
+      }
+    }
+  }
+
   /** Deletes the staging directory and everything in it; true if it existed. */
   public boolean delete() throws IOException {
     return fs.delete(dir, true);

@@ -54,6 +54,11 @@ public final class YarnPipelineResult implements SamzaPipelineResult {
     return appId;
   }
 
+  /** Where the job's files were staged, and where its ApplicationMaster leaves its final report. */
+  public Path getStagingDir() {
+    return stagingDir;
+  }
+
   @Override
   public State getState() {
     return toState(report());
@@ -76,6 +81,10 @@ public final class YarnPipelineResult implements SamzaPipelineResult {
     }
   }
 
+  /**
+   * Kills the application and waits until YARN reports it ended; then deletes its staged jars (a
+   * killed ApplicationMaster could not).
+   */
   @Override
   public State cancel() {
     try {
@@ -83,7 +92,18 @@ public final class YarnPipelineResult implements SamzaPipelineResult {
     } catch (YarnException | IOException e) {
       throw new IllegalStateException("Cannot kill YARN application " + appId + ": " + e, e);
     }
-    return waitUntilFinish(Duration.ZERO);
+    State state;
+    try {
+      state = waitUntilFinish(Duration.ZERO);
+    } catch (Pipeline.PipelineExecutionException failedFirst) {
+      state = State.FAILED;
+    }
+    try {
+      ApplicationStaging.deleteStagedInputs(fs, stagingDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot delete the staged files in " + stagingDir, e);
+    }
+    return state;
   }
 
   @Override

@@ -52,7 +52,12 @@ final class AmReporter implements AutoCloseable {
   void send(ContainerReport.Failure failure) {
     ContainerReport report =
         new ContainerReport(
-            containerId, yarnContainerId, metrics.attempted(), metrics.committed(), failure);
+            containerId,
+            yarnContainerId,
+            ProcessHandle.current().pid(),
+            metrics.attempted(),
+            metrics.committed(),
+            failure);
     try {
       HttpResponse<Void> response =
           http.send(

@@ -122,8 +122,17 @@ final class YarnTestCluster implements AutoCloseable {
     }
   }
 
+  /** Stops both, and deletes what the tests' applications staged (in the user's home). */
   @Override
   public void close() {
+    for (org.beamsamza.yarn.client.YarnPipelineResult app :
+        org.beamsamza.yarn.client.SubmittedApplications.all()) {
+      try {
+        org.apache.hadoop.fs.FileSystem.get(yarn.config()).delete(app.getStagingDir(), true);
+      } catch (java.io.IOException e) {
+        System.err.println("Cannot delete " + app.getStagingDir() + ": " + e);
+      }
+    }
     try {
       yarn.close();
     } finally {
