@@ -157,6 +157,12 @@ public final class ApplicationMaster {
     }
     writeFinal(
         fs, stagingDir, outcome, status(plan, options, jobModel, coordinator, appId), metrics);
+    try {
+      ApplicationStaging.deleteStagedInputs(fs, stagingDir);
+      LOG.info("Deleted the staged jars and plan in {}", stagingDir);
+    } catch (IOException e) {
+      LOG.warn("Cannot delete the staged files in {}", stagingDir, e);
+    }
     rm.unregisterApplicationMaster(
         outcome.succeeded() ? FinalApplicationStatus.SUCCEEDED : FinalApplicationStatus.FAILED,
         truncate(outcome.diagnostics(), 8_000),
