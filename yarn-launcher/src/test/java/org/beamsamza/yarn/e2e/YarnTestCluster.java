@@ -48,6 +48,11 @@ final class YarnTestCluster implements AutoCloseable {
 
   /** Options of a job on this cluster: 2 containers of 512 MB, parallelism 4. */
   SamzaYarnOptions options(String... overrides) {
+    return PipelineOptionsFactory.fromArgs(args(overrides)).as(SamzaYarnOptions.class);
+  }
+
+  /** {@link #options} as a program's command-line arguments. */
+  String[] args(String... overrides) {
     Map<String, String> args = new java.util.LinkedHashMap<>();
     args.put("runner", "SamzaRunner");
     args.put("deployment", "yarn");
@@ -65,11 +70,9 @@ final class YarnTestCluster implements AutoCloseable {
       int eq = o.indexOf('=');
       args.put(o.substring(2, eq), o.substring(eq + 1));
     }
-    return PipelineOptionsFactory.fromArgs(
-            args.entrySet().stream()
-                .map(e -> "--" + e.getKey() + "=" + e.getValue())
-                .toArray(String[]::new))
-        .as(SamzaYarnOptions.class);
+    return args.entrySet().stream()
+        .map(e -> "--" + e.getKey() + "=" + e.getValue())
+        .toArray(String[]::new);
   }
 
   /** Creates a topic of {@code partitions} partitions (the broker creates none by itself). */
