@@ -122,6 +122,7 @@ public class YarnContainerKillTest {
 
       assertThat(cluster.lastCounts("kill-out"), equalTo(expected));
       assertThat(result.getState(), equalTo(PipelineResult.State.RUNNING));
+      assertStatusCommandShowsTheRestart(result);
     } catch (AssertionError | RuntimeException e) {
       throw new AssertionError(
           e.getMessage()
@@ -132,6 +133,31 @@ public class YarnContainerKillTest {
       result.cancel();
     }
     assertThat(result.getState(), equalTo(PipelineResult.State.CANCELLED));
+  }
+
+  /** {@code beam-samza-yarn status --json} of the running job: its containers and the restart. */
+  @SuppressWarnings("unchecked")
+  private static void assertStatusCommandShowsTheRestart(YarnPipelineResult result)
+      throws Exception {
+    java.io.StringWriter out = new java.io.StringWriter();
+    picocli.CommandLine cli = org.beamsamza.yarn.cli.BeamSamzaYarn.commandLine();
+    cli.setOut(new java.io.PrintWriter(out, true));
+    int exit =
+        cli.execute(
+            "status",
+            result.getApplicationId().toString(),
+            "--hadoop-conf-dir",
+            cluster.yarn.confDir().toString(),
+            "--json");
+    assertThat(exit, equalTo(0));
+    Map<String, Object> status =
+        new com.fasterxml.jackson.databind.ObjectMapper().readValue(out.toString(), Map.class);
+    assertThat(status.get("state"), equalTo("RUNNING"));
+    Map<String, Object> job = (Map<String, Object>) status.get("job");
+    List<Map<String, Object>> containers = (List<Map<String, Object>>) job.get("containers");
+    assertThat(containers.size(), equalTo(2));
+    assertThat(containers.get(0).get("restarts"), equalTo(1));
+    assertThat(containers.get(1).get("restarts"), equalTo(0));
   }
 
   /** Records {@code from..to} over {@value #KEYS} keys across the topic's partitions. */
