@@ -39,6 +39,12 @@ public interface SamzaYarnOptions extends SamzaPipelineOptions {
 
   void setAmMemoryMb(int value);
 
+  @Description("Virtual cores of the ApplicationMaster's container.")
+  @Default.Integer(1)
+  int getAmCores();
+
+  void setAmCores(int value);
+
   @Description("Extra JVM options of the containers that run tasks, e.g. -XX:+UseG1GC.")
   String getContainerJvmOptions();
 

@@ -88,17 +88,7 @@ public final class ApplicationMaster {
               return t;
             });
     CountDownLatch shutdownRequested = new CountDownLatch(1);
-    JobCoordinator[] coordinatorRef = new JobCoordinator[1];
-    StatusServer server =
-        new StatusServer(
-            () -> status(plan, options, jobModel, coordinatorRef[0], appId),
-            () -> Wire.toBytes(metrics.snapshot()),
-            report -> {
-              metrics.add(report);
-              if (coordinatorRef[0] != null) {
-                coordinatorRef[0].onReport(report);
-              }
-            });
+    StatusServer server = new StatusServer();
     String amUrl = "http://" + host + ":" + server.port();
 
     Map<String, String> baseEnv = new HashMap<>();
@@ -128,7 +118,13 @@ public final class ApplicationMaster {
             ContainerRestarts.forJob(options, plan),
             cluster,
             (delay, action) -> timer.schedule(action, delay.toMillis(), TimeUnit.MILLISECONDS));
-    coordinatorRef[0] = coordinator;
+    server.serve(
+        () -> status(plan, options, jobModel, coordinator, appId),
+        () -> Wire.toBytes(metrics.snapshot()),
+        report -> {
+          metrics.add(report);
+          coordinator.onReport(report);
+        });
 
     AMRMClientAsync<ContainerRequest> rm =
         AMRMClientAsync.createAMRMClientAsync(
@@ -216,7 +212,7 @@ public final class ApplicationMaster {
     status.put("job", plan.jobName());
     status.put("jobId", options.getJobId());
     status.put("applicationMaster", amContainerId);
-    JobCoordinator.Outcome outcome = coordinator == null ? null : coordinator.outcome();
+    JobCoordinator.Outcome outcome = coordinator.outcome();
     status.put("state", outcome == null ? "RUNNING" : outcome.succeeded() ? "SUCCEEDED" : "FAILED");
     if (outcome != null && !outcome.succeeded()) {
       status.put("failure", outcome.diagnostics());
@@ -232,7 +228,7 @@ public final class ApplicationMaster {
         stages.entrySet().stream()
             .map(e -> Map.<String, Object>of("id", e.getKey(), "tasks", e.getValue()))
             .toList());
-    status.put("containers", coordinator == null ? List.of() : coordinator.describeContainers());
+    status.put("containers", coordinator.describeContainers());
     return status;
   }
 

@@ -36,13 +36,20 @@ final class StatusServer implements AutoCloseable {
 
   private final HttpServer server;
 
-  StatusServer(
-      Supplier<Map<String, Object>> status,
-      Supplier<byte[]> metrics,
-      Consumer<ContainerReport> reports)
-      throws IOException {
+  /**
+   * Binds a free port, serving nothing yet: the port goes into the launch contexts of the
+   * containers that will report here, before the coordinator that answers exists.
+   */
+  StatusServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress(0), 0);
     server.setExecutor(Executors.newFixedThreadPool(2, daemon()));
+  }
+
+  /** Starts serving the job's status and metrics, and taking the containers' reports. */
+  void serve(
+      Supplier<Map<String, Object>> status,
+      Supplier<byte[]> metrics,
+      Consumer<ContainerReport> reports) {
     server.createContext(
         "/", ex -> respond(ex, "application/json", JSON.writeValueAsBytes(status.get())));
     server.createContext(

@@ -1,12 +1,16 @@
 package org.beamsamza.yarn.client;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +36,13 @@ import org.apache.hadoop.yarn.api.records.URL;
  *
  * <p>Class directories are packed into jars first: YARN localizes a FILE resource, and a directory
  * uploaded as a FILE would not be unpacked on the node.
+ *
+ * <p>Jars go to a cache shared by the user's applications, {@code <stagingRoot>/cache/<content
+ * hash>/<name>}, uploaded only when that content is not there yet, and are PRIVATE resources: a
+ * NodeManager localizes a PRIVATE resource once per user and reuses it for every later application
+ * that names the same file and timestamp. A redeployed job with unchanged dependencies therefore
+ * uploads and localizes only what changed (its own jar, the plan), instead of hundreds of MB per
+ * application. Files of one application (the plan, configuration) stay in its own directory.
  */
 public final class ApplicationStaging {
 
@@ -39,13 +50,18 @@ public final class ApplicationStaging {
   public static final String STAGING_ROOT_NAME = ".beamsamza";
 
   /**
-   * The staged file listing the classpath jars in order, one name a line, so an ApplicationMaster
-   * can give its containers the same classpath ({@link #read}).
+   * The staged file listing the classpath jars in order, one a line as {@code <name in the working
+   * directory>\t<cached file>}, so an ApplicationMaster can give its containers the same classpath
+   * ({@link #read}).
    */
   public static final String CLASSPATH_FILE = "classpath.txt";
 
+  /** The directory under the staging root that holds the jar cache. */
+  public static final String CACHE_DIR_NAME = "cache";
+
   private final FileSystem fs;
   private final Path dir;
+  private final Path cache;
 
   /** Stages into {@code <stagingRoot>/<applicationDirName>} on {@code fs}. */
   public ApplicationStaging(FileSystem fs, Path stagingRoot, String applicationDirName) {
@@ -57,6 +73,7 @@ public final class ApplicationStaging {
     }
     this.fs = fs;
     this.dir = fs.makeQualified(new Path(stagingRoot, applicationDirName));
+    this.cache = fs.makeQualified(new Path(stagingRoot, CACHE_DIR_NAME));
   }
 
   /**
@@ -104,6 +121,7 @@ public final class ApplicationStaging {
     List<String> classpathNames = new ArrayList<>();
     Set<String> usedNames = new HashSet<>(files.keySet());
     usedNames.add(CLASSPATH_FILE);
+    List<String> classpathLines = new ArrayList<>();
     int index = 0;
     for (java.nio.file.Path entry : classpath) {
       index++;
@@ -111,21 +129,20 @@ public final class ApplicationStaging {
         continue;
       }
       String name;
-      Path target;
+      byte[] packed = null;
       if (Files.isDirectory(entry)) {
         name = unique("dir-" + index + "-" + lastSegments(entry, 3) + ".jar", usedNames);
-        target = new Path(dir, name);
-        try (OutputStream out = fs.create(target, true)) {
-          packDirectory(entry, out);
-        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        packDirectory(entry, bytes);
+        packed = bytes.toByteArray();
       } else {
         // Jars of one name from different places (e.g. two modules' "tests.jar") get a suffix.
         name = unique(safeName(entry.getFileName().toString()), usedNames);
-        target = new Path(dir, name);
-        fs.copyFromLocalFile(false, true, new Path(entry.toUri()), target);
       }
-      resources.put(name, localResource(fs, fs.getFileStatus(target)));
+      Path cached = cached(entry, packed);
+      resources.put(name, localResource(fs, fs.getFileStatus(cached)));
       classpathNames.add(name);
+      classpathLines.add(name + "\t" + cached);
     }
     for (Map.Entry<String, byte[]> file : files.entrySet()) {
       String name = file.getKey();
@@ -143,7 +160,7 @@ public final class ApplicationStaging {
         CLASSPATH_FILE,
         write(
             new Path(dir, CLASSPATH_FILE),
-            (String.join("\n", classpathNames) + "\n").getBytes(StandardCharsets.UTF_8)));
+            (String.join("\n", classpathLines) + "\n").getBytes(StandardCharsets.UTF_8)));
     return new StagedFiles(dir, resources, classpathNames);
   }
 
@@ -161,12 +178,67 @@ public final class ApplicationStaging {
     List<String> classpath = new ArrayList<>();
     try (InputStream in = fs.open(new Path(dir, CLASSPATH_FILE))) {
       for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-        if (!line.isBlank()) {
-          classpath.add(line.trim());
+        if (line.isBlank()) {
+          continue;
         }
+        int tab = line.indexOf('\t');
+        String name = line.substring(0, tab);
+        resources.put(name, localResource(fs, fs.getFileStatus(new Path(line.substring(tab + 1)))));
+        classpath.add(name);
       }
     }
     return new StagedFiles(fs.makeQualified(dir), resources, classpath);
+  }
+
+  /**
+   * The cached copy of a jar ({@code packed}: a packed class directory's bytes), uploaded if the
+   * cache has no file of that content yet. Uploads go to a temporary name first, so a concurrent
+   * submission never sees half a file.
+   */
+  private Path cached(java.nio.file.Path entry, byte[] packed) throws IOException {
+    String hash = packed != null ? sha256(packed) : sha256(entry);
+    String fileName = packed != null ? "classes.jar" : safeName(entry.getFileName().toString());
+    Path target = new Path(new Path(cache, hash), fileName);
+    long size = packed != null ? packed.length : Files.size(entry);
+    if (fs.exists(target) && fs.getFileStatus(target).getLen() == size) {
+      return target;
+    }
+    fs.mkdirs(target.getParent());
+    Path tmp = new Path(target.getParent(), "." + fileName + "." + java.util.UUID.randomUUID());
+    if (packed != null) {
+      try (OutputStream out = fs.create(tmp, true)) {
+        out.write(packed);
+      }
+    } else {
+      fs.copyFromLocalFile(false, true, new Path(entry.toUri()), tmp);
+    }
+    if (!fs.rename(tmp, target)) {
+      fs.delete(tmp, false); // another submission cached the same content first
+    }
+    return target;
+  }
+
+  private static String sha256(java.nio.file.Path file) throws IOException {
+    MessageDigest digest = sha256();
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] buffer = new byte[1 << 16];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        digest.update(buffer, 0, n);
+      }
+    }
+    return HexFormat.of().formatHex(digest.digest()).substring(0, 32);
+  }
+
+  private static String sha256(byte[] bytes) {
+    return HexFormat.of().formatHex(sha256().digest(bytes)).substring(0, 32);
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /**
@@ -199,11 +271,13 @@ public final class ApplicationStaging {
 
   private static LocalResource localResource(FileSystem fs, FileStatus status) {
     // The node manager refuses a resource whose size or timestamp differs from what it finds,
-    // so both come from the uploaded file, not from the local source.
+    // so both come from the uploaded file, not from the local source. Cached jars are PRIVATE:
+    // localized once per user and node, and reused by later applications.
+    boolean cachedJar = status.getPath().getParent().getParent().getName().equals(CACHE_DIR_NAME);
     return LocalResource.newInstance(
         URL.fromPath(fs.makeQualified(status.getPath())),
         LocalResourceType.FILE,
-        LocalResourceVisibility.APPLICATION,
+        cachedJar ? LocalResourceVisibility.PRIVATE : LocalResourceVisibility.APPLICATION,
         status.getLen(),
         status.getModificationTime());
   }

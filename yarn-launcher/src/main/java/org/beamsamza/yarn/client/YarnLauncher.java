@@ -58,6 +58,7 @@ public final class YarnLauncher implements JobLauncher {
     requirePositive("containerMemoryMb", options.getContainerMemoryMb());
     requirePositive("containerCores", options.getContainerCores());
     requirePositive("amMemoryMb", options.getAmMemoryMb());
+    requirePositive("amCores", options.getAmCores());
     requirePositive("metricsReportMs", options.getMetricsReportMs());
     if (!options.getStateChangelog()) {
       // A container on a cluster may lose its host; only a changelog brings its state back.
@@ -98,7 +99,8 @@ public final class YarnLauncher implements JobLauncher {
           "--containerMemoryMb",
           options.getContainerCores(),
           "--containerCores");
-      ClusterChecks.checkFits(max, options.getAmMemoryMb(), "--amMemoryMb", 1, "--amCores");
+      ClusterChecks.checkFits(
+          max, options.getAmMemoryMb(), "--amMemoryMb", options.getAmCores(), "--amCores");
       KafkaReachability.check(options);
       JobStreams.kafka(options, plan.jobName()).createStreams(plan.streams());
 
@@ -124,7 +126,7 @@ public final class YarnLauncher implements JobLauncher {
       context.setApplicationName(plan.jobName());
       context.setApplicationType(APPLICATION_TYPE);
       context.setQueue(options.getYarnQueue());
-      context.setResource(Resource.newInstance(options.getAmMemoryMb(), 1));
+      context.setResource(Resource.newInstance(options.getAmMemoryMb(), options.getAmCores()));
       // One AM attempt: a second one would not know the containers of the first.
       context.setMaxAppAttempts(1);
       context.setAMContainerSpec(

@@ -79,7 +79,7 @@ public class YarnStagingTest {
         staged.classpath(),
         contains("dir-1-module-target-classes.jar", "tests.jar", "tests-2.jar"));
     // the packed jar holds the directory's files under their relative names
-    Path packed = Path.of(staged.dir().toUri()).resolve("dir-1-module-target-classes.jar");
+    Path packed = localPath(staged, "dir-1-module-target-classes.jar");
     try (JarFile jar = new JarFile(packed.toFile())) {
       ZipEntry entry = jar.getEntry("org/example/A.class");
       assertThat(
@@ -87,8 +87,11 @@ public class YarnStagingTest {
           is("not really a class"));
     }
     // the renamed jar is the second one, not a copy of the first
+    assertThat(Files.size(localPath(staged, "tests-2.jar")), is(Files.size(tests2)));
     assertThat(
-        Files.size(Path.of(staged.dir().toUri()).resolve("tests-2.jar")), is(Files.size(tests2)));
+        "cached jars are localized once per user and node",
+        staged.localResources().get("tests.jar").getVisibility(),
+        is(LocalResourceVisibility.PRIVATE));
 
     LocalResource plan = staged.localResources().get("plan.bin");
     FileStatus status = fs.getFileStatus(new org.apache.hadoop.fs.Path(staged.dir(), "plan.bin"));
@@ -105,6 +108,37 @@ public class YarnStagingTest {
 
     assertThat(staging.delete(), is(true));
     assertThat(fs.exists(staged.dir()), is(false));
+  }
+
+  @Test
+  public void aSecondApplicationReusesTheCachedJarsAndUploadsOnlyItsOwnFiles() throws Exception {
+    Path lib = jar(tmp.newFolder("lib").toPath().resolve("lib.jar"), Map.of("x", "x"), null);
+    Path app = jar(tmp.newFolder("app").toPath().resolve("app.jar"), Map.of("v", "1"), null);
+    FileSystem fs = FileSystem.getLocal(new Configuration());
+    org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(tmp.newFolder("root").toURI());
+    StagedFiles first =
+        new ApplicationStaging(fs, root, "app_1")
+            .stage(List.of(lib, app), Map.of("p", new byte[1]));
+    jar(app, Map.of("v", "2"), null); // the user's jar changed; the library did not
+    StagedFiles second =
+        new ApplicationStaging(fs, root, "app_2")
+            .stage(List.of(lib, app), Map.of("p", new byte[1]));
+
+    assertThat(
+        "same file, same timestamp: the node reuses its localized copy",
+        second.localResources().get("lib.jar"),
+        is(first.localResources().get("lib.jar")));
+    assertThat(
+        second.localResources().get("app.jar").getResource(),
+        org.hamcrest.Matchers.not(first.localResources().get("app.jar").getResource()));
+    assertThat(
+        "each application's own files stay in its own directory",
+        second.localResources().get("p").getResource().getFile(),
+        org.hamcrest.Matchers.containsString("app_2"));
+  }
+
+  private static Path localPath(StagedFiles staged, String name) throws Exception {
+    return Path.of(staged.localResources().get(name).getResource().toPath().toUri());
   }
 
   @Test
