@@ -72,6 +72,10 @@ public final class SamzaContainer {
   private final ContainerMetrics metrics = new ContainerMetrics();
   private final AtomicBoolean ran = new AtomicBoolean();
   private volatile boolean shutdownRequested;
+
+  /** Set by {@link #stopGracefully}: the stop commits first and closes the stores cleanly. */
+  private volatile boolean commitOnStop;
+
   private volatile RunLoop loop;
 
   /**
@@ -217,6 +221,10 @@ public final class SamzaContainer {
         runLoop.commit();
         outcome = "finished";
         clean = true;
+      } else if (commitOnStop) {
+        runLoop.commit();
+        outcome = "stopped gracefully after a final commit";
+        clean = true;
       }
     } catch (InterruptedException e) {
       interrupted = true;
@@ -250,6 +258,17 @@ public final class SamzaContainer {
               containerId, null, "Container " + containerId + " failed: " + failure, failure);
     }
     LOG.info("Container {} {}: {}", containerId, outcome, metrics);
+  }
+
+  /**
+   * Asks a running container to stop soon after a final commit (every message processed so far
+   * counted in the checkpoint) and to close its stores cleanly, so that a later start on this host
+   * reuses them instead of replaying their changelogs: what a process does when asked to stop
+   * (SIGTERM), as a Samza container does. Callable from any thread.
+   */
+  public void stopGracefully() {
+    commitOnStop = true;
+    shutdown();
   }
 
   /** Asks a running container to stop soon, without a final commit. Callable from any thread. */

@@ -436,6 +436,39 @@ public class SamzaContainerTest {
   }
 
   @Test
+  public void aGracefulStopCommitsWhatWasProcessedSoNothingIsReplayed() throws Exception {
+    write(in, 1, 10);
+    RecordingTask first = new RecordingTask();
+    SamzaContainer c =
+        new SamzaContainer(
+            "0",
+            container(task("T", in.partition(0))),
+            config(-1, -1),
+            systems,
+            m -> first,
+            checkpoints);
+    Running r = new Running(c);
+    await(() -> first.seen.size() == 10);
+    c.stopGracefully();
+    r.join();
+    assertEquals(
+        Map.of(in.partition(0), "9"),
+        checkpoints.readLastCheckpoint(new TaskName("T")).getOffsets());
+
+    streams.seal(in);
+    RecordingTask second = new RecordingTask();
+    new SamzaContainer(
+            "0",
+            container(task("T", in.partition(0))),
+            config(-1, -1),
+            systems,
+            m -> second,
+            checkpoints)
+        .run();
+    assertEquals(0, second.seen.size());
+  }
+
+  @Test
   public void externalShutdownDoesNotCommitSoWorkIsReplayed() throws Exception {
     write(in, 1, 10);
     RecordingTask first = new RecordingTask();

@@ -112,12 +112,16 @@ public final class ApplicationMaster {
                   List.of(),
                   env);
             });
+    HostAffinity affinity =
+        new HostAffinity(fs, stagingDir.getParent(), plan.jobName(), options.getJobId());
     JobCoordinator coordinator =
         new JobCoordinator(
             jobModel,
             ContainerRestarts.forJob(options, plan),
             cluster,
-            (delay, action) -> timer.schedule(action, delay.toMillis(), TimeUnit.MILLISECONDS));
+            (delay, action) -> timer.schedule(action, delay.toMillis(), TimeUnit.MILLISECONDS),
+            affinity.load(),
+            affinity::save);
     server.serve(
         () -> status(plan, options, jobModel, coordinator, appId),
         () -> Wire.toBytes(metrics.snapshot()),

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 import org.beamsamza.runtime.job.ContainerModel;
 import org.beamsamza.runtime.job.JobModel;
 import org.beamsamza.runtime.local.ContainerRestartPolicy;
@@ -18,10 +19,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The ApplicationMaster's decisions, apart from YARN's client calls (which {@link Cluster} makes):
  * asks for one YARN container per container of the job model, runs that container's tasks in the
- * first YARN container allocated for it (preferring the host it ran on before, whose disk may hold
- * its stores: host affinity), restarts a container whose process fails as the {@link
- * ContainerRestartPolicy} allows, and decides the job's outcome: SUCCEEDED once every container
- * exited 0 (a bounded pipeline finished), FAILED with the failure that could not be restarted.
+ * first YARN container allocated for it (preferring the host it ran on before, in this run or the
+ * job's last one, whose disk may hold its stores: host affinity), restarts a container whose
+ * process fails as the {@link ContainerRestartPolicy} allows, and decides the job's outcome:
+ * SUCCEEDED once every container exited 0 (a bounded pipeline finished), FAILED with the failure
+ * that could not be restarted.
  *
  * <p>Not restarted, because a restart cannot cure them (as in a local run): a failure of a
  * container's first instance before it reached its run loop (bad configuration or plan), and a
@@ -87,19 +89,37 @@ public final class JobCoordinator {
   private final ContainerRestartPolicy restartPolicy;
   private final Cluster cluster;
   private final Timer timer;
+  private final Consumer<Map<String, String>> hostsChanged;
   private final CountDownLatch ended = new CountDownLatch(1);
   private Outcome outcome;
   private Outcome pendingFailure;
 
   public JobCoordinator(
       JobModel jobModel, ContainerRestartPolicy restartPolicy, Cluster cluster, Timer timer) {
-    jobModel
-        .getContainers()
-        .values()
-        .forEach(m -> containers.put(m.getContainerId(), new Tracked(m)));
+    this(jobModel, restartPolicy, cluster, timer, Map.of(), hosts -> {});
+  }
+
+  /**
+   * @param formerHosts where each container ran in an earlier run of the job: asked for first
+   * @param hostsChanged told where each container runs whenever one is launched (to be saved for
+   *     the next run's {@code formerHosts})
+   */
+  public JobCoordinator(
+      JobModel jobModel,
+      ContainerRestartPolicy restartPolicy,
+      Cluster cluster,
+      Timer timer,
+      Map<String, String> formerHosts,
+      Consumer<Map<String, String>> hostsChanged) {
+    for (ContainerModel m : jobModel.getContainers().values()) {
+      Tracked t = new Tracked(m);
+      t.lastHost = formerHosts.get(m.getContainerId());
+      containers.put(m.getContainerId(), t);
+    }
     this.restartPolicy = restartPolicy;
     this.cluster = cluster;
     this.timer = timer;
+    this.hostsChanged = hostsChanged;
   }
 
   /** Asks for every container; a job of no containers succeeds at once. */
@@ -108,7 +128,7 @@ public final class JobCoordinator {
       end(new Outcome(true, "The job has no tasks", null));
       return;
     }
-    containers.keySet().forEach(id -> cluster.request(id, null));
+    containers.values().forEach(t -> cluster.request(t.model.getContainerId(), t.lastHost));
   }
 
   /** YARN allocated containers: each runs a pending container, its former host first. */
@@ -137,6 +157,16 @@ public final class JobCoordinator {
       cluster.launch(t.model.getContainerId(), attempt, slot);
     }
     unmatched.forEach(cluster::release);
+    if (unmatched.size() < slots.size()) {
+      Map<String, String> hosts = new LinkedHashMap<>();
+      containers.forEach(
+          (id, t) -> {
+            if (t.lastHost != null) {
+              hosts.put(id, t.lastHost);
+            }
+          });
+      hostsChanged.accept(hosts);
+    }
   }
 
   /** A pending container that ran on {@code host} before, else the first pending one. */

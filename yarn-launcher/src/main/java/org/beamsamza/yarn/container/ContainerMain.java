@@ -2,6 +2,7 @@ package org.beamsamza.yarn.container;
 
 import java.nio.file.Files;
 import java.nio.file.Paths;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.beam.sdk.metrics.MetricsEnvironment;
 import org.apache.beam.sdk.util.SerializableUtils;
 import org.apache.hadoop.yarn.api.ApplicationConstants;
@@ -34,6 +35,19 @@ public final class ContainerMain {
 
   private ContainerMain() {}
 
+  /**
+   * How long a stop on SIGTERM may take (final commit, clean store close) before the JVM halts
+   * anyway. The NodeManager sends SIGKILL {@code yarn.nodemanager.sleep-delay-before-sigkill.ms}
+   * after SIGTERM (250 ms by default): raise that on the cluster to give stops time.
+   */
+  static final long STOP_GRACE_MS = 30_000;
+
+  /** The exit status of a container stopped by a signal: not finished, so the AM restarts it. */
+  static final int EXIT_STOPPED_BY_SIGNAL = 143;
+
+  /** Set once the JVM is shutting down (SIGTERM): main must not call System.exit then. */
+  private static final AtomicBoolean SIGNALLED = new AtomicBoolean();
+
   public static void main(String[] args) {
     int exit;
     try {
@@ -42,7 +56,10 @@ public final class ContainerMain {
       LOG.error("Container failed before it could run", t);
       exit = 1;
     }
-    System.exit(exit);
+    if (!SIGNALLED.get()) {
+      System.exit(exit);
+    }
+    // Shutting down already: the hook waits for this thread, then the JVM exits (143).
   }
 
   private static int run() throws Exception {
@@ -82,12 +99,18 @@ public final class ContainerMain {
                 job.tasks(),
                 streams.checkpoints());
         SamzaContainer running = container;
+        Thread mainThread = Thread.currentThread();
         Runtime.getRuntime()
-            .addShutdownHook(new Thread(running::shutdown, "container-shutdown-hook"));
+            .addShutdownHook(
+                new Thread(() -> stopOnSignal(running, mainThread), "container-shutdown-hook"));
         streams.checkpoints().start();
         reporter.startPeriodic(options.getMetricsReportMs());
         container.run();
         reporter.send(null);
+        if (SIGNALLED.get()) {
+          LOG.info("Container {} stopped on a signal after a final commit", containerId);
+          return EXIT_STOPPED_BY_SIGNAL;
+        }
         LOG.info("Container {} finished its work", containerId);
         return 0;
       } catch (Throwable t) {
@@ -108,6 +131,22 @@ public final class ContainerMain {
           stores.close();
         }
       }
+    }
+  }
+
+  /**
+   * SIGTERM (the NodeManager stopping the container, an operator's kill): stop after a final commit
+   * and a clean close of the stores, which a later start on this host reuses, and wait for that (at
+   * most {@link #STOP_GRACE_MS}) before the JVM halts.
+   */
+  private static void stopOnSignal(SamzaContainer container, Thread mainThread) {
+    SIGNALLED.set(true);
+    LOG.info("Stopping on a signal: final commit, then closing the stores");
+    container.stopGracefully();
+    try {
+      mainThread.join(STOP_GRACE_MS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

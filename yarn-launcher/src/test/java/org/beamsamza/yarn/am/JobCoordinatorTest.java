@@ -154,6 +154,19 @@ public class JobCoordinatorTest {
   }
 
   @Test
+  public void aNewRunAsksForTheHostsOfTheLastRunAndSavesWhereItRuns() {
+    List<Map<String, String>> saved = new ArrayList<>();
+    JobCoordinator c =
+        new JobCoordinator(
+            twoContainers(), restarts(1), cluster, timer, Map.of("1", "hostB"), saved::add);
+    c.start();
+    assertThat(cluster.requests, contains("0@null", "1@hostB"));
+    c.onAllocated(List.of(slot("y1", "hostB"), slot("y2", "hostC")));
+    assertThat(cluster.launches, contains("1#0 in y1@hostB", "0#0 in y2@hostC"));
+    assertThat(saved.get(saved.size() - 1), equalTo(Map.of("0", "hostC", "1", "hostB")));
+  }
+
+  @Test
   public void restartsBeyondThePolicyFailTheJobWithTheUsersException() {
     JobCoordinator c = coordinator(restarts(1));
     c.start();

@@ -61,8 +61,15 @@ public class YarnContainerKillTest {
 
     // Unbounded: a running count per key (global window, fired for every element, accumulating),
     // so the last value written for a key is its count of everything read.
+    java.nio.file.Path storeBaseDir =
+        java.nio.file.Files.createTempDirectory(java.nio.file.Path.of("target"), "yarn-kill-stores")
+            .toAbsolutePath();
     Pipeline p =
-        Pipeline.create(cluster.options("--jobName=yarn-kill", "--containerRetryBackoffMs=200"));
+        Pipeline.create(
+            cluster.options(
+                "--jobName=yarn-kill",
+                "--containerRetryBackoffMs=200",
+                "--storeBaseDir=" + storeBaseDir));
     p.apply(
             "ReadKafka",
             KafkaIO.<String, String>read()
@@ -133,6 +140,12 @@ public class YarnContainerKillTest {
       result.cancel();
     }
     assertThat(result.getState(), equalTo(PipelineResult.State.CANCELLED));
+    // Cancelling stops the containers with SIGTERM: each commits and closes its stores cleanly,
+    // leaving an OFFSET file that a later run on this host reuses the store with.
+    YarnTestCluster.await(
+        "both containers' stores closed cleanly (OFFSET files under " + storeBaseDir + ")",
+        Duration.ofMinutes(1),
+        () -> offsetFiles(storeBaseDir) >= 2);
   }
 
   /** {@code beam-samza-yarn status --json} of the running job: its containers and the restart. */
@@ -158,6 +171,19 @@ public class YarnContainerKillTest {
     assertThat(containers.size(), equalTo(2));
     assertThat(containers.get(0).get("restarts"), equalTo(1));
     assertThat(containers.get(1).get("restarts"), equalTo(0));
+  }
+
+  /** How many containers left clean-close markers ({@code OFFSET} files) in their stores. */
+  private static long offsetFiles(java.nio.file.Path dir) {
+    try (var files = java.nio.file.Files.walk(dir)) {
+      return files
+          .filter(f -> f.getFileName().toString().equals("OFFSET"))
+          .map(f -> dir.relativize(f).getName(1).toString()) // <job>-<id>/container-<n>/...
+          .distinct()
+          .count();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** Records {@code from..to} over {@value #KEYS} keys across the topic's partitions. */

@@ -39,7 +39,13 @@ final class YarnTestCluster implements AutoCloseable {
   static YarnTestCluster start(String name) throws Exception {
     EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start();
     try {
-      return new YarnTestCluster(MiniYarn.builder(name).start(), kafka);
+      // SIGTERM leaves a container time for its final commit and clean store close before the
+      // SIGKILL (YARN's default: 250 ms), as a production cluster should be configured.
+      return new YarnTestCluster(
+          MiniYarn.builder(name)
+              .config("yarn.nodemanager.sleep-delay-before-sigkill.ms", "20000")
+              .start(),
+          kafka);
     } catch (Exception | Error e) {
       kafka.close();
       throw e;

@@ -74,6 +74,7 @@ public final class MiniYarn implements AutoCloseable {
     private int nodeManagers = 2;
     private int nodeMemoryMb = 4096;
     private final List<String> extraQueues = new ArrayList<>();
+    private final java.util.Map<String, String> extraConfig = new java.util.LinkedHashMap<>();
 
     private Builder(String name) {
       this.name = name;
@@ -93,6 +94,12 @@ public final class MiniYarn implements AutoCloseable {
     /** A queue beside "default"; the queues share the cluster's capacity evenly. */
     public Builder extraQueue(String queue) {
       extraQueues.add(queue);
+      return this;
+    }
+
+    /** Any other cluster setting (applied last). */
+    public Builder config(String key, String value) {
+      extraConfig.put(key, value);
       return this;
     }
 
@@ -156,6 +163,7 @@ public final class MiniYarn implements AutoCloseable {
       conf.set(
           YarnConfiguration.NM_ADMIN_USER_ENV,
           "MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX,JAVA_HOME=" + System.getProperty("java.home"));
+      extraConfig.forEach(conf::set);
       return conf;
     }
   }
