@@ -435,18 +435,22 @@ public class SamzaContainerTest {
         checkpoints.readLastCheckpoint(new TaskName("T")).getOffsets());
   }
 
+  /** Container "0" running task T over partition 0 of the input, with the test's checkpoints. */
+  private SamzaContainer containerOfT(RecordingTask task) {
+    return new SamzaContainer(
+        "0",
+        container(task("T", in.partition(0))),
+        config(-1, -1),
+        systems,
+        m -> task,
+        checkpoints);
+  }
+
   @Test
   public void aGracefulStopCommitsWhatWasProcessedSoNothingIsReplayed() throws Exception {
     write(in, 1, 10);
     RecordingTask first = new RecordingTask();
-    SamzaContainer c =
-        new SamzaContainer(
-            "0",
-            container(task("T", in.partition(0))),
-            config(-1, -1),
-            systems,
-            m -> first,
-            checkpoints);
+    SamzaContainer c = containerOfT(first);
     Running r = new Running(c);
     await(() -> first.seen.size() == 10);
     c.stopGracefully();
@@ -457,14 +461,7 @@ public class SamzaContainerTest {
 
     streams.seal(in);
     RecordingTask second = new RecordingTask();
-    new SamzaContainer(
-            "0",
-            container(task("T", in.partition(0))),
-            config(-1, -1),
-            systems,
-            m -> second,
-            checkpoints)
-        .run();
+    containerOfT(second).run();
     assertEquals(0, second.seen.size());
   }
 
@@ -472,14 +469,7 @@ public class SamzaContainerTest {
   public void externalShutdownDoesNotCommitSoWorkIsReplayed() throws Exception {
     write(in, 1, 10);
     RecordingTask first = new RecordingTask();
-    SamzaContainer c =
-        new SamzaContainer(
-            "0",
-            container(task("T", in.partition(0))),
-            config(-1, -1),
-            systems,
-            m -> first,
-            checkpoints);
+    SamzaContainer c = containerOfT(first);
     Running r = new Running(c);
     await(() -> first.seen.size() == 10);
     c.shutdown();
@@ -488,14 +478,7 @@ public class SamzaContainerTest {
 
     streams.seal(in);
     RecordingTask second = new RecordingTask();
-    new SamzaContainer(
-            "0",
-            container(task("T", in.partition(0))),
-            config(-1, -1),
-            systems,
-            m -> second,
-            checkpoints)
-        .run();
+    containerOfT(second).run();
     assertEquals(10, second.seen.size());
     assertEquals("0", second.seen.get(0).getOffset());
   }
