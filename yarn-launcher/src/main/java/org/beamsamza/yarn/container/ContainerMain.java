@@ -48,6 +48,9 @@ public final class ContainerMain {
   /** Set once the JVM is shutting down (SIGTERM): main must not call System.exit then. */
   private static final AtomicBoolean SIGNALLED = new AtomicBoolean();
 
+  /** Set before main's own System.exit, which also runs the hook: that is no signal. */
+  private static final AtomicBoolean EXITING = new AtomicBoolean();
+
   public static void main(String[] args) {
     int exit;
     try {
@@ -57,6 +60,7 @@ public final class ContainerMain {
       exit = 1;
     }
     if (!SIGNALLED.get()) {
+      EXITING.set(true); // the shutdown hook then has nothing to stop or wait for
       System.exit(exit);
     }
     // Shutting down already: the hook waits for this thread, then the JVM exits (143).
@@ -140,6 +144,9 @@ public final class ContainerMain {
    * most {@link #STOP_GRACE_MS}) before the JVM halts.
    */
   private static void stopOnSignal(SamzaContainer container, Thread mainThread) {
+    if (EXITING.get()) {
+      return; // main is exiting by itself and waits for this hook: joining it would deadlock
+    }
     SIGNALLED.set(true);
     LOG.info("Stopping on a signal: final commit, then closing the stores");
     container.stopGracefully();

@@ -6,7 +6,9 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.instanceOf;
 import static org.junit.Assert.assertThrows;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -23,6 +25,7 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.kafka.common.serialization.LongSerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.beamsamza.yarn.SamzaYarnOptions;
+import org.beamsamza.yarn.client.SubmittedApplications;
 import org.beamsamza.yarn.client.YarnPipelineResult;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
@@ -126,17 +129,55 @@ public class YarnPipelineTest {
     }
   }
 
+  /**
+   * The failing pipeline as a user's program: {@code main} builds it from its arguments and submits
+   * it, as a program run by {@code beam-samza-yarn run} does.
+   */
+  public static final class FailingProgram {
+    public static void main(String[] args) {
+      SamzaYarnOptions options =
+          org.apache.beam.sdk.options.PipelineOptionsFactory.fromArgs(args)
+              .as(SamzaYarnOptions.class);
+      Pipeline p = Pipeline.create(options);
+      p.apply("Numbers", GenerateSequence.from(0).to(2_000))
+          .apply("KeyBy", ParDo.of(new FailAt()))
+          .apply(Count.perKey())
+          .apply(
+              "WriteKafka",
+              KafkaIO.<String, Long>write()
+                  .withBootstrapServers(options.getKafkaBootstrapServers())
+                  .withTopic("yarn-failing-out")
+                  .withKeySerializer(StringSerializer.class)
+                  .withValueSerializer(LongSerializer.class));
+      p.run();
+    }
+  }
+
   @Test
-  public void aPipelineThatThrowsEndsFailedWithTheUsersException() throws Exception {
-    SamzaYarnOptions options = cluster.options("--jobName=yarn-failing", "--containerRetryCount=1");
-    Pipeline p = Pipeline.create(options);
-    keyedCount(p, 2_000, new FailAt(), "yarn-failing-out");
-    YarnPipelineResult result = (YarnPipelineResult) p.run();
+  public void aPipelineThatThrowsEndsFailedAndRunWaitExitsNonZeroPrintingTheUsersException()
+      throws Exception {
+    cluster.createTopic("yarn-failing-out", 1);
+    List<String> args =
+        new ArrayList<>(List.of("run", "--wait", "--class", FailingProgram.class.getName(), "--"));
+    args.addAll(List.of(cluster.args("--jobName=yarn-failing", "--containerRetryCount=1")));
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    picocli.CommandLine cli = org.beamsamza.yarn.cli.BeamSamzaYarn.commandLine();
+    cli.setOut(new java.io.PrintWriter(out, true));
+    cli.setErr(new java.io.PrintWriter(err, true));
+    int exit = cli.execute(args.toArray(new String[0]));
+
+    assertThat("run --wait of a failed job; stderr: " + err, exit, equalTo(1));
+    assertThat(
+        err.toString(),
+        containsString("java.lang.IllegalStateException: user code failed at element 777"));
+    List<YarnPipelineResult> submitted = SubmittedApplications.all();
+    YarnPipelineResult result = submitted.get(submitted.size() - 1);
+    assertThat(result.getState(), equalTo(PipelineResult.State.FAILED));
     Pipeline.PipelineExecutionException e =
         assertThrows(Pipeline.PipelineExecutionException.class, result::waitUntilFinish);
     assertThat(e.getCause(), instanceOf(IllegalStateException.class));
     assertThat(e.getCause().getMessage(), equalTo("user code failed at element 777"));
-    assertThat(result.getState(), equalTo(PipelineResult.State.FAILED));
     assertThat(
         "the container was restarted once, then the job failed",
         result.getContainerRestarts().values().stream().mapToInt(Integer::intValue).sum(),
