@@ -3,7 +3,6 @@ package org.beamsamza.yarn.am;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -172,8 +171,7 @@ public final class JobCoordinator {
   /** A pending container that ran on {@code host} before, else the first pending one. */
   private Tracked pendingFor(String host) {
     Tracked first = null;
-    for (Iterator<Tracked> it = containers.values().iterator(); it.hasNext(); ) {
-      Tracked t = it.next();
+    for (Tracked t : containers.values()) {
       if (t.state != State.PENDING) {
         continue;
       }

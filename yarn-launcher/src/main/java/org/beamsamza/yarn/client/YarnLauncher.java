@@ -149,11 +149,7 @@ public final class YarnLauncher implements JobLauncher {
           appId,
           options.getYarnQueue());
       YarnPipelineResult result =
-          new YarnPipelineResult(
-              yarn,
-              FileSystem.get(conf),
-              appId,
-              new org.apache.hadoop.fs.Path(staged.dir().toString()));
+          new YarnPipelineResult(yarn, FileSystem.get(conf), appId, staged.dir());
       SubmittedApplications.record(result);
       return result;
     } catch (YarnException | IOException e) {

@@ -157,10 +157,7 @@ public final class YarnPipelineResult implements SamzaPipelineResult {
   }
 
   private MetricsContainerStepMap[] reportedMetrics() {
-    byte[] bytes =
-        toState(report()) == State.RUNNING
-            ? fromApplicationMaster("/metrics.bin")
-            : readFinal(YarnJobFiles.FINAL_METRICS);
+    byte[] bytes = liveOrFinal("/metrics.bin", YarnJobFiles.FINAL_METRICS);
     if (bytes == null) {
       return new MetricsContainerStepMap[] {
         new MetricsContainerStepMap(), new MetricsContainerStepMap()
@@ -172,10 +169,7 @@ public final class YarnPipelineResult implements SamzaPipelineResult {
   /** The job's status as the ApplicationMaster serves it (or left it when the job ended). */
   @SuppressWarnings("unchecked")
   public Map<String, Object> status() {
-    byte[] bytes =
-        toState(report()) == State.RUNNING
-            ? fromApplicationMaster("/status")
-            : readFinal(YarnJobFiles.FINAL_STATUS);
+    byte[] bytes = liveOrFinal("/status", YarnJobFiles.FINAL_STATUS);
     if (bytes == null) {
       return Map.of();
     }
@@ -214,6 +208,11 @@ public final class YarnPipelineResult implements SamzaPipelineResult {
     }
     int path = url.indexOf('/', url.indexOf("//") + 2);
     return path < 0 ? url : url.substring(0, path);
+  }
+
+  /** The AM's {@code path} while the job runs, its final file {@code finalName} once it ended. */
+  private byte[] liveOrFinal(String path, String finalName) {
+    return toState(report()) == State.RUNNING ? fromApplicationMaster(path) : readFinal(finalName);
   }
 
   private byte[] fromApplicationMaster(String path) {
