@@ -4,9 +4,10 @@ import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.DefaultValueFactory;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
+import org.beamsamza.translation.GroupingOptions;
 
 /** Options of {@link SamzaRunner}; each is validated at {@code run()} with a message naming it. */
-public interface SamzaPipelineOptions extends PipelineOptions {
+public interface SamzaPipelineOptions extends GroupingOptions {
   @Description(
       "Partitions of every repartition stream and the most partitions a bounded source is split into;"
           + " so the most tasks a stage runs. Default: the number of processors.")

@@ -68,6 +68,14 @@ public final class StepState {
         holds);
   }
 
+  /**
+   * A log of the step's elements by key, numbered by the step's own sequence (one per step and
+   * store). Call once per step.
+   */
+  public KeyedElementLog keyedElementLog() {
+    return new KeyedElementLog(store, stepId, sequence);
+  }
+
   public KeyValueTimers timers() {
     return timers;
   }

@@ -91,11 +91,15 @@ public final class CombinePerKeyTranslator implements TransformTranslator<Combin
     TupleTag<KV<Object, Object>> mergedTag = new TupleTag<>("merged");
     context.addKeyedNode(
         context.currentStepName() + "/MergeAccumulators",
-        new GroupByKeyOperator.Spec<>(
-            kvCoder.getKeyCoder(),
-            windowing,
-            new Merging<>(fn, kvCoder.getKeyCoder(), accumCoder),
-            mergedTag),
+        Groupings.operatorFor(
+            input,
+            new GroupByKeyOperator.Spec<>(
+                kvCoder.getKeyCoder(),
+                windowing,
+                new Merging<>(fn, kvCoder.getKeyCoder(), accumCoder),
+                mergedTag),
+            accumCoder,
+            context),
         new TranslationContext.KeyedInput(
             accumulators,
             kvCoder.getKeyCoder(),

@@ -33,7 +33,7 @@ public final class GroupByKeyTranslator implements TransformTranslator<GroupByKe
             tag);
     context.addKeyedNode(
         context.currentStepName(),
-        spec,
+        Groupings.operatorFor(input, spec, kvCoder.getValueCoder(), context),
         context.keyedInput(input),
         Map.of(tag, context.idOf(output)));
   }

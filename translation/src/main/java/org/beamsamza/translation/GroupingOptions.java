@@ -1,0 +1,27 @@
+package org.beamsamza.translation;
+
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+
+/** How keyed groupings run; {@code SamzaPipelineOptions} extends this. */
+public interface GroupingOptions extends PipelineOptions {
+
+  @Description(
+      "Run GroupByKey and Combine over bounded input with the default trigger by sorting each"
+          + " task's elements by key in its store and grouping each key once at the end of input"
+          + " (as batch runners do). false: the streaming path, state per window updated per"
+          + " element.")
+  @Default.Boolean(true)
+  boolean getSortedBatchGrouping();
+
+  void setSortedBatchGrouping(boolean value);
+
+  @Description(
+      "With --sortedBatchGrouping, a key with more elements than this keeps its grouping state"
+          + " in the store rather than on the heap.")
+  @Default.Integer(10_000)
+  int getSortedGroupingHeapElements();
+
+  void setSortedGroupingHeapElements(int value);
+}

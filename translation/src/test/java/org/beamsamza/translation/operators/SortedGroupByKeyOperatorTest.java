@@ -1,0 +1,292 @@
+package org.beamsamza.translation.operators;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.empty;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.apache.beam.runners.core.SystemReduceFn;
+import org.apache.beam.sdk.coders.CoderRegistry;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.Sum;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.FixedWindows;
+import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
+import org.apache.beam.sdk.transforms.windowing.PaneInfo;
+import org.apache.beam.sdk.transforms.windowing.Sessions;
+import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
+import org.apache.beam.sdk.util.AppliedCombineFn;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.WindowedValue;
+import org.apache.beam.sdk.values.WindowedValues;
+import org.apache.beam.sdk.values.WindowingStrategy;
+import org.beamsamza.state.kv.Entry;
+import org.beamsamza.state.kv.KeyValueIterator;
+import org.beamsamza.state.kv.internals.InMemoryKeyValueStore;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
+import org.junit.Test;
+
+/**
+ * The sorted (batch) grouping driven through a fake context: its panes are those of Beam's model,
+ * computed here from the inputs, and equal to what the streaming {@link GroupByKeyOperator} emits
+ * for the same input; its elements survive a restart in the store; a key too large for the heap
+ * gives the same result through store-backed state.
+ */
+public class SortedGroupByKeyOperatorTest {
+  private static final TupleTag<KV<String, Iterable<Integer>>> OUT = new TupleTag<>("grouped");
+  private static final Instant END = BoundedWindow.TIMESTAMP_MAX_VALUE;
+  private static final Duration GAP = Duration.standardSeconds(10);
+
+  /** An input element, assigned to its proto-session window [ts, ts + gap). */
+  private record In(String key, int value, long ts) {
+    WindowedValue<KV<String, Integer>> windowed() {
+      return WindowedValues.of(
+          KV.of(key, value),
+          new Instant(ts),
+          new IntervalWindow(new Instant(ts), GAP),
+          PaneInfo.NO_FIRING);
+    }
+  }
+
+  /** A pane as compared across runs: key, window, sorted values, timestamp, pane info. */
+  private record Pane(
+      String key, BoundedWindow window, List<Integer> values, Instant timestamp, PaneInfo pane) {}
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static GroupByKeyOperator.Spec<String, Integer, Iterable<Integer>> sessions(
+      TimestampCombiner combiner) {
+    return new GroupByKeyOperator.Spec<>(
+        StringUtf8Coder.of(),
+        (WindowingStrategy)
+            WindowingStrategy.of(Sessions.withGapDuration(GAP)).withTimestampCombiner(combiner),
+        () -> SystemReduceFn.<String, Integer, BoundedWindow>buffering(VarIntCoder.of()),
+        OUT);
+  }
+
+  private static SortedGroupByKeyOperator.Spec<String, Integer, Iterable<Integer>> sorted(
+      GroupByKeyOperator.Spec<String, Integer, Iterable<Integer>> grouping, int heapElements) {
+    return new SortedGroupByKeyOperator.Spec<>(grouping, VarIntCoder.of(), heapElements);
+  }
+
+  /** Inputs over a few keys whose timestamps make sessions of several elements and gaps. */
+  private static List<In> randomInputs(int n, long seed) {
+    Random random = new Random(seed);
+    List<In> inputs = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      inputs.add(new In("k" + random.nextInt(7), i, random.nextInt(200) * 1_000L));
+    }
+    return inputs;
+  }
+
+  /** Beam's answer, from the inputs: per key, sorted timestamps split where the gap is reached. */
+  private static Map<String, Map<IntervalWindow, List<Integer>>> expectedSessions(List<In> inputs) {
+    Map<String, List<In>> byKey = new TreeMap<>();
+    inputs.forEach(in -> byKey.computeIfAbsent(in.key(), k -> new ArrayList<>()).add(in));
+    Map<String, Map<IntervalWindow, List<Integer>>> out = new TreeMap<>();
+    byKey.forEach(
+        (key, ins) -> {
+          ins.sort((a, b) -> Long.compare(a.ts(), b.ts()));
+          Map<IntervalWindow, List<Integer>> sessions = new HashMap<>();
+          List<Integer> values = new ArrayList<>();
+          long start = ins.get(0).ts();
+          long end = start + GAP.getMillis();
+          for (In in : ins) {
+            if (in.ts() >= end) {
+              sessions.put(new IntervalWindow(new Instant(start), new Instant(end)), values);
+              values = new ArrayList<>();
+              start = in.ts();
+            }
+            end = Math.max(end, in.ts() + GAP.getMillis());
+            values.add(in.value());
+          }
+          sessions.put(new IntervalWindow(new Instant(start), new Instant(end)), values);
+          out.put(key, sessions);
+        });
+    return out;
+  }
+
+  private static List<Pane> run(OperatorFactory spec, List<In> inputs) throws Exception {
+    try (OperatorHarness harness = OperatorHarness.open(spec)) {
+      for (In in : inputs) {
+        harness.processKeyedElement(StringUtf8Coder.of(), in.windowed());
+      }
+      harness.finishBundle();
+      harness.processWatermark(END);
+      assertEquals(END, harness.context().outputWatermark());
+      return panes(harness.context().outputs(OUT));
+    }
+  }
+
+  private static List<Pane> panes(List<WindowedValue<KV<String, Iterable<Integer>>>> out) {
+    List<Pane> panes = new ArrayList<>();
+    for (WindowedValue<KV<String, Iterable<Integer>>> wv : out) {
+      List<Integer> values = new ArrayList<>();
+      wv.getValue().getValue().forEach(values::add);
+      values.sort(Integer::compare);
+      panes.add(
+          new Pane(
+              wv.getValue().getKey(),
+              wv.getWindows().iterator().next(),
+              values,
+              wv.getTimestamp(),
+              wv.getPaneInfo()));
+    }
+    panes.sort(
+        (a, b) ->
+            a.key().equals(b.key())
+                ? a.window().maxTimestamp().compareTo(b.window().maxTimestamp())
+                : a.key().compareTo(b.key()));
+    return panes;
+  }
+
+  @Test
+  public void mergingWindowsGiveBeamsSessionsAtTheEndOfInputAndNothingBefore() throws Exception {
+    List<In> inputs = randomInputs(400, 1);
+    try (OperatorHarness harness =
+        OperatorHarness.open(sorted(sessions(TimestampCombiner.END_OF_WINDOW), 10_000))) {
+      for (In in : inputs) {
+        harness.processKeyedElement(StringUtf8Coder.of(), in.windowed());
+      }
+      harness.processWatermark(new Instant(500_000)); // past every window: still not the end
+      assertThat(harness.context().outputs(OUT), empty());
+      assertThat(harness.context().emittedWatermarks(), empty());
+
+      harness.processWatermark(END);
+
+      Map<String, Map<IntervalWindow, List<Integer>>> actual = new TreeMap<>();
+      for (Pane pane : panes(harness.context().outputs(OUT))) {
+        assertEquals(PaneInfo.Timing.ON_TIME, pane.pane().getTiming());
+        assertTrue(pane.pane().isFirst() && pane.pane().isLast());
+        assertEquals(pane.window().maxTimestamp(), pane.timestamp());
+        assertNull(
+            "one pane per key and session",
+            actual
+                .computeIfAbsent(pane.key(), k -> new HashMap<>())
+                .put((IntervalWindow) pane.window(), pane.values()));
+      }
+      Map<String, Map<IntervalWindow, List<Integer>>> expected = expectedSessions(inputs);
+      expected.values().forEach(m -> m.values().forEach(v -> v.sort(Integer::compare)));
+      assertEquals(expected, actual);
+      assertEquals(List.of(END), harness.context().emittedWatermarks());
+      assertEquals("the log was read and deleted", List.of(), storeEntries(harness));
+    }
+  }
+
+  @Test
+  public void sameOutputAsTheStreamingPathForSessionsAndTimestampCombiners() throws Exception {
+    for (TimestampCombiner combiner : TimestampCombiner.values()) {
+      List<In> inputs = randomInputs(300, combiner.ordinal() + 7);
+      List<Pane> streaming = run(sessions(combiner), inputs);
+      assertEquals(combiner.name(), streaming, run(sorted(sessions(combiner), 10_000), inputs));
+      // Every key's state in the store (the hot-key path) gives the same answer.
+      assertEquals(combiner.name(), streaming, run(sorted(sessions(combiner), 0), inputs));
+    }
+  }
+
+  @Test
+  public void combiningInFixedWindowsMatchesTheStreamingPath() throws Exception {
+    TupleTag<KV<String, Integer>> summed = new TupleTag<>("summed");
+    AppliedCombineFn<String, Integer, int[], Integer> sum =
+        AppliedCombineFn.withInputCoder(
+            Sum.ofIntegers(),
+            CoderRegistry.createDefault(),
+            KvCoder.of(StringUtf8Coder.of(), VarIntCoder.of()));
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    GroupByKeyOperator.Spec<String, Integer, Integer> spec =
+        new GroupByKeyOperator.Spec<>(
+            StringUtf8Coder.of(),
+            (WindowingStrategy) WindowingStrategy.of(FixedWindows.of(Duration.standardSeconds(30))),
+            () ->
+                SystemReduceFn.<String, Integer, int[], Integer, BoundedWindow>combining(
+                    StringUtf8Coder.of(), sum),
+            summed);
+    List<In> inputs = randomInputs(500, 3);
+    Map<KV<String, BoundedWindow>, Integer> expected = new HashMap<>();
+    for (In in : inputs) {
+      long start = in.ts() - in.ts() % 30_000;
+      expected.merge(
+          KV.of(in.key(), new IntervalWindow(new Instant(start), Duration.standardSeconds(30))),
+          in.value(),
+          Integer::sum);
+    }
+    try (OperatorHarness harness =
+        OperatorHarness.open(new SortedGroupByKeyOperator.Spec<>(spec, VarIntCoder.of(), 5))) {
+      for (In in : inputs) {
+        // Fixed windows: the element's own window is its fixed window.
+        long start = in.ts() - in.ts() % 30_000;
+        harness.processKeyedElement(
+            StringUtf8Coder.of(),
+            WindowedValues.of(
+                KV.of(in.key(), in.value()),
+                new Instant(in.ts()),
+                new IntervalWindow(new Instant(start), Duration.standardSeconds(30)),
+                PaneInfo.NO_FIRING));
+      }
+      harness.processWatermark(END);
+      Map<KV<String, BoundedWindow>, Integer> actual = new HashMap<>();
+      for (WindowedValue<KV<String, Integer>> wv : harness.context().outputs(summed)) {
+        assertNull(
+            actual.put(
+                KV.of(wv.getValue().getKey(), wv.getWindows().iterator().next()),
+                wv.getValue().getValue()));
+      }
+      assertEquals(expected, actual);
+    }
+  }
+
+  @Test
+  public void aRestartedTaskGroupsWhatItsEarlierRunLoggedAndAnEndSeenTwiceEmitsOnce()
+      throws Exception {
+    List<In> inputs = randomInputs(200, 5);
+    InMemoryKeyValueStore store = new InMemoryKeyValueStore();
+    var spec = sorted(sessions(TimestampCombiner.END_OF_WINDOW), 10_000);
+    try (OperatorHarness first =
+        OperatorHarness.open(
+            spec, new FakeOperatorContext("step", PipelineOptionsFactory.create(), store))) {
+      for (In in : inputs.subList(0, 120)) {
+        first.processKeyedElement(StringUtf8Coder.of(), in.windowed());
+      }
+      first.prepareCommit();
+      // The process dies here: whatever it held on the heap is gone, the store stays.
+    }
+    try (OperatorHarness second =
+        OperatorHarness.open(
+            spec, new FakeOperatorContext("step", PipelineOptionsFactory.create(), store))) {
+      for (In in : inputs.subList(120, inputs.size())) {
+        second.processKeyedElement(StringUtf8Coder.of(), in.windowed());
+      }
+      second.processWatermark(END);
+      List<Pane> afterRestart = panes(second.context().takeOutputs(OUT));
+      assertEquals(run(sessions(TimestampCombiner.END_OF_WINDOW), inputs), afterRestart);
+
+      second.processWatermark(END); // an end delivered again emits nothing more
+      assertThat(second.context().outputs(OUT), empty());
+    }
+  }
+
+  private static List<Entry> storeEntries(OperatorHarness harness) {
+    List<Entry> left = new ArrayList<>();
+    try (KeyValueIterator it = harness.context().store().all()) {
+      it.forEachRemaining(
+          e -> {
+            // The step's sequence epoch record stays, as for every step that appended.
+            if (e.key()[0] != 0x07) {
+              left.add(e);
+            }
+          });
+    }
+    return left;
+  }
+}
