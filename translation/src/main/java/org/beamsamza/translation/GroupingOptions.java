@@ -8,10 +8,10 @@ import org.apache.beam.sdk.options.PipelineOptions;
 public interface GroupingOptions extends PipelineOptions {
 
   @Description(
-      "Run GroupByKey and Combine over bounded input with the default trigger by sorting each"
+      "Run GroupByKey and Combine over bounded input by sorting each"
           + " task's elements by key in its store and grouping each key once at the end of input"
-          + " (as batch runners do). false: the streaming path, state per window updated per"
-          + " element.")
+          + " (as batch runners do; triggers see each key's input arrive at once). false: the"
+          + " streaming path, state per window updated per element.")
   @Default.Boolean(true)
   boolean getSortedBatchGrouping();
 

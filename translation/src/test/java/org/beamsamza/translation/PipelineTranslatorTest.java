@@ -14,17 +14,21 @@ import static org.junit.Assert.assertThrows;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.io.GenerateSequence;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.FlatMapElements;
+import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Sum;
 import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.transforms.windowing.AfterPane;
+import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.Repeatedly;
 import org.apache.beam.sdk.transforms.windowing.Window;
@@ -32,11 +36,14 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TypeDescriptors;
+import org.beamsamza.translation.operators.GroupByKeyOperator;
+import org.beamsamza.translation.operators.SortedGroupByKeyOperator;
 import org.beamsamza.translation.overrides.DedupingUnboundedRead;
 import org.beamsamza.translation.plan.ExecutionPlan;
 import org.beamsamza.translation.plan.NodeSpec;
 import org.beamsamza.translation.plan.SourceInputSpec;
 import org.beamsamza.translation.plan.StagePlan;
+import org.joda.time.Duration;
 import org.junit.Test;
 
 public class PipelineTranslatorTest {
@@ -107,6 +114,47 @@ public class PipelineTranslatorTest {
     for (StagePlan stage : plan.stages()) {
       assertThat(steps(stage), not(hasItem(containsString("GroupByKey"))));
     }
+  }
+
+  /** The operator factory of the one node whose step name contains {@code step}. */
+  private static Object factoryOf(ExecutionPlan plan, String step) {
+    List<Object> found =
+        plan.stages().stream()
+            .flatMap(s -> s.nodes().stream())
+            .filter(n -> n.stepName().contains(step))
+            .map(n -> (Object) n.factory())
+            .toList();
+    assertThat(step + " in " + plan.describe(), found, hasSize(1));
+    return found.get(0);
+  }
+
+  @Test
+  public void boundedGroupingsAreSortedUnboundedOnesAndTheOptionOutKeepTheStreamingPath() {
+    Pipeline bounded = pipeline();
+    wordCount(bounded);
+    bounded
+        .apply("Pairs", Create.of(KV.of("a", 1), KV.of("b", 2)))
+        .apply("Group", GroupByKey.create());
+    ExecutionPlan sorted = translate(bounded);
+    assertThat(
+        factoryOf(sorted, "Count)/MergeAccumulators"),
+        instanceOf(SortedGroupByKeyOperator.Spec.class));
+    assertThat(factoryOf(sorted, "Group"), instanceOf(SortedGroupByKeyOperator.Spec.class));
+
+    Pipeline optedOut = pipeline();
+    optedOut.getOptions().as(GroupingOptions.class).setSortedBatchGrouping(false);
+    wordCount(optedOut);
+    assertThat(
+        factoryOf(translate(optedOut), "Count)/MergeAccumulators"),
+        instanceOf(GroupByKeyOperator.Spec.class));
+
+    Pipeline unbounded = pipeline();
+    unbounded
+        .apply(GenerateSequence.from(0))
+        .apply(WithKeys.of("k"))
+        .apply(Window.into(FixedWindows.of(Duration.standardSeconds(1))))
+        .apply("Group", GroupByKey.create());
+    assertThat(factoryOf(translate(unbounded), "Group"), instanceOf(GroupByKeyOperator.Spec.class));
   }
 
   @Test

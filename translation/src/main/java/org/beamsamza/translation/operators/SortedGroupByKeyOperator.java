@@ -30,23 +30,26 @@ import org.beamsamza.translation.streams.StreamRecords;
 import org.joda.time.Instant;
 
 /**
- * GroupByKey (or the merge half of a lifted Combine) over <b>bounded</b> input with the default
- * trigger, the way the Flink and Spark batch translations run it: sort, then run each key once.
- * Such input's watermark stays at its start until the input ends, so the streaming path ({@link
- * GroupByKeyOperator}) would keep every key's windows, holds and timers in the store until then,
- * reading and writing them for every element (merging windows: the active-window set, the merged
- * state) only to fire them all at the end. Here an element costs one append to a {@link
- * KeyedElementLog} in the task's store; at the end of input the log is read back key by key, and
- * each key's elements go to runners-core's group-also-by-window (the same {@link
- * GroupAlsoByWindowViaWindowSetNewDoFn} and ReduceFnRunner as the streaming path) in one work item,
- * over per-key in-memory state and timers; then its watermark moves to the end and its timers fire.
- * A key with more than {@link #inMemoryElements} elements keeps its state in the store instead, so
- * a hot key's group still need not fit on the heap.
+ * GroupByKey (or the merge half of a lifted Combine) over <b>bounded</b> input, the way the Flink
+ * and Spark batch translations run it: sort, then run each key once. Such input's watermark stays
+ * at its start until the input ends, so the streaming path ({@link GroupByKeyOperator}) would keep
+ * every key's windows, holds and timers in the store until then, reading and writing them for every
+ * element (merging windows: the active-window set, the merged state) only to fire them all at the
+ * end. Here an element costs one append to a {@link KeyedElementLog} in the task's store; at the
+ * end of input the log is read back key by key, and each key's elements go to runners-core's
+ * group-also-by-window (the same {@link GroupAlsoByWindowViaWindowSetNewDoFn} and ReduceFnRunner as
+ * the streaming path) in one work item, over per-key in-memory state and timers; then its watermark
+ * moves to the end and its timers fire. A key with more than {@link #inMemoryElements} elements
+ * keeps its state in the store instead, so a hot key's group still need not fit on the heap.
  *
  * <p>With the default trigger the result is the streaming path's: one on-time pane per window when
- * the watermark passes its end (the end of input), nothing late. Until the end of input the output
- * watermark stays where it started; then it jumps to the end. The log is in the store, so a restart
- * before the end finds every element whose offset was checkpointed.
+ * the watermark passes its end (the end of input), nothing late. Other triggers see a key's whole
+ * input arrive at once (in store reads of {@link #BATCH} elements for a key past the heap bound),
+ * and processing time jump to the end after it: element-count and processing-time triggers then
+ * fire once per arrival rather than once per element or tick, as in Beam's batch runners; every
+ * element is still in exactly one pane per window under discarding mode. Until the end of input the
+ * output watermark stays where it started; then it jumps to the end. The log is in the store, so a
+ * restart before the end finds every element whose offset was checkpointed.
  */
 public final class SortedGroupByKeyOperator<K, InputT, OutputT> implements Operator {
   /** Elements per store read and per work item when a key's state is in the store. */
@@ -173,6 +176,11 @@ public final class SortedGroupByKeyOperator<K, InputT, OutputT> implements Opera
                 ? InMemoryStateInternals.forKey(key)
                 : state.forKey(new ByteKey(keyBytes), key);
         currentTimers = new InMemoryTimerInternals();
+        // Processing-time triggers measure their delays from now, as if the whole input had
+        // arrived at once; they fire when the clock moves to the end below.
+        Instant now = context.processingClock().now();
+        currentTimers.advanceProcessingTime(now);
+        currentTimers.advanceSynchronizedProcessingTime(now);
         do {
           process(KeyedWorkItems.elementsWorkItem(key, decode(elements)));
         } while (!(elements = reader.nextElements(BATCH)).isEmpty());

@@ -44,6 +44,7 @@ import org.apache.beam.sdk.values.WindowedValue;
 import org.apache.beam.sdk.values.WindowedValues;
 import org.beamsamza.runtime.system.OutgoingMessageEnvelope;
 import org.beamsamza.runtime.task.TaskCoordinator;
+import org.beamsamza.translation.GroupingOptions;
 import org.beamsamza.translation.plan.ExecutionPlan;
 import org.beamsamza.translation.plan.StagePlan;
 import org.beamsamza.translation.streams.ControlMessage;
@@ -68,6 +69,9 @@ public class StageTaskTest {
     PipelineOptions options = PipelineOptionsFactory.create();
     options.setJobName("stagetask");
     options.setRunner(org.apache.beam.sdk.testing.CrashingRunner.class);
+    // These tests drive the streaming path's watermarks and triggers through bounded fixtures
+    // (Create); the sorted batch path has its own tests (SortedGroupByKeyOperatorTest).
+    options.as(GroupingOptions.class).setSortedBatchGrouping(false);
     return Pipeline.create(options);
   }
 
