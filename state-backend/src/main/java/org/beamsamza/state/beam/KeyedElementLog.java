@@ -23,8 +23,8 @@ import org.beamsamza.state.kv.KeyValueStore;
  *
  * <p>Reading ({@link #read}) takes entries from the store in batches through short-lived iterators,
  * so the caller may write to the same store between two reads (the steps after a grouping in the
- * same task do), and deletes what it has handed out. One instance per step and store; task thread
- * only.
+ * same task do), and deletes what it has handed out when it is closed. One instance per step and
+ * store; task thread only.
  */
 public final class KeyedElementLog {
   /** Record family of the log's entries. */
@@ -55,9 +55,9 @@ public final class KeyedElementLog {
   }
 
   /**
-   * A reader over the whole log, {@code batchEntries} store entries per store read. Every element
-   * it hands out is deleted from the store (before the next batch is read, and by {@link
-   * Reader#close}).
+   * A reader over the whole log, {@code batchEntries} store entries per store read. {@link
+   * Reader#close} deletes every element it handed out, in one range delete (one RocksDB range
+   * tombstone rather than a write per element).
    */
   public Reader read(int batchEntries) {
     if (batchEntries < 1) {
@@ -79,8 +79,8 @@ public final class KeyedElementLog {
     /** The key of the current group. */
     private byte[] currentKey;
 
-    /** Store keys handed out and not deleted yet. */
-    private final List<byte[]> handedOut = new ArrayList<>();
+    /** The store key of the last element handed out ({@code null}: none yet). */
+    private byte[] lastHandedOut;
 
     private Reader(int batchEntries) {
       this.batchEntries = batchEntries;
@@ -112,7 +112,7 @@ public final class KeyedElementLog {
       while (out.size() < max && (next = peek()) != null && sameKey(next.key(), currentKey)) {
         position++;
         out.add(next.value());
-        handedOut.add(next.key());
+        lastHandedOut = next.key();
       }
       return out;
     }
@@ -132,7 +132,6 @@ public final class KeyedElementLog {
     }
 
     private void readBatch() {
-      deleteHandedOut();
       byte[] from = lastRead == null ? prefix : Arrays.copyOf(lastRead, lastRead.length + 1);
       List<Entry> entries = new ArrayList<>(batchEntries);
       try (KeyValueIterator it = store.range(from, end)) {
@@ -148,17 +147,13 @@ public final class KeyedElementLog {
       position = 0;
     }
 
-    private void deleteHandedOut() {
-      if (!handedOut.isEmpty()) {
-        store.deleteAll(new ArrayList<>(handedOut));
-        handedOut.clear();
-      }
-    }
-
-    /** Deletes what was handed out. */
+    /** Deletes what was handed out: the log up to and including the last element handed out. */
     @Override
     public void close() {
-      deleteHandedOut();
+      if (lastHandedOut != null) {
+        store.deleteRange(prefix, Arrays.copyOf(lastHandedOut, lastHandedOut.length + 1));
+        lastHandedOut = null;
+      }
     }
   }
 

@@ -37,6 +37,21 @@ public interface KeyValueStore extends AutoCloseable {
   void deleteAll(List<byte[]> keys);
 
   /**
+   * Removes every key with {@code from <= key < to} (both non-null): one range tombstone where the
+   * implementation has them (RocksDB), so that dropping a large run of keys costs no write per key.
+   * This default removes key by key.
+   */
+  default void deleteRange(byte[] from, byte[] to) {
+    java.util.List<byte[]> keys = new java.util.ArrayList<>();
+    try (KeyValueIterator it = range(from, to)) {
+      it.forEachRemaining(e -> keys.add(e.key()));
+    }
+    if (!keys.isEmpty()) {
+      deleteAll(keys);
+    }
+  }
+
+  /**
    * Entries with {@code from <= key < to}, in order. A {@code null} bound means unbounded on that
    * side. Empty when {@code from >= to}.
    */

@@ -78,6 +78,14 @@ public final class InMemoryKeyValueStore implements KeyValueStore, OrderedBatchW
   }
 
   @Override
+  public void deleteRange(byte[] from, byte[] to) {
+    checkOpen();
+    if (Arrays.compareUnsigned(from, to) < 0) {
+      map.subMap(from, true, to, false).clear();
+    }
+  }
+
+  @Override
   public void deleteAll(List<byte[]> keys) {
     for (byte[] k : keys) {
       delete(k);

@@ -90,6 +90,15 @@ public final class LazyOpenStore<S extends KeyValueStore & OrderedBatchWrites>
   }
 
   @Override
+  public void deleteRange(byte[] from, byte[] to) {
+    if (inner != null) {
+      inner.deleteRange(from, to);
+    } else {
+      absentUnlessClosed(null);
+    }
+  }
+
+  @Override
   public void deleteAll(List<byte[]> keys) {
     if (inner != null) {
       inner.deleteAll(keys);

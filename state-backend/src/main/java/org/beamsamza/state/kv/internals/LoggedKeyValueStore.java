@@ -58,6 +58,22 @@ public final class LoggedKeyValueStore implements KeyValueStore {
     changelog.write(key, null);
   }
 
+  /**
+   * A changelog has no range tombstone: every key in the range is logged deleted (read from the
+   * inner store first), then the inner store drops the range at once.
+   */
+  @Override
+  public void deleteRange(byte[] from, byte[] to) {
+    List<byte[]> keys = new java.util.ArrayList<>();
+    try (KeyValueIterator it = inner.range(from, to)) {
+      it.forEachRemaining(e -> keys.add(e.key()));
+    }
+    inner.deleteRange(from, to);
+    for (byte[] k : keys) {
+      changelog.write(k, null);
+    }
+  }
+
   @Override
   public void deleteAll(List<byte[]> keys) {
     inner.deleteAll(keys);

@@ -84,6 +84,13 @@ public final class MeteredKeyValueStore implements KeyValueStore {
   }
 
   @Override
+  public void deleteRange(byte[] from, byte[] to) {
+    long start = System.nanoTime();
+    inner.deleteRange(from, to);
+    deleteNanos += System.nanoTime() - start;
+  }
+
+  @Override
   public void deleteAll(List<byte[]> keys) {
     long start = System.nanoTime();
     inner.deleteAll(keys);

@@ -211,6 +211,19 @@ public final class RocksDbKeyValueStore implements KeyValueStore, OrderedBatchWr
   }
 
   @Override
+  public void deleteRange(byte[] from, byte[] to) {
+    checkOpen();
+    if (java.util.Arrays.compareUnsigned(from, to) >= 0) {
+      return; // empty; RocksDB would refuse it, and a refused write leaves the store in error
+    }
+    try {
+      db.deleteRange(writeOptions, from, to);
+    } catch (RocksDBException e) {
+      throw new StoreException("deleteRange failed", e);
+    }
+  }
+
+  @Override
   public void deleteAll(List<byte[]> keys) {
     checkOpen();
     try (WriteBatch batch = new WriteBatch()) {

@@ -245,6 +245,49 @@ public abstract class KeyValueStoreContractTest {
     store = null;
   }
 
+  @Test
+  public void deleteRangeRemovesExactlyFromInclusiveToExclusive() {
+    for (String k : List.of("a", "b", "ba", "bb", "c", "d")) {
+      store.put(s(k), s(k));
+    }
+    store.deleteRange(s("b"), s("c"));
+    assertThat(keysHex(store.all()), contains(hex("a"), hex("c"), hex("d")));
+    store.deleteRange(s("d"), s("b")); // empty range: nothing
+    store.deleteRange(s("x"), s("z")); // nothing there
+    assertThat(keysHex(store.all()), contains(hex("a"), hex("c"), hex("d")));
+    store.put(s("b"), s("again")); // a key deleted by a range can be written again
+    assertThat(store.get(s("b")), equalTo(s("again")));
+    store.flush();
+    assertThat(store.get(s("ba")), nullValue());
+  }
+
+  /** Range deletes mixed with writes and reads, against a TreeMap model. */
+  @Test
+  public void randomDeleteRangesMatchSortedMapModel() {
+    Random random = new Random(7);
+    TreeMap<byte[], byte[]> model = new TreeMap<>(Bytes.ORDER);
+    int[] alphabet = {0x00, 0x01, 0x7F, 0x80, 0xFF};
+    for (int i = 0; i < 2000; i++) {
+      byte[] key = randomKey(random, alphabet);
+      int op = random.nextInt(10);
+      if (op < 6) {
+        store.put(key, b(i & 0xFF));
+        model.put(key, b(i & 0xFF));
+      } else if (op < 7) {
+        byte[] other = randomKey(random, alphabet);
+        byte[] from = Arrays.compareUnsigned(key, other) <= 0 ? key : other;
+        byte[] to = from == key ? other : key;
+        store.deleteRange(from, to);
+        model.subMap(from, true, to, false).clear();
+      } else if (op < 8) {
+        store.flush();
+      } else {
+        assertThat(store.get(key), equalTo(model.get(key)));
+      }
+    }
+    assertThat(drain(store.all()), equalTo(entries(model)));
+  }
+
   /** Random operations against a TreeMap model; catches ordering, caching and bound bugs. */
   @Test
   public void randomOperationsMatchSortedMapModel() {

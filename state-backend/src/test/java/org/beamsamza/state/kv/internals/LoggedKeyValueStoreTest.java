@@ -42,6 +42,18 @@ public class LoggedKeyValueStoreTest {
   }
 
   @Test
+  public void aRangeDeleteLogsATombstoneForEveryKeyInTheRangeAndNoOther() {
+    for (String k : List.of("a", "b", "ba", "c")) {
+      store.put(s(k), s(k));
+    }
+    changelog.records.clear();
+    store.deleteRange(s("b"), s("c"));
+    assertThat(changelog.records, contains(new Entry(s("b"), null), new Entry(s("ba"), null)));
+    assertThat(inner.get(s("ba")), is((byte[]) null));
+    assertThat(inner.get(s("c")), equalTo(s("c")));
+  }
+
+  @Test
   public void innerIsWrittenBeforeChangelog() {
     store.put(s("a"), s("1"));
     store.delete(s("a"));
