@@ -3,6 +3,7 @@ package org.beamsamza.translation.operators;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.WindowedValue;
+import org.beamsamza.translation.streams.StreamRecords;
 import org.joda.time.Instant;
 
 /**
@@ -26,6 +27,16 @@ public interface Operator {
   default void processKeyedElement(byte[] keyBytes, WindowedValue<? extends KV<?, ?>> element)
       throws Exception {
     processElement(element);
+  }
+
+  /**
+   * As {@link #processKeyedElement}, with the repartition stream's record of the element: an
+   * operator that stores elements as bytes keeps its payload ({@link StreamRecords#dataPayload},
+   * the element encoded with the keyed input's windowed-value coder) instead of encoding again.
+   */
+  default void processKeyedRecord(
+      byte[] keyBytes, WindowedValue<? extends KV<?, ?>> element, byte[] record) throws Exception {
+    processKeyedElement(keyBytes, element);
   }
 
   /** The minimum watermark of the main inputs advanced to {@code watermark}. */

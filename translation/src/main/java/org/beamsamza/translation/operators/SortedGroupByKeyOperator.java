@@ -57,12 +57,13 @@ public final class SortedGroupByKeyOperator<K, InputT, OutputT> implements Opera
 
   /**
    * @param grouping what to group and how (as for the streaming path)
-   * @param valueCoder the coder of the input values, to write them to the log
+   * @param elementCoder the keyed input's windowed-value coder: the log holds elements as the
+   *     repartition stream carried them
    * @param inMemoryElements a key with more elements than this keeps its state in the store
    */
   public record Spec<K, InputT, OutputT>(
       GroupByKeyOperator.Spec<K, InputT, OutputT> grouping,
-      Coder<InputT> valueCoder,
+      Coder<WindowedValue<InputT>> elementCoder,
       int inMemoryElements)
       implements OperatorFactory {
     @Override
@@ -74,7 +75,6 @@ public final class SortedGroupByKeyOperator<K, InputT, OutputT> implements Opera
   private final Spec<K, InputT, OutputT> spec;
   private StepState state;
   private KeyedElementLog log;
-  private Coder<WindowedValue<InputT>> elementCoder;
   private DoFnRunner<KeyedWorkItem<K, InputT>, KV<K, OutputT>> runner;
   private OperatorContext context;
 
@@ -101,7 +101,6 @@ public final class SortedGroupByKeyOperator<K, InputT, OutputT> implements Opera
             windowCoder,
             BagPaging.fromSystemProperties());
     log = state.keyedElementLog();
-    elementCoder = WindowedValues.getFullCoder(spec.valueCoder(), windowCoder);
     TupleTagEmitter emitter = new TupleTagEmitter(context);
     DoFn<KeyedWorkItem<K, InputT>, KV<K, OutputT>> gabw =
         GroupAlsoByWindowViaWindowSetNewDoFn.create(
@@ -153,7 +152,15 @@ public final class SortedGroupByKeyOperator<K, InputT, OutputT> implements Opera
   public void processKeyedElement(byte[] keyBytes, WindowedValue<? extends KV<?, ?>> element)
       throws Exception {
     InputT value = ((KV<K, InputT>) element.getValue()).getValue();
-    log.append(keyBytes, CoderUtils.encodeToByteArray(elementCoder, element.withValue(value)));
+    log.append(
+        keyBytes, CoderUtils.encodeToByteArray(spec.elementCoder(), element.withValue(value)));
+  }
+
+  /** From a repartition stream: the record's payload is the element as the log keeps it. */
+  @Override
+  public void processKeyedRecord(
+      byte[] keyBytes, WindowedValue<? extends KV<?, ?>> element, byte[] record) {
+    log.append(keyBytes, StreamRecords.dataPayload(record));
   }
 
   @Override
@@ -224,7 +231,7 @@ public final class SortedGroupByKeyOperator<K, InputT, OutputT> implements Opera
   private List<WindowedValue<InputT>> decode(List<byte[]> encoded) throws Exception {
     List<WindowedValue<InputT>> out = new ArrayList<>(encoded.size());
     for (byte[] bytes : encoded) {
-      out.add(CoderUtils.decodeFromByteArray(elementCoder, bytes));
+      out.add(CoderUtils.decodeFromByteArray(spec.elementCoder(), bytes));
     }
     return out;
   }

@@ -56,6 +56,11 @@ public final class StreamRecords {
     return message.length > 0 && message[0] == DATA;
   }
 
+  /** The element bytes of a data message: what {@link #decodeData} decodes. */
+  public static byte[] dataPayload(byte[] message) {
+    return java.util.Arrays.copyOfRange(message, 1, message.length);
+  }
+
   /** Decodes a data message; fails with a message naming the coder when the bytes do not fit it. */
   public static <T> WindowedValue<T> decodeData(Coder<WindowedValue<T>> coder, byte[] message) {
     try {

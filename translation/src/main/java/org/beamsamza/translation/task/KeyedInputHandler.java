@@ -31,7 +31,7 @@ final class KeyedInputHandler implements InputHandler {
         byte[] keyBytes = (byte[]) envelope.getKey();
         Object key = StreamRecords.decodeKey(keyCoder, keyBytes);
         WindowedValue<Object> value = StreamRecords.decodeData(valueCoder, message);
-        target.deliverKeyed(keyBytes, value.withValue(KV.of(key, value.getValue())));
+        target.deliverKeyed(keyBytes, value.withValue(KV.of(key, value.getValue())), message);
       } else if (watermarks.update(StreamRecords.decodeControl(message))) {
         target.onInputWatermarkChanged();
       }

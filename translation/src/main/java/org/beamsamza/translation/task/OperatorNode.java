@@ -97,11 +97,13 @@ final class OperatorNode implements OperatorContext {
     }
   }
 
-  void deliverKeyed(byte[] keyBytes, WindowedValue<? extends KV<?, ?>> element) throws Exception {
+  /** A keyed element and the repartition stream's record it was decoded from. */
+  void deliverKeyed(byte[] keyBytes, WindowedValue<? extends KV<?, ?>> element, byte[] record)
+      throws Exception {
     MetricsContainer previous = MetricsEnvironment.setCurrentContainer(metrics);
     try {
       startBundleIfNeeded();
-      operator.processKeyedElement(keyBytes, element);
+      operator.processKeyedRecord(keyBytes, element, record);
     } finally {
       MetricsEnvironment.setCurrentContainer(previous);
     }

@@ -89,6 +89,11 @@ public final class CombinePerKeyTranslator implements TransformTranslator<Combin
         Map.of(partialTag, accumulators));
 
     TupleTag<KV<Object, Object>> mergedTag = new TupleTag<>("merged");
+    TranslationContext.KeyedInput keyedAccumulators =
+        new TranslationContext.KeyedInput(
+            accumulators,
+            kvCoder.getKeyCoder(),
+            (Coder) WindowedValues.getFullCoder(accumCoder, windowing.getWindowFn().windowCoder()));
     context.addKeyedNode(
         context.currentStepName() + "/MergeAccumulators",
         Groupings.operatorFor(
@@ -98,12 +103,9 @@ public final class CombinePerKeyTranslator implements TransformTranslator<Combin
                 windowing,
                 new Merging<>(fn, kvCoder.getKeyCoder(), accumCoder),
                 mergedTag),
-            accumCoder,
+            keyedAccumulators,
             context),
-        new TranslationContext.KeyedInput(
-            accumulators,
-            kvCoder.getKeyCoder(),
-            (Coder) WindowedValues.getFullCoder(accumCoder, windowing.getWindowFn().windowCoder())),
+        keyedAccumulators,
         Map.of(mergedTag, context.idOf(output)));
   }
 

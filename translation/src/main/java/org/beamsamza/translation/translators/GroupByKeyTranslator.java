@@ -31,10 +31,11 @@ public final class GroupByKeyTranslator implements TransformTranslator<GroupByKe
             (WindowingStrategy<?, BoundedWindow>) input.getWindowingStrategy(),
             new Buffering<>(kvCoder.getValueCoder()),
             tag);
+    TranslationContext.KeyedInput keyedInput = context.keyedInput(input);
     context.addKeyedNode(
         context.currentStepName(),
-        Groupings.operatorFor(input, spec, kvCoder.getValueCoder(), context),
-        context.keyedInput(input),
+        Groupings.operatorFor(input, spec, keyedInput, context),
+        keyedInput,
         Map.of(tag, context.idOf(output)));
   }
 

@@ -2,6 +2,7 @@ package org.beamsamza.translation.translators;
 
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.WindowedValue;
 import org.beamsamza.translation.GroupingOptions;
 import org.beamsamza.translation.TranslationContext;
 import org.beamsamza.translation.operators.GroupByKeyOperator;
@@ -21,12 +22,14 @@ final class Groupings {
   static <K, V, O> OperatorFactory operatorFor(
       PCollection<?> input,
       GroupByKeyOperator.Spec<K, V, O> grouping,
-      Coder<V> valueCoder,
+      TranslationContext.KeyedInput keyedInput,
       TranslationContext context) {
     GroupingOptions options = context.options().as(GroupingOptions.class);
     if (input.isBounded() == PCollection.IsBounded.BOUNDED && options.getSortedBatchGrouping()) {
+      @SuppressWarnings("unchecked")
+      Coder<WindowedValue<V>> elementCoder = (Coder<WindowedValue<V>>) keyedInput.valueCoder();
       return new SortedGroupByKeyOperator.Spec<>(
-          grouping, valueCoder, options.getSortedGroupingHeapElements());
+          grouping, elementCoder, options.getSortedGroupingHeapElements());
     }
     return grouping;
   }

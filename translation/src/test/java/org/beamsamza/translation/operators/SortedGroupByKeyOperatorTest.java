@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import org.apache.beam.runners.core.SystemReduceFn;
+import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -34,6 +35,7 @@ import org.apache.beam.sdk.values.WindowingStrategy;
 import org.beamsamza.state.kv.Entry;
 import org.beamsamza.state.kv.KeyValueIterator;
 import org.beamsamza.state.kv.internals.InMemoryKeyValueStore;
+import org.beamsamza.translation.streams.StreamRecords;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 import org.junit.Test;
@@ -77,7 +79,14 @@ public class SortedGroupByKeyOperatorTest {
 
   private static SortedGroupByKeyOperator.Spec<String, Integer, Iterable<Integer>> sorted(
       GroupByKeyOperator.Spec<String, Integer, Iterable<Integer>> grouping, int heapElements) {
-    return new SortedGroupByKeyOperator.Spec<>(grouping, VarIntCoder.of(), heapElements);
+    return new SortedGroupByKeyOperator.Spec<>(grouping, elementCoder(grouping), heapElements);
+  }
+
+  /** The keyed input's windowed-value coder, as the translators hand it to the operator. */
+  private static Coder<WindowedValue<Integer>> elementCoder(
+      GroupByKeyOperator.Spec<String, Integer, ?> grouping) {
+    return WindowedValues.getFullCoder(
+        VarIntCoder.of(), grouping.windowingStrategy().getWindowFn().windowCoder());
   }
 
   /** Inputs over a few keys whose timestamps make sessions of several elements and gaps. */
@@ -196,6 +205,26 @@ public class SortedGroupByKeyOperatorTest {
   }
 
   @Test
+  public void recordsFromTheRepartitionStreamAreLoggedAsTheyCameAndGroupTheSame() throws Exception {
+    List<In> inputs = randomInputs(300, 11);
+    var grouping = sessions(TimestampCombiner.END_OF_WINDOW);
+    try (OperatorHarness harness = OperatorHarness.open(sorted(grouping, 10_000))) {
+      harness.startBundle();
+      for (In in : inputs) {
+        WindowedValue<KV<String, Integer>> element = in.windowed();
+        byte[] record =
+            StreamRecords.encodeData(elementCoder(grouping), element.withValue(in.value()));
+        harness
+            .operator()
+            .processKeyedRecord(
+                StreamRecords.encodeKey(StringUtf8Coder.of(), in.key()), element, record);
+      }
+      harness.processWatermark(END);
+      assertEquals(run(grouping, inputs), panes(harness.context().outputs(OUT)));
+    }
+  }
+
+  @Test
   public void combiningInFixedWindowsMatchesTheStreamingPath() throws Exception {
     TupleTag<KV<String, Integer>> summed = new TupleTag<>("summed");
     AppliedCombineFn<String, Integer, int[], Integer> sum =
@@ -222,7 +251,7 @@ public class SortedGroupByKeyOperatorTest {
           Integer::sum);
     }
     try (OperatorHarness harness =
-        OperatorHarness.open(new SortedGroupByKeyOperator.Spec<>(spec, VarIntCoder.of(), 5))) {
+        OperatorHarness.open(new SortedGroupByKeyOperator.Spec<>(spec, elementCoder(spec), 5))) {
       for (In in : inputs) {
         // Fixed windows: the element's own window is its fixed window.
         long start = in.ts() - in.ts() % 30_000;

@@ -93,7 +93,12 @@ public class StageTaskTest {
    * two tasks of the source stage and writes the sums to Gbk2's keyed stream.
    */
   private static StagePlan gbkStage(Window<KV<String, Integer>> window) {
+    return gbkStage(window, false);
+  }
+
+  private static StagePlan gbkStage(Window<KV<String, Integer>> window, boolean sorted) {
     Pipeline p = pipeline();
+    p.getOptions().as(GroupingOptions.class).setSortedBatchGrouping(sorted);
     p.apply("Input", Create.of(KV.of("a", 1), KV.of("b", 2), KV.of("c", 3), KV.of("d", 4)))
         .apply(window)
         .apply("Gbk", GroupByKey.create())
@@ -276,6 +281,35 @@ public class StageTaskTest {
   }
 
   // --- 2. end of stream ---
+
+  @Test
+  public void theSortedPathGroupsEveryKeyOnceAtTheEndOfInputAndHoldsTheWatermarkUntilThen()
+      throws Exception {
+    StagePlan stage = gbkStage(Window.into(FixedWindows.of(Duration.millis(10))), true);
+    try (StageTaskHarness h = StageTaskHarness.open(stage, 1, 1000)) {
+      String in = in(h);
+      String out = out(h);
+      h.process(h.keyedData(in, "a", inW0(1, 1)));
+      h.process(h.keyedData(in, "b", inW0(2, 2)));
+      h.process(h.keyedData(in, "a", inW0(3, 5)));
+      // Past the window on both producers: the streaming path would fire it; the sorted one
+      // waits for the end of input and holds its output watermark.
+      h.process(h.streamControl(in, wm(0, 20)));
+      h.process(h.streamControl(in, wm(1, 20)));
+      h.window();
+      h.prepareCommit();
+      assertThat(h.dataOut(out), empty());
+      assertThat(watermarksOut(h, out, 0), empty());
+
+      h.process(h.streamControl(in, new ControlMessage.EndOfStream(0)));
+      h.process(h.streamControl(in, new ControlMessage.EndOfStream(1)));
+      assertThat(kvsOut(h, out), containsInAnyOrder(KV.of("a", 4), KV.of("b", 2)));
+      for (int p = 0; p < 2; p++) {
+        List<ControlMessage> controls = h.controlsOut(out, p);
+        assertEquals(new ControlMessage.EndOfStream(1), controls.get(controls.size() - 1));
+      }
+    }
+  }
 
   @Test
   public void shutsDownOnlyAfterEveryProducerEndedAndAfterWritingEndOfStreamEverywhere()
