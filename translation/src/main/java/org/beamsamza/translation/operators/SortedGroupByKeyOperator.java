@@ -1,5 +1,6 @@
 package org.beamsamza.translation.operators;
 
+import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -15,10 +16,10 @@ import org.apache.beam.runners.core.StateInternals;
 import org.apache.beam.runners.core.StepContext;
 import org.apache.beam.runners.core.TimerInternals;
 import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.DoFnSchemaInformation;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
-import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.WindowedValue;
 import org.apache.beam.sdk.values.WindowedValues;
@@ -60,11 +61,15 @@ public final class SortedGroupByKeyOperator<K, InputT, OutputT> implements Opera
    * @param elementCoder the keyed input's windowed-value coder: the log holds elements as the
    *     repartition stream carried them
    * @param inMemoryElements a key with more elements than this keeps its state in the store
+   * @param paneFold with non-merging windows and the default trigger, how a window's values fold
+   *     into its one pane ({@link #bufferingFold} for GroupByKey): such keys skip the
+   *     ReduceFnRunner ({@link OnePanePerWindow}); {@code null} otherwise
    */
   public record Spec<K, InputT, OutputT>(
       GroupByKeyOperator.Spec<K, InputT, OutputT> grouping,
       Coder<WindowedValue<InputT>> elementCoder,
-      int inMemoryElements)
+      int inMemoryElements,
+      Combine.CombineFn<InputT, ?, OutputT> paneFold)
       implements OperatorFactory {
     @Override
     public Operator create() {
@@ -72,7 +77,13 @@ public final class SortedGroupByKeyOperator<K, InputT, OutputT> implements Opera
     }
   }
 
+  /** GroupByKey's pane fold: a window's values in arrival order. */
+  public static <V> Combine.CombineFn<V, ?, Iterable<V>> bufferingFold() {
+    return new OnePanePerWindow.Buffering<>();
+  }
+
   private final Spec<K, InputT, OutputT> spec;
+  private OnePanePerWindow<K, InputT, ?, OutputT> onePanePerWindow;
   private StepState state;
   private KeyedElementLog log;
   private DoFnRunner<KeyedWorkItem<K, InputT>, KV<K, OutputT>> runner;
@@ -92,6 +103,13 @@ public final class SortedGroupByKeyOperator<K, InputT, OutputT> implements Opera
   public void open(OperatorContext context) {
     this.context = context;
     var grouping = spec.grouping();
+    if (spec.paneFold() != null) {
+      onePanePerWindow =
+          new OnePanePerWindow<>(
+              spec.paneFold(),
+              grouping.windowingStrategy().getTimestampCombiner(),
+              grouping.outputTag());
+    }
     Coder<? extends BoundedWindow> windowCoder =
         grouping.windowingStrategy().getWindowFn().windowCoder();
     state =
@@ -152,8 +170,11 @@ public final class SortedGroupByKeyOperator<K, InputT, OutputT> implements Opera
   public void processKeyedElement(byte[] keyBytes, WindowedValue<? extends KV<?, ?>> element)
       throws Exception {
     InputT value = ((KV<K, InputT>) element.getValue()).getValue();
+    // Encoded as a repartition stream encodes it (nested context), so both paths log alike.
     log.append(
-        keyBytes, CoderUtils.encodeToByteArray(spec.elementCoder(), element.withValue(value)));
+        keyBytes,
+        StreamRecords.dataPayload(
+            StreamRecords.encodeData(spec.elementCoder(), element.withValue(value))));
   }
 
   /** From a repartition stream: the record's payload is the element as the log keeps it. */
@@ -178,6 +199,10 @@ public final class SortedGroupByKeyOperator<K, InputT, OutputT> implements Opera
       while ((keyBytes = reader.nextKey()) != null) {
         K key = StreamRecords.decodeKey(spec.grouping().keyCoder(), keyBytes);
         List<byte[]> elements = reader.nextElements(spec.inMemoryElements() + 1);
+        if (onePanePerWindow != null && elements.size() <= spec.inMemoryElements()) {
+          onePanePerWindow.emit(key, decode(elements), context);
+          continue;
+        }
         currentState =
             elements.size() <= spec.inMemoryElements()
                 ? InMemoryStateInternals.forKey(key)
@@ -231,7 +256,9 @@ public final class SortedGroupByKeyOperator<K, InputT, OutputT> implements Opera
   private List<WindowedValue<InputT>> decode(List<byte[]> encoded) throws Exception {
     List<WindowedValue<InputT>> out = new ArrayList<>(encoded.size());
     for (byte[] bytes : encoded) {
-      out.add(CoderUtils.decodeFromByteArray(spec.elementCoder(), bytes));
+      // Nested context, as the repartition stream encoded it (CoderUtils' outer context would
+      // read a string's length prefix as its first character).
+      out.add(spec.elementCoder().decode(new ByteArrayInputStream(bytes)));
     }
     return out;
   }

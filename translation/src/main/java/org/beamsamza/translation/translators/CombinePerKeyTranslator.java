@@ -104,6 +104,7 @@ public final class CombinePerKeyTranslator implements TransformTranslator<Combin
                 new Merging<>(fn, kvCoder.getKeyCoder(), accumCoder),
                 mergedTag),
             keyedAccumulators,
+            new MergeAccumulatorsFn<>(fn, accumCoder),
             context),
         keyedAccumulators,
         Map.of(mergedTag, context.idOf(output)));

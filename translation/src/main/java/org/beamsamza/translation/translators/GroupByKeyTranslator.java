@@ -13,6 +13,7 @@ import org.apache.beam.sdk.values.WindowingStrategy;
 import org.beamsamza.translation.TransformTranslator;
 import org.beamsamza.translation.TranslationContext;
 import org.beamsamza.translation.operators.GroupByKeyOperator;
+import org.beamsamza.translation.operators.SortedGroupByKeyOperator;
 
 /** GroupByKey: a repartition stream by encoded key, then runners-core's group-also-by-window. */
 public final class GroupByKeyTranslator implements TransformTranslator<GroupByKey<?, ?>> {
@@ -34,7 +35,8 @@ public final class GroupByKeyTranslator implements TransformTranslator<GroupByKe
     TranslationContext.KeyedInput keyedInput = context.keyedInput(input);
     context.addKeyedNode(
         context.currentStepName(),
-        Groupings.operatorFor(input, spec, keyedInput, context),
+        Groupings.operatorFor(
+            input, spec, keyedInput, SortedGroupByKeyOperator.bufferingFold(), context),
         keyedInput,
         Map.of(tag, context.idOf(output)));
   }

@@ -1,8 +1,11 @@
 package org.beamsamza.translation.translators;
 
 import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.windowing.DefaultTrigger;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.WindowedValue;
+import org.apache.beam.sdk.values.WindowingStrategy;
 import org.beamsamza.translation.GroupingOptions;
 import org.beamsamza.translation.TranslationContext;
 import org.beamsamza.translation.operators.GroupByKeyOperator;
@@ -23,13 +26,20 @@ final class Groupings {
       PCollection<?> input,
       GroupByKeyOperator.Spec<K, V, O> grouping,
       TranslationContext.KeyedInput keyedInput,
+      Combine.CombineFn<V, ?, O> paneFold,
       TranslationContext context) {
     GroupingOptions options = context.options().as(GroupingOptions.class);
     if (input.isBounded() == PCollection.IsBounded.BOUNDED && options.getSortedBatchGrouping()) {
       @SuppressWarnings("unchecked")
       Coder<WindowedValue<V>> elementCoder = (Coder<WindowedValue<V>>) keyedInput.valueCoder();
+      WindowingStrategy<?, ?> windowing = grouping.windowingStrategy();
+      boolean onePanePerWindow =
+          !windowing.needsMerge() && DefaultTrigger.of().equals(windowing.getTrigger());
       return new SortedGroupByKeyOperator.Spec<>(
-          grouping, elementCoder, options.getSortedGroupingHeapElements());
+          grouping,
+          elementCoder,
+          options.getSortedGroupingHeapElements(),
+          onePanePerWindow ? paneFold : null);
     }
     return grouping;
   }

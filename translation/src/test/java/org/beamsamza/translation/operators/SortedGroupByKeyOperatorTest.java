@@ -7,7 +7,9 @@ import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -19,12 +21,15 @@ import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Sum;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.transforms.windowing.Sessions;
+import org.apache.beam.sdk.transforms.windowing.SlidingWindows;
 import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
 import org.apache.beam.sdk.util.AppliedCombineFn;
 import org.apache.beam.sdk.values.KV;
@@ -79,7 +84,8 @@ public class SortedGroupByKeyOperatorTest {
 
   private static SortedGroupByKeyOperator.Spec<String, Integer, Iterable<Integer>> sorted(
       GroupByKeyOperator.Spec<String, Integer, Iterable<Integer>> grouping, int heapElements) {
-    return new SortedGroupByKeyOperator.Spec<>(grouping, elementCoder(grouping), heapElements);
+    return new SortedGroupByKeyOperator.Spec<>(
+        grouping, elementCoder(grouping), heapElements, null);
   }
 
   /** The keyed input's windowed-value coder, as the translators hand it to the operator. */
@@ -204,6 +210,69 @@ public class SortedGroupByKeyOperatorTest {
     }
   }
 
+  /** Sliding windows of 30 s every 10 s: each element is in three windows. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static GroupByKeyOperator.Spec<String, Integer, Iterable<Integer>> sliding(
+      TimestampCombiner combiner) {
+    return new GroupByKeyOperator.Spec<>(
+        StringUtf8Coder.of(),
+        (WindowingStrategy)
+            WindowingStrategy.of(
+                    SlidingWindows.of(Duration.standardSeconds(30))
+                        .every(Duration.standardSeconds(10)))
+                .withTimestampCombiner(combiner),
+        () -> SystemReduceFn.<String, Integer, BoundedWindow>buffering(VarIntCoder.of()),
+        OUT);
+  }
+
+  private static List<WindowedValue<KV<String, Integer>>> slidingInputs(int n, long seed) {
+    List<WindowedValue<KV<String, Integer>>> out = new ArrayList<>();
+    for (In in : randomInputs(n, seed)) {
+      List<BoundedWindow> windows = new ArrayList<>();
+      long start = in.ts() - in.ts() % 10_000;
+      for (int k = 0; k < 3; k++) {
+        windows.add(
+            new IntervalWindow(new Instant(start - k * 10_000L), Duration.standardSeconds(30)));
+      }
+      out.add(
+          WindowedValues.of(
+              KV.of(in.key(), in.value()), new Instant(in.ts()), windows, PaneInfo.NO_FIRING));
+    }
+    return out;
+  }
+
+  private static List<Pane> runElements(
+      OperatorFactory spec, List<WindowedValue<KV<String, Integer>>> inputs) throws Exception {
+    try (OperatorHarness harness = OperatorHarness.open(spec)) {
+      for (WindowedValue<KV<String, Integer>> in : inputs) {
+        harness.processKeyedElement(StringUtf8Coder.of(), in);
+      }
+      harness.processWatermark(END);
+      return panes(harness.context().outputs(OUT));
+    }
+  }
+
+  @Test
+  public void onePanePerWindowGivesTheReduceFnRunnersPanesForEveryTimestampCombiner()
+      throws Exception {
+    for (TimestampCombiner combiner : TimestampCombiner.values()) {
+      var grouping = sliding(combiner);
+      List<WindowedValue<KV<String, Integer>>> inputs = slidingInputs(300, combiner.ordinal());
+      List<Pane> streaming = runElements(grouping, inputs);
+      assertEquals(
+          "every window of every key once", streaming.size(), new HashSet<>(streaming).size());
+      // The ReduceFnRunner over heap state, then the direct fold, then a key too large for the
+      // heap (past 5 elements) through the store-backed ReduceFnRunner.
+      assertEquals(combiner.name(), streaming, runElements(sorted(grouping, 10_000), inputs));
+      for (int heap : new int[] {10_000, 5}) {
+        SortedGroupByKeyOperator.Spec<String, Integer, Iterable<Integer>> direct =
+            new SortedGroupByKeyOperator.Spec<>(
+                grouping, elementCoder(grouping), heap, SortedGroupByKeyOperator.bufferingFold());
+        assertEquals(combiner.name() + " " + heap, streaming, runElements(direct, inputs));
+      }
+    }
+  }
+
   @Test
   public void recordsFromTheRepartitionStreamAreLoggedAsTheyCameAndGroupTheSame() throws Exception {
     List<In> inputs = randomInputs(300, 11);
@@ -221,6 +290,44 @@ public class SortedGroupByKeyOperatorTest {
       }
       harness.processWatermark(END);
       assertEquals(run(grouping, inputs), panes(harness.context().outputs(OUT)));
+    }
+  }
+
+  @Test
+  public void lengthPrefixedValuesComeBackWhole() throws Exception {
+    // A string's encoding differs between coder contexts (nested: length-prefixed); records from
+    // the stream and elements given decoded must both come back as they were.
+    TupleTag<KV<String, Iterable<String>>> grouped = new TupleTag<>("grouped");
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    GroupByKeyOperator.Spec<String, String, Iterable<String>> grouping =
+        new GroupByKeyOperator.Spec<>(
+            StringUtf8Coder.of(),
+            (WindowingStrategy) WindowingStrategy.globalDefault(),
+            () -> SystemReduceFn.<String, String, BoundedWindow>buffering(StringUtf8Coder.of()),
+            grouped);
+    Coder<WindowedValue<String>> coder =
+        WindowedValues.getFullCoder(StringUtf8Coder.of(), GlobalWindow.Coder.INSTANCE);
+    for (Combine.CombineFn<String, ?, Iterable<String>> fold :
+        Arrays.asList(null, SortedGroupByKeyOperator.<String>bufferingFold())) {
+      try (OperatorHarness harness =
+          OperatorHarness.open(new SortedGroupByKeyOperator.Spec<>(grouping, coder, 10, fold))) {
+        harness.processKeyedElement(
+            StringUtf8Coder.of(), WindowedValues.valueInGlobalWindow(KV.of("k", "'quoted' one")));
+        WindowedValue<KV<String, String>> viaStream =
+            WindowedValues.valueInGlobalWindow(KV.of("k", "two, from the stream"));
+        harness
+            .operator()
+            .processKeyedRecord(
+                StreamRecords.encodeKey(StringUtf8Coder.of(), "k"),
+                viaStream,
+                StreamRecords.encodeData(coder, viaStream.withValue("two, from the stream")));
+        harness.processWatermark(END);
+        List<WindowedValue<KV<String, Iterable<String>>>> out = harness.context().outputs(grouped);
+        assertEquals(1, out.size());
+        List<String> values = new ArrayList<>();
+        out.get(0).getValue().getValue().forEach(values::add);
+        assertEquals(List.of("'quoted' one", "two, from the stream"), values);
+      }
     }
   }
 
@@ -250,8 +357,21 @@ public class SortedGroupByKeyOperatorTest {
           in.value(),
           Integer::sum);
     }
+    // The ReduceFnRunner (keys past 5 elements on store state), then the direct fold.
+    for (Combine.CombineFn<Integer, ?, Integer> fold : Arrays.asList(null, Sum.ofIntegers())) {
+      assertEquals(expected, summedPanes(spec, fold, inputs, summed));
+    }
+  }
+
+  private static Map<KV<String, BoundedWindow>, Integer> summedPanes(
+      GroupByKeyOperator.Spec<String, Integer, Integer> spec,
+      Combine.CombineFn<Integer, ?, Integer> fold,
+      List<In> inputs,
+      TupleTag<KV<String, Integer>> summed)
+      throws Exception {
     try (OperatorHarness harness =
-        OperatorHarness.open(new SortedGroupByKeyOperator.Spec<>(spec, elementCoder(spec), 5))) {
+        OperatorHarness.open(
+            new SortedGroupByKeyOperator.Spec<>(spec, elementCoder(spec), 5, fold))) {
       for (In in : inputs) {
         // Fixed windows: the element's own window is its fixed window.
         long start = in.ts() - in.ts() % 30_000;
@@ -270,8 +390,9 @@ public class SortedGroupByKeyOperatorTest {
             actual.put(
                 KV.of(wv.getValue().getKey(), wv.getWindows().iterator().next()),
                 wv.getValue().getValue()));
+        assertEquals(PaneInfo.ON_TIME_AND_ONLY_FIRING, wv.getPaneInfo());
       }
-      assertEquals(expected, actual);
+      return actual;
     }
   }
 
