@@ -258,15 +258,15 @@ public final class PeerComparison {
             + " ours / best peer = median over rounds of SamzaRunner / max(FlinkRunner,"
             + " SparkRunner) in that round:");
     System.out.println();
-    table(shapes, runners, r -> r.number("eventsPerSec"), true);
+    table(shapes, runners, r -> r.number("eventsPerSec"), true, true);
     System.out.println();
     System.out.println("Median peak heap, MB (sum of the heap pools' peaks during the run):");
     System.out.println();
-    table(shapes, runners, r -> r.number("peakHeapMb"), false);
+    table(shapes, runners, r -> r.number("peakHeapMb"), true, false);
     System.out.println();
     System.out.println("Median process CPU time during the run, s:");
     System.out.println();
-    table(shapes, runners, r -> r.number("cpuSeconds"), false);
+    table(shapes, runners, r -> r.number("cpuSeconds"), false, false);
     List<String> notes = new ArrayList<>();
     for (Run r : runs) {
       if (!r.ok()) {
@@ -288,11 +288,15 @@ public final class PeerComparison {
 
   /**
    * One markdown row per shape, one column per runner: the median of {@code metric} over the ok
-   * runs, else n/a (the runner cannot run the shape) or FAILED; with {@code withRatio} also the
-   * median over rounds of ours / best peer.
+   * runs (as an integer if {@code integral}), else n/a (the runner cannot run the shape) or FAILED;
+   * with {@code withRatio} also the median over rounds of ours / best peer.
    */
   private void table(
-      List<String> shapes, List<String> runners, Function<Run, Double> metric, boolean withRatio) {
+      List<String> shapes,
+      List<String> runners,
+      Function<Run, Double> metric,
+      boolean integral,
+      boolean withRatio) {
     StringBuilder header = new StringBuilder("| shape |");
     StringBuilder rule = new StringBuilder("|---|");
     for (String runner : runners) {
@@ -320,7 +324,7 @@ public final class PeerComparison {
           }
         }
         row.append(' ')
-            .append(values.isEmpty() ? status : format(median(values), withRatio))
+            .append(values.isEmpty() ? status : format(median(values), integral))
             .append(" |");
       }
       if (withRatio) {
@@ -350,9 +354,7 @@ public final class PeerComparison {
   }
 
   private static String format(double value, boolean big) {
-    return big
-        ? String.format(Locale.ROOT, "%,.0f", value)
-        : String.format(Locale.ROOT, value < 100 ? "%.1f" : "%.0f", value);
+    return String.format(Locale.ROOT, big ? "%,.0f" : "%.1f", value);
   }
 
   static double median(List<Double> values) {
