@@ -10,6 +10,7 @@
 #   RUNNERS=SamzaRunner,FlinkRunner,SparkRunner,DirectRunner benchmarks/peers.sh
 #   EVENTS=10000 ROUNDS=1 SHAPES=sessions,timers-state benchmarks/peers.sh
 #   EVENTS=10000000 SHAPES=distinct-keys HEAP=8g benchmarks/peers.sh
+#   SKIP_BUILD=1 benchmarks/peers.sh --fromLogs=/tmp/beamsamza-peers   # tables of logged runs only
 #
 # Environment: SHAPES (all, or names: map-filter keyed-count fixed-windows sliding-top sessions
 #   auction-windows-join windowed-join large-side-input timers-state processing-time-trigger

@@ -6,12 +6,16 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Runs the shapes side by side on SamzaRunner and its peers, each run in its own JVM ({@link
@@ -24,7 +28,9 @@ import java.util.function.Function;
  * rounds} (3), {@code runners} (SamzaRunner,FlinkRunner,SparkRunner), {@code parallelism} (2),
  * {@code heap} (4g, every JVM's -Xmx), {@code timeoutMinutes} (30, per run), {@code logDir} (each
  * run's output), and {@code cp.RUNNER} (that runner's classpath; required for each runner run).
- * Extra JVM flags for every run: {@code jvmArgs} (space-separated).
+ * Extra JVM flags for every run: {@code jvmArgs} (space-separated). {@code fromLogs=DIR} runs
+ * nothing and prints the tables of the runs whose logs are in DIR (a {@code logDir} of an earlier
+ * invocation, e.g. one stopped before its last round).
  */
 public final class PeerComparison {
   static final String OURS = "SamzaRunner";
@@ -80,6 +86,7 @@ public final class PeerComparison {
     opts.put(
         "logDir", Paths.get(System.getProperty("java.io.tmpdir"), "beamsamza-peers").toString());
     opts.put("jvmArgs", "");
+    opts.put("fromLogs", "");
     for (String arg : args) {
       int eq = arg.indexOf('=');
       if (!arg.startsWith("--") || eq < 0) {
@@ -96,7 +103,7 @@ public final class PeerComparison {
 
   public static void main(String[] args) throws Exception {
     PeerComparison c = new PeerComparison(args);
-    int failed = c.runAll();
+    int failed = c.opts.get("fromLogs").isEmpty() ? c.runAll() : c.readLogs();
     c.printSummary();
     System.exit(failed > 0 ? 1 : 0);
   }
@@ -215,6 +222,42 @@ public final class PeerComparison {
                 events)
             : run.status() + ": " + fields.getOrDefault("reason", "") + " (log " + log + ")");
     return run;
+  }
+
+  private static final Pattern LOG_NAME = Pattern.compile("r(\\d+)-(.+)-(\\w+Runner)\\.log");
+
+  /** The runs logged in {@code fromLogs}, ordered as {@link #runAll} would have run them. */
+  private int readLogs() throws IOException {
+    List<String> shapeOrder = Shapes.names(Shapes.all());
+    List<String> runnerOrder = List.of(opts.get("runners").split(","));
+    List<Run> found = new ArrayList<>();
+    try (Stream<Path> logs = Files.list(Paths.get(opts.get("fromLogs")))) {
+      for (Path log : (Iterable<Path>) logs.sorted()::iterator) {
+        Matcher m = LOG_NAME.matcher(log.getFileName().toString());
+        if (!m.matches() || !runnerOrder.contains(m.group(3))) {
+          continue;
+        }
+        Map<String, String> fields = parse(Files.readAllLines(log));
+        if (fields.isEmpty()) {
+          System.out.println("skipped " + log + ": no result line (unfinished or crashed)");
+          continue;
+        }
+        found.add(
+            new Run(
+                m.group(2),
+                m.group(3),
+                Integer.parseInt(m.group(1)),
+                Long.parseLong(fields.getOrDefault("events", "0")),
+                fields));
+      }
+    }
+    found.sort(
+        Comparator.comparingInt(Run::round)
+            .thenComparingInt(r -> shapeOrder.indexOf(r.shape()))
+            .thenComparingInt(r -> runnerOrder.indexOf(r.runner())));
+    runs.addAll(found);
+    System.out.printf("%d runs read from %s%n", runs.size(), opts.get("fromLogs"));
+    return (int) runs.stream().filter(r -> r.status().equals("failed")).count();
   }
 
   /** The fields of the last {@link ShapeRun} result line; {@code reason} takes the rest. */
