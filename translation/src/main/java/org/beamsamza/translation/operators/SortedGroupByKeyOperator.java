@@ -61,9 +61,9 @@ public final class SortedGroupByKeyOperator<K, InputT, OutputT> implements Opera
    * @param elementCoder the keyed input's windowed-value coder: the log holds elements as the
    *     repartition stream carried them
    * @param inMemoryElements a key with more elements than this keeps its state in the store
-   * @param paneFold with non-merging windows and the default trigger, how a window's values fold
-   *     into its one pane ({@link #bufferingFold} for GroupByKey): such keys skip the
-   *     ReduceFnRunner ({@link OnePanePerWindow}); {@code null} otherwise
+   * @param paneFold with the default trigger, how a window's values fold into its one pane ({@link
+   *     #bufferingFold} for GroupByKey): such keys skip the ReduceFnRunner ({@link
+   *     OnePanePerWindow}); {@code null} otherwise
    */
   public record Spec<K, InputT, OutputT>(
       GroupByKeyOperator.Spec<K, InputT, OutputT> grouping,
@@ -106,9 +106,7 @@ public final class SortedGroupByKeyOperator<K, InputT, OutputT> implements Opera
     if (spec.paneFold() != null) {
       onePanePerWindow =
           new OnePanePerWindow<>(
-              spec.paneFold(),
-              grouping.windowingStrategy().getTimestampCombiner(),
-              grouping.outputTag());
+              spec.paneFold(), grouping.windowingStrategy(), grouping.outputTag());
     }
     Coder<? extends BoundedWindow> windowCoder =
         grouping.windowingStrategy().getWindowFn().windowCoder();

@@ -33,8 +33,7 @@ final class Groupings {
       @SuppressWarnings("unchecked")
       Coder<WindowedValue<V>> elementCoder = (Coder<WindowedValue<V>>) keyedInput.valueCoder();
       WindowingStrategy<?, ?> windowing = grouping.windowingStrategy();
-      boolean onePanePerWindow =
-          !windowing.needsMerge() && DefaultTrigger.of().equals(windowing.getTrigger());
+      boolean onePanePerWindow = DefaultTrigger.of().equals(windowing.getTrigger());
       return new SortedGroupByKeyOperator.Spec<>(
           grouping,
           elementCoder,

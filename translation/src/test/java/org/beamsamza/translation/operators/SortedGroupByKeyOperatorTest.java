@@ -207,6 +207,18 @@ public class SortedGroupByKeyOperatorTest {
       assertEquals(combiner.name(), streaming, run(sorted(sessions(combiner), 10_000), inputs));
       // Every key's state in the store (the hot-key path) gives the same answer.
       assertEquals(combiner.name(), streaming, run(sorted(sessions(combiner), 0), inputs));
+      // So do the sessions merged and folded directly (the default trigger's one pane).
+      var grouping = sessions(combiner);
+      assertEquals(
+          combiner.name(),
+          streaming,
+          run(
+              new SortedGroupByKeyOperator.Spec<>(
+                  grouping,
+                  elementCoder(grouping),
+                  10_000,
+                  SortedGroupByKeyOperator.bufferingFold()),
+              inputs));
     }
   }
 
