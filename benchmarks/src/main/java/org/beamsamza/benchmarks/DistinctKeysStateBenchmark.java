@@ -102,8 +102,7 @@ public final class DistinctKeysStateBenchmark {
     private final Counter sum = Metrics.counter(NAMESPACE, "sum");
 
     @ProcessElement
-    public void process(
-        @Element KV<Long, Long> e, @StateId("value") ValueState<Long> value) {
+    public void process(@Element KV<Long, Long> e, @StateId("value") ValueState<Long> value) {
       Long previous = value.read();
       if (previous == null) {
         first.inc();
