@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import org.beamsamza.state.kv.Bytes;
 import org.beamsamza.state.kv.Entry;
 import org.beamsamza.state.kv.KeyValueIterator;
 import org.beamsamza.state.kv.KeyValueStore;
@@ -21,10 +20,9 @@ import org.beamsamza.state.kv.KeyValueStore;
  * are kept dirty in the cache; all dirty entries go to the inner store in one {@code putAll} (and
  * one {@code deleteAll}) when a dirty entry is evicted or on {@link #flush()}. A flush visits only
  * the dirty entries (they are also kept in a list). Reads check the cache first, and a value read
- * from the inner store is cached clean, an absent key as a clean null. Iterators see cached writes:
- * while few entries are dirty (at most {@value #OVERLAY_MAX_DIRTY}), the dirty ones in the scanned
- * range are merged over the inner store's iterator; with more, they are all written down first. Not
- * thread-safe: one task thread.
+ * from the inner store is cached clean, an absent key as a clean null. Iterators first write all
+ * dirty entries down and then iterate the inner store, which is simple and always sees cached
+ * writes. Not thread-safe: one task thread.
  */
 public final class CachingKeyValueStore implements KeyValueStore {
 
@@ -47,12 +45,6 @@ public final class CachingKeyValueStore implements KeyValueStore {
 
   /** Approximate heap held by cached keys and values. */
   private long bytes;
-
-  /**
-   * Scans merge at most this many dirty entries over the inner iterator; with more dirty, a scan
-   * first writes them down.
-   */
-  static final int OVERLAY_MAX_DIRTY = 128;
 
   /** Per-entry overhead counted on top of key and value bytes (map node, slot, wrappers). */
   static final int ENTRY_OVERHEAD_BYTES = 96;
@@ -150,143 +142,22 @@ public final class CachingKeyValueStore implements KeyValueStore {
   @Override
   public KeyValueIterator range(byte[] from, byte[] to) {
     checkOpen();
-    byte[][] overlay = dirtyIn(from, to);
-    return overlay(inner.range(from, to), overlay);
+    flushDirty();
+    return inner.range(from, to);
   }
 
   @Override
   public KeyValueIterator prefix(byte[] prefix) {
     checkOpen();
-    byte[][] overlay = dirtyIn(prefix, Bytes.prefixUpperBound(prefix));
-    return overlay(inner.prefix(prefix), overlay);
+    flushDirty();
+    return inner.prefix(prefix);
   }
 
   @Override
   public KeyValueIterator all() {
     checkOpen();
-    byte[][] overlay = dirtyIn(null, null);
-    return overlay(inner.all(), overlay);
-  }
-
-  private static KeyValueIterator overlay(KeyValueIterator innerIt, byte[][] overlay) {
-    return overlay == null ? innerIt : new OverlayIterator(innerIt, overlay);
-  }
-
-  /**
-   * Prepares a scan of {@code [from, to)} (null: unbounded), before the inner iterator is opened.
-   * While few entries are dirty, returns those in the range (keys at even, values at odd positions,
-   * in key order; a null value is a delete) to merge over the inner iterator, or null when none is
-   * in the range: a scan then costs a pass over the dirty entries instead of a write to the inner
-   * store (a RocksDB write batch and changelog records per timer poll, when timers fire one after
-   * another with state writes in between). With more dirty entries they are written down first (and
-   * null is returned), so the inner iterator sees them.
-   */
-  private byte[][] dirtyIn(byte[] from, byte[] to) {
-    int count = dirtyCount;
-    if (count == 0) {
-      return null;
-    }
-    if (count > OVERLAY_MAX_DIRTY) {
-      flushDirty();
-      return null;
-    }
-    int n = 0;
-    int[] slots = new int[count];
-    for (int i = 0; i < count; i++) {
-      byte[] k = cache.key(dirty[i]);
-      if ((from == null || Arrays.compareUnsigned(k, from) >= 0)
-          && (to == null || Arrays.compareUnsigned(k, to) < 0)) {
-        slots[n++] = dirty[i];
-      }
-    }
-    if (n == 0) {
-      return null;
-    }
-    // Insertion sort by key: n is small.
-    for (int i = 1; i < n; i++) {
-      int s = slots[i];
-      byte[] k = cache.key(s);
-      int j = i - 1;
-      while (j >= 0 && Arrays.compareUnsigned(cache.key(slots[j]), k) > 0) {
-        slots[j + 1] = slots[j];
-        j--;
-      }
-      slots[j + 1] = s;
-    }
-    byte[][] out = new byte[2 * n][];
-    for (int i = 0; i < n; i++) {
-      out[2 * i] = cache.key(slots[i]);
-      out[2 * i + 1] = cache.value(slots[i]);
-    }
-    return out;
-  }
-
-  /**
-   * An inner iterator with a sorted list of dirty entries merged in: a dirty value replaces or adds
-   * an entry, a dirty delete hides one. The list is a snapshot taken when the scan began (as a
-   * RocksDB iterator is), so writes during the scan do not change what it returns.
-   */
-  private static final class OverlayIterator implements KeyValueIterator {
-    private final KeyValueIterator inner;
-    private final byte[][] overlay;
-    private int pos;
-    private Entry pendingInner;
-    private Entry next;
-
-    OverlayIterator(KeyValueIterator inner, byte[][] overlay) {
-      this.inner = inner;
-      this.overlay = overlay;
-    }
-
-    @Override
-    public boolean hasNext() {
-      if (next != null) {
-        return true;
-      }
-      while (true) {
-        if (pendingInner == null && inner.hasNext()) {
-          pendingInner = inner.next();
-        }
-        boolean moreOverlay = pos < overlay.length;
-        if (pendingInner == null && !moreOverlay) {
-          return false;
-        }
-        int c =
-            pendingInner == null
-                ? 1
-                : !moreOverlay ? -1 : Arrays.compareUnsigned(pendingInner.key(), overlay[pos]);
-        if (c < 0) {
-          next = pendingInner;
-          pendingInner = null;
-          return true;
-        }
-        if (c == 0) {
-          pendingInner = null; // replaced or deleted by the dirty entry
-        }
-        byte[] key = overlay[pos];
-        byte[] value = overlay[pos + 1];
-        pos += 2;
-        if (value != null) {
-          next = new Entry(key, value);
-          return true;
-        }
-      }
-    }
-
-    @Override
-    public Entry next() {
-      if (!hasNext()) {
-        throw new java.util.NoSuchElementException();
-      }
-      Entry e = next;
-      next = null;
-      return e;
-    }
-
-    @Override
-    public void close() {
-      inner.close();
-    }
+    flushDirty();
+    return inner.all();
   }
 
   @Override
