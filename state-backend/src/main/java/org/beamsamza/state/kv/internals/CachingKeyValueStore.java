@@ -1,10 +1,8 @@
 package org.beamsamza.state.kv.internals;
 
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import org.beamsamza.state.kv.Entry;
 import org.beamsamza.state.kv.KeyValueIterator;
@@ -28,28 +26,20 @@ import org.beamsamza.state.kv.KeyValueStore;
  */
 public final class CachingKeyValueStore implements KeyValueStore {
 
-  /** A cached value; {@code value == null} is a cached delete (or a known-absent key). */
-  private static final class Slot {
-    final CacheKey key;
-    byte[] value;
-    boolean dirty;
-
-    Slot(CacheKey key, byte[] value) {
-      this.key = key;
-      this.value = value;
-    }
-  }
-
   private final KeyValueStore inner;
   private final int maxEntries;
-  private final LinkedHashMap<CacheKey, Slot> cache = new LinkedHashMap<>(16, 0.75f, true);
+
+  /** The cached entries, in LRU order, with their dirty bits (see {@link ByteKeyLruTable}). */
+  private final ByteKeyLruTable cache = new ByteKeyLruTable();
 
   /**
-   * The dirty slots, in the order they became dirty: a flush visits only these, not the whole cache
-   * (iterators flush first, so a flush per prefix scan must cost O(dirty), not O(cached)). Every
-   * slot here is still in {@link #cache}: evicting a dirty slot flushes first.
+   * The dirty slots of {@link #cache}, in the order they became dirty: a flush visits only these,
+   * not the whole cache (iterators flush first, so a flush per prefix scan must cost O(dirty), not
+   * O(cached)). Every slot here is live in the cache: evicting a dirty slot flushes first.
    */
-  private final ArrayList<Slot> dirty = new ArrayList<>();
+  private int[] dirty = new int[16];
+
+  private int dirtyCount;
 
   private final long maxBytes;
 
@@ -91,11 +81,12 @@ public final class CachingKeyValueStore implements KeyValueStore {
   @Override
   public byte[] get(byte[] key) {
     checkOpen();
-    CacheKey probe = new CacheKey(key);
-    Slot slot = cache.get(probe);
-    if (slot != null) {
+    int hash = CacheKey.hash(key);
+    int slot = cache.find(key, hash);
+    if (slot != ByteKeyLruTable.NONE) {
       hits++;
-      return slot.value;
+      cache.touch(slot);
+      return cache.value(slot);
     }
     misses++;
     byte[] value = inner.get(key);
@@ -104,8 +95,7 @@ public final class CachingKeyValueStore implements KeyValueStore {
     }
     // Absent keys are cached too (clean, null): state code reads many cells that are usually
     // empty (a trigger's finished bits, pane info), and each miss would go to RocksDB again.
-    CacheKey k = new CacheKey(key.clone(), probe.hashCode());
-    insert(k, new Slot(k, value));
+    insert(key.clone(), hash, value, false);
     return value;
   }
 
@@ -187,6 +177,7 @@ public final class CachingKeyValueStore implements KeyValueStore {
     } finally {
       closed = true;
       cache.clear();
+      dirtyCount = 0;
       bytes = 0;
       inner.close();
     }
@@ -199,7 +190,7 @@ public final class CachingKeyValueStore implements KeyValueStore {
 
   /** Number of cached writes not yet in the inner store. */
   public int dirtyCount() {
-    return dirty.size();
+    return dirtyCount;
   }
 
   public long hits() {
@@ -211,17 +202,16 @@ public final class CachingKeyValueStore implements KeyValueStore {
   }
 
   private void write(byte[] key, byte[] value) {
-    CacheKey k = new CacheKey(key);
-    Slot slot = cache.get(k);
-    if (slot != null) {
-      bytes += (value == null ? 0 : value.length) - (slot.value == null ? 0 : slot.value.length);
-      slot.value = value;
+    int hash = CacheKey.hash(key);
+    int slot = cache.find(key, hash);
+    if (slot != ByteKeyLruTable.NONE) {
+      byte[] old = cache.value(slot);
+      bytes += (value == null ? 0 : value.length) - (old == null ? 0 : old.length);
+      cache.setValue(slot, value);
+      cache.touch(slot);
       markDirty(slot);
     } else {
-      CacheKey owned = new CacheKey(key.clone(), k.hashCode());
-      slot = new Slot(owned, value);
-      markDirty(slot);
-      insert(owned, slot);
+      insert(key.clone(), hash, value, true);
     }
   }
 
@@ -232,56 +222,81 @@ public final class CachingKeyValueStore implements KeyValueStore {
    */
   private void writeThrough(byte[] key, byte[] value) {
     flushDirty();
-    Slot stale = cache.remove(new CacheKey(key));
-    if (stale != null) {
-      bytes -= sizeOf(stale.key.bytes, stale.value);
+    int stale = cache.find(key, CacheKey.hash(key));
+    if (stale != ByteKeyLruTable.NONE) {
+      bytes -= sizeOf(cache.key(stale), cache.value(stale));
+      cache.remove(stale);
     }
     inner.put(key, value);
   }
 
-  private void markDirty(Slot slot) {
-    if (!slot.dirty) {
-      slot.dirty = true;
-      dirty.add(slot);
+  private void markDirty(int slot) {
+    if (!cache.isDirty(slot)) {
+      cache.setDirty(slot, true);
+      addDirty(slot);
     }
   }
 
-  private void insert(CacheKey key, Slot slot) {
-    cache.put(key, slot);
-    bytes += sizeOf(key.bytes, slot.value);
+  private void addDirty(int slot) {
+    if (dirtyCount == dirty.length) {
+      dirty = Arrays.copyOf(dirty, dirtyCount * 2);
+    }
+    dirty[dirtyCount++] = slot;
+  }
+
+  /**
+   * Adds an absent key (owned from now on) as the youngest entry, then evicts down to the bounds.
+   */
+  private void insert(byte[] ownedKey, int hash, byte[] value, boolean isDirty) {
+    int slot = cache.add(ownedKey, hash, value, isDirty);
+    if (isDirty) {
+      addDirty(slot);
+    }
+    bytes += sizeOf(ownedKey, value);
     while (cache.size() > maxEntries || (bytes > maxBytes && cache.size() > 1)) {
-      Iterator<Map.Entry<CacheKey, Slot>> eldest = cache.entrySet().iterator();
-      Map.Entry<CacheKey, Slot> e = eldest.next();
-      if (e.getValue().dirty) {
+      int eldest = cache.eldest();
+      if (cache.isDirty(eldest)) {
         flushDirty();
       }
-      bytes -= sizeOf(e.getKey().bytes, e.getValue().value);
-      eldest.remove();
+      bytes -= sizeOf(cache.key(eldest), cache.value(eldest));
+      cache.remove(eldest);
     }
   }
 
   /** Writes every dirty entry to the inner store in one batch per kind and marks them clean. */
   private void flushDirty() {
-    if (dirty.isEmpty()) {
+    int n = dirtyCount;
+    if (n == 0) {
       return;
     }
-    List<Entry> puts = new ArrayList<>(dirty.size());
-    List<byte[]> deletes = new ArrayList<>();
-    for (Slot s : dirty) {
-      if (s.value == null) {
-        deletes.add(s.key.bytes);
-      } else {
-        puts.add(new Entry(s.key.bytes, s.value));
+    int deletes = 0;
+    for (int i = 0; i < n; i++) {
+      if (cache.value(dirty[i]) == null) {
+        deletes++;
       }
-      s.dirty = false;
     }
-    dirty.clear();
+    List<Entry> puts = new ArrayList<>(n - deletes);
+    List<byte[]> deleted = new ArrayList<>(deletes);
+    for (int i = 0; i < n; i++) {
+      int s = dirty[i];
+      byte[] v = cache.value(s);
+      if (v == null) {
+        deleted.add(cache.key(s));
+      } else {
+        puts.add(new Entry(cache.key(s), v));
+      }
+      cache.setDirty(s, false);
+    }
+    dirtyCount = 0;
+    if (dirty.length > 1024 && n < dirty.length / 4) {
+      dirty = new int[Math.max(16, dirty.length / 2)];
+    }
     // Keys are distinct, so the order of the two batches does not matter.
     if (!puts.isEmpty()) {
       inner.putAll(puts);
     }
-    if (!deletes.isEmpty()) {
-      inner.deleteAll(deletes);
+    if (!deleted.isEmpty()) {
+      inner.deleteAll(deleted);
     }
   }
 

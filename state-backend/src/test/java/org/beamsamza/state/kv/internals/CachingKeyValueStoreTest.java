@@ -129,6 +129,98 @@ public class CachingKeyValueStoreTest {
         contains(new Entry(s("a0"), s("0")), new Entry(s("a1"), s("new"))));
   }
 
+  /** An iterator is a snapshot: writes after it was opened are not merged into it. */
+  @Test
+  public void aScanDoesNotSeeWritesMadeAfterItOpened() {
+    CachingKeyValueStore store = new CachingKeyValueStore(inner, 10);
+    store.put(s("a1"), s("1"));
+    store.put(s("a3"), s("3"));
+    org.beamsamza.state.kv.KeyValueIterator it = store.prefix(s("a"));
+    store.put(s("a1"), s("changed"));
+    store.delete(s("a3"));
+    store.put(s("a2"), s("2"));
+    assertThat(drain(it), contains(new Entry(s("a1"), s("1")), new Entry(s("a3"), s("3"))));
+  }
+
+  /**
+   * Random puts, deletes, gets, scans (range, prefix, all, empty and unbounded ranges), flushes and
+   * bursts of writes past the overlay limit, over a small cache (so evictions write down dirty
+   * entries in between), against a sorted map as the model.
+   */
+  @Test
+  public void matchesASortedMapUnderRandomOperations() {
+    for (long seed = 0; seed < 30; seed++) {
+      java.util.Random r = new java.util.Random(seed);
+      RecordingKeyValueStore in = new RecordingKeyValueStore();
+      CachingKeyValueStore store =
+          new CachingKeyValueStore(in, 1 + r.nextInt(300), 1 + r.nextInt(40_000));
+      java.util.TreeMap<byte[], byte[]> model =
+          new java.util.TreeMap<>(org.beamsamza.state.kv.Bytes.ORDER);
+      for (int op = 0; op < 3000; op++) {
+        int burst = r.nextInt(200) == 0 ? 150 : 1;
+        for (int b = 0; b < burst; b++) {
+          byte[] k = key(r);
+          int c = r.nextInt(10);
+          if (c < 4) {
+            byte[] v = s("v" + op + "-" + b);
+            store.put(k, v);
+            model.put(k, v);
+          } else if (c < 6) {
+            store.delete(k);
+            model.remove(k);
+          } else {
+            assertThat("seed " + seed + " op " + op, store.get(k), equalTo(model.get(k)));
+          }
+        }
+        int scan = r.nextInt(12);
+        if (scan == 0) {
+          byte[] a = key(r);
+          byte[] z = r.nextInt(5) == 0 ? null : key(r);
+          byte[] from = r.nextInt(5) == 0 ? null : a;
+          java.util.SortedMap<byte[], byte[]> expected =
+              from == null
+                  ? (z == null ? model : model.headMap(z))
+                  : (z == null
+                      ? model.tailMap(from)
+                      : (org.beamsamza.state.kv.Bytes.ORDER.compare(from, z) >= 0
+                          ? java.util.Collections.emptySortedMap()
+                          : model.subMap(from, z)));
+          assertThat(
+              "seed " + seed + " op " + op,
+              drain(store.range(from, z)),
+              equalTo(entries(expected)));
+        } else if (scan == 1) {
+          byte[] p = java.util.Arrays.copyOf(key(r), 1 + r.nextInt(2));
+          byte[] end = org.beamsamza.state.kv.Bytes.prefixUpperBound(p);
+          assertThat(
+              drain(store.prefix(p)),
+              equalTo(entries(end == null ? model.tailMap(p) : model.subMap(p, end))));
+        } else if (scan == 2) {
+          assertThat(drain(store.all()), equalTo(entries(model)));
+        } else if (scan == 3 && r.nextInt(10) == 0) {
+          store.flush();
+        }
+      }
+      store.flush();
+      assertThat(drain(in.all()), equalTo(entries(model)));
+    }
+  }
+
+  /** Keys over a small alphabet, lengths 1-3, including bytes >= 0x80 (unsigned order). */
+  private static byte[] key(java.util.Random r) {
+    byte[] k = new byte[1 + r.nextInt(3)];
+    for (int i = 0; i < k.length; i++) {
+      k[i] = (byte) (new int[] {0x00, 0x41, 0x42, 0x7F, 0x80, 0xFF})[r.nextInt(6)];
+    }
+    return k;
+  }
+
+  private static java.util.List<Entry> entries(java.util.SortedMap<byte[], byte[]> m) {
+    java.util.List<Entry> out = new java.util.ArrayList<>();
+    m.forEach((k, v) -> out.add(new Entry(k, v)));
+    return out;
+  }
+
   @Test
   public void closeWritesDirtyEntries() {
     CachingKeyValueStore store = new CachingKeyValueStore(inner, 10);
