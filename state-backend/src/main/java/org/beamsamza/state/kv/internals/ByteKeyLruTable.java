@@ -144,6 +144,11 @@ final class ByteKeyLruTable {
     return eldest;
   }
 
+  /** The entry used next after slot {@code s}'s (towards the youngest), or {@link #NONE}. */
+  int younger(int s) {
+    return next[s];
+  }
+
   byte[] key(int s) {
     return keys[s];
   }

@@ -32,6 +32,28 @@ public class CachingKeyValueStoreTest {
     assertThat(inner.entriesWritten, is(1));
   }
 
+  @Test
+  public void aRangeDeleteDropsCachedAndDirtyKeysInTheRangeAndReachesInnerAsOneCall() {
+    CachingKeyValueStore store = new CachingKeyValueStore(inner, 100);
+    store.put(s("a"), s("1"));
+    store.put(s("b1"), s("2"));
+    store.flush(); // a, b1 clean in the cache and below
+    store.put(s("b2"), s("3")); // dirty, only in the cache
+    store.put(s("c"), s("4"));
+    inner.events.clear();
+
+    store.deleteRange(s("b"), s("c"));
+
+    assertThat(inner.events, contains("inner.putAll", "inner.deleteRange"));
+    assertThat(store.size(), is(2)); // b1 and b2 left the cache
+    assertThat(store.get(s("b1")), is((byte[]) null));
+    assertThat(store.get(s("b2")), is((byte[]) null));
+    assertThat(store.get(s("a")), equalTo(s("1")));
+    assertThat(store.get(s("c")), equalTo(s("4")));
+    store.flush();
+    assertThat(inner.get(s("b2")), is((byte[]) null));
+  }
+
   /**
    * A value larger than the whole cache is written through after the dirty entries (so the inner
    * store sees writes in order) and not kept: caching it would evict everything else and hold it.

@@ -72,6 +72,12 @@ final class RecordingKeyValueStore implements KeyValueStore {
   }
 
   @Override
+  public void deleteRange(byte[] from, byte[] to) {
+    events.add("inner.deleteRange");
+    delegate.deleteRange(from, to);
+  }
+
+  @Override
   public KeyValueIterator range(byte[] from, byte[] to) {
     return delegate.range(from, to);
   }
