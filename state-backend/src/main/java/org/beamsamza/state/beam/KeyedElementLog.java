@@ -32,10 +32,16 @@ public final class KeyedElementLog {
 
   private static final int SEQUENCE_BYTES = 8;
 
+  /** Appends written to the store at once. */
+  static final int WRITE_BATCH = 4096;
+
   private final KeyValueStore store;
   private final ElementSequence sequence;
   private final byte[] prefix;
   private final byte[] end;
+
+  /** Appends not written to the store yet (at most {@link #WRITE_BATCH}). */
+  private List<Entry> pending = new ArrayList<>();
 
   /**
    * @param sequence the step's sequence (the one its other state uses: one per step and store)
@@ -47,11 +53,28 @@ public final class KeyedElementLog {
     this.end = Bytes.prefixUpperBound(prefix);
   }
 
-  /** Appends {@code element} under {@code key}; neither array may change afterwards. */
+  /**
+   * Appends {@code element} under {@code key}; neither array may change afterwards. Appends are
+   * written to the store in batches of {@link #WRITE_BATCH} (a batch that large bypasses the
+   * store's write-back cache: the log is written once and read once, in order), and by {@link
+   * #flush}, which the owner calls before every commit, so that nothing whose input offset is
+   * checkpointed is only on the heap.
+   */
   public void append(byte[] key, byte[] element) {
     byte[] storeKey = new byte[prefix.length + 4 + key.length + SEQUENCE_BYTES];
     ByteBuffer.wrap(storeKey).put(prefix).putInt(key.length).put(key).putLong(sequence.next());
-    store.put(storeKey, element);
+    pending.add(new Entry(storeKey, element));
+    if (pending.size() >= WRITE_BATCH) {
+      flush();
+    }
+  }
+
+  /** Writes the appends not written yet to the store. */
+  public void flush() {
+    if (!pending.isEmpty()) {
+      store.putAll(pending);
+      pending = new ArrayList<>();
+    }
   }
 
   /**
@@ -63,6 +86,7 @@ public final class KeyedElementLog {
     if (batchEntries < 1) {
       throw new IllegalArgumentException("batchEntries must be positive: " + batchEntries);
     }
+    flush();
     return new Reader(batchEntries);
   }
 

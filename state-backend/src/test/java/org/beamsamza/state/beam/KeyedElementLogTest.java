@@ -153,8 +153,12 @@ public class KeyedElementLogTest {
   @Test
   public void aRestartedStepAppendsAfterWhatAnEarlierRunLogged() throws Exception {
     KeyValueStore store = store();
-    new StepState(store, "step", null).keyedElementLog().append(b("k"), b("first run"));
-    store.flush();
+    KeyedElementLog firstRun = new StepState(store, "step", null).keyedElementLog();
+    firstRun.append(b("k"), b("first run"));
+    firstRun.flush(); // what the operator does before every commit
+    // Appended after the last commit: a crash loses it, and its input offset was not checkpointed
+    // either, so the restarted task reads it again.
+    firstRun.append(b("k"), b("lost: appended after the last commit"));
     // A restart: a new StepState (and so a new sequence epoch) over the same store.
     KeyedElementLog log = new StepState(store, "step", null).keyedElementLog();
     log.append(b("k"), b("second run"));

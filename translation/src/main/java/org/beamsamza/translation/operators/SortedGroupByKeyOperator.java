@@ -182,6 +182,12 @@ public final class SortedGroupByKeyOperator<K, InputT, OutputT> implements Opera
     log.append(keyBytes, StreamRecords.dataPayload(record));
   }
 
+  /** The log's appends reach the store before the commit checkpoints their input offsets. */
+  @Override
+  public void prepareCommit() {
+    log.flush();
+  }
+
   @Override
   public void processWatermark(Instant watermark) throws Exception {
     if (!ended && !watermark.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE)) {

@@ -119,11 +119,35 @@ public final class CachingKeyValueStore implements KeyValueStore {
     }
   }
 
+  /**
+   * A batch at least this large is a bulk load (a sorted grouping's log, written once and read once
+   * in order): it bypasses the cache rather than evicting the hot entries it holds, entry by entry.
+   */
+  static final int WRITE_THROUGH_BATCH = 1024;
+
+  /**
+   * Small batches go through the cache like single puts. A batch of {@link #WRITE_THROUGH_BATCH} or
+   * more entries goes straight to the inner store, after the dirty entries (so the inner store sees
+   * writes in order), and drops its keys from the cache (one lookup each, no insert or eviction).
+   */
   @Override
   public void putAll(List<Entry> entries) {
-    for (Entry e : entries) {
-      put(e.key(), e.value());
+    checkOpen();
+    if (entries.size() < WRITE_THROUGH_BATCH) {
+      for (Entry e : entries) {
+        put(e.key(), e.value());
+      }
+      return;
     }
+    flushDirty();
+    for (Entry e : entries) {
+      int stale = cache.find(e.key(), CacheKey.hash(e.key()));
+      if (stale != ByteKeyLruTable.NONE) {
+        bytes -= sizeOf(cache.key(stale), cache.value(stale));
+        cache.remove(stale);
+      }
+    }
+    inner.putAll(entries);
   }
 
   @Override

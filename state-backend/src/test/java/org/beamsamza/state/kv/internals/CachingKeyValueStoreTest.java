@@ -8,6 +8,8 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.nullValue;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.beamsamza.state.kv.Entry;
 import org.junit.Test;
 
@@ -30,6 +32,27 @@ public class CachingKeyValueStoreTest {
     assertThat(inner.get(s("hot")), equalTo(s("v999")));
     store.flush(); // nothing dirty: no further writes
     assertThat(inner.entriesWritten, is(1));
+  }
+
+  @Test
+  public void aBulkPutAllBypassesTheCacheAfterTheDirtyEntriesAndDropsStaleCachedKeys() {
+    CachingKeyValueStore store = new CachingKeyValueStore(inner, 100);
+    store.put(s("k0"), s("old")); // cached, dirty
+    store.put(s("hot"), s("1"));
+    List<Entry> bulk = new ArrayList<>();
+    for (int i = 0; i < CachingKeyValueStore.WRITE_THROUGH_BATCH; i++) {
+      bulk.add(new Entry(s("k" + i), s("v" + i)));
+    }
+    inner.events.clear();
+
+    store.putAll(bulk);
+
+    // The dirty entries first (in order), then the batch in one call; none of it cached.
+    assertThat(inner.events, contains("inner.putAll", "inner.putAll"));
+    assertThat(store.size(), is(1)); // "hot" only
+    assertThat(store.get(s("k0")), equalTo(s("v0"))); // not the stale cached "old"
+    assertThat(inner.get(s("k1023")), equalTo(s("v1023")));
+    assertThat(store.get(s("hot")), equalTo(s("1")));
   }
 
   @Test
