@@ -28,6 +28,7 @@ import org.apache.beam.sdk.transforms.Sum;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.transforms.windowing.AfterPane;
+import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.Repeatedly;
@@ -155,6 +156,29 @@ public class PipelineTranslatorTest {
         .apply(Window.into(FixedWindows.of(Duration.standardSeconds(1))))
         .apply("Group", GroupByKey.create());
     assertThat(factoryOf(translate(unbounded), "Group"), instanceOf(GroupByKeyOperator.Spec.class));
+  }
+
+  @Test
+  public void overBoundedInputACombineWithATimeTriggerIsLiftedButNotOverUnboundedInput() {
+    Window<KV<String, Long>> byTime =
+        Window.<KV<String, Long>>into(new GlobalWindows())
+            .triggering(
+                Repeatedly.forever(
+                    AfterProcessingTime.pastFirstElementInPane()
+                        .plusDelayOf(Duration.standardSeconds(1))))
+            .withAllowedLateness(Duration.ZERO)
+            .discardingFiredPanes();
+    Pipeline bounded = pipeline();
+    bounded.apply(Create.of(KV.of("a", 1L), KV.of("a", 2L))).apply(byTime).apply(Sum.longsPerKey());
+    assertThat(translate(bounded).describe(), containsString("PartialCombine"));
+
+    Pipeline unbounded = pipeline();
+    unbounded
+        .apply(GenerateSequence.from(0))
+        .apply(WithKeys.of("a"))
+        .apply(byTime)
+        .apply(Sum.longsPerKey());
+    assertThat(translate(unbounded).describe(), not(containsString("PartialCombine")));
   }
 
   @Test

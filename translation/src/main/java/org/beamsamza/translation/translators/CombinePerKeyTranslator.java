@@ -9,8 +9,10 @@ import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.CombineFnBase.GlobalCombineFn;
+import org.apache.beam.sdk.transforms.windowing.AfterPane;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.DefaultTrigger;
+import org.apache.beam.sdk.transforms.windowing.Trigger;
 import org.apache.beam.sdk.util.AppliedCombineFn;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
@@ -26,8 +28,9 @@ import org.beamsamza.translation.operators.PartialCombineOperator;
  * Combine.perKey with combiner lifting: a partial combine fused before the repartition stream, then
  * the accumulators merged by group-also-by-window after it. Lifted only when that cannot change the
  * result: a plain CombineFn (no side inputs or context), non-merging windows and the default
- * trigger (count-based triggers would see accumulators instead of elements). Otherwise the
- * composite expands into GroupByKey + Combine.GroupedValues.
+ * trigger, or, over bounded input grouped sorted, any trigger that counts no elements (count-based
+ * triggers would see accumulators instead of elements). Otherwise the composite expands into
+ * GroupByKey + Combine.GroupedValues.
  */
 public final class CombinePerKeyTranslator implements TransformTranslator<Combine.PerKey<?, ?, ?>> {
   /** Bound on distinct (key, window) accumulators a task holds before flushing mid-bundle. */
@@ -41,10 +44,32 @@ public final class CombinePerKeyTranslator implements TransformTranslator<Combin
     PCollection<?> input =
         (PCollection<?>) context.currentApplication().getInputs().values().iterator().next();
     WindowingStrategy<?, ?> windowing = input.getWindowingStrategy();
-    if (windowing.needsMerge() || !DefaultTrigger.of().equals(windowing.getTrigger())) {
+    if (windowing.needsMerge()) {
+      return false;
+    }
+    boolean defaultTrigger = DefaultTrigger.of().equals(windowing.getTrigger());
+    if (!defaultTrigger && !(Groupings.sorted(input, context) && countsNoElements(windowing))) {
       return false;
     }
     return accumulatorCoder(transform, input) != null;
+  }
+
+  /**
+   * Whether no part of the trigger counts elements. Over a sorted (bounded) grouping, a key's whole
+   * input reaches the ReduceFnRunner at once and its panes are decided after it, so a trigger on
+   * time or the watermark sees the same whole input as accumulators; an element-count trigger would
+   * count accumulators instead of elements.
+   */
+  private static boolean countsNoElements(WindowingStrategy<?, ?> windowing) {
+    java.util.Deque<Trigger> pending = new java.util.ArrayDeque<>(List.of(windowing.getTrigger()));
+    while (!pending.isEmpty()) {
+      Trigger trigger = pending.pop();
+      if (trigger instanceof AfterPane) {
+        return false;
+      }
+      pending.addAll(trigger.subTriggers());
+    }
+    return true;
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

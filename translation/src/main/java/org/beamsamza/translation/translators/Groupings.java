@@ -22,6 +22,12 @@ import org.beamsamza.translation.operators.SortedGroupByKeyOperator;
 final class Groupings {
   private Groupings() {}
 
+  /** Whether a grouping of {@code input} runs sorted (bounded input, the option on). */
+  static boolean sorted(PCollection<?> input, TranslationContext context) {
+    return input.isBounded() == PCollection.IsBounded.BOUNDED
+        && context.options().as(GroupingOptions.class).getSortedBatchGrouping();
+  }
+
   static <K, V, O> OperatorFactory operatorFor(
       PCollection<?> input,
       GroupByKeyOperator.Spec<K, V, O> grouping,
@@ -29,7 +35,7 @@ final class Groupings {
       Combine.CombineFn<V, ?, O> paneFold,
       TranslationContext context) {
     GroupingOptions options = context.options().as(GroupingOptions.class);
-    if (input.isBounded() == PCollection.IsBounded.BOUNDED && options.getSortedBatchGrouping()) {
+    if (sorted(input, context)) {
       @SuppressWarnings("unchecked")
       Coder<WindowedValue<V>> elementCoder = (Coder<WindowedValue<V>>) keyedInput.valueCoder();
       WindowingStrategy<?, ?> windowing = grouping.windowingStrategy();
