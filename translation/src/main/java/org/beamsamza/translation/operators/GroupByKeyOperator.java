@@ -6,14 +6,8 @@ import org.apache.beam.runners.core.DoFnRunners;
 import org.apache.beam.runners.core.GroupAlsoByWindowViaWindowSetNewDoFn;
 import org.apache.beam.runners.core.KeyedWorkItem;
 import org.apache.beam.runners.core.KeyedWorkItems;
-import org.apache.beam.runners.core.NullSideInputReader;
-import org.apache.beam.runners.core.StateInternals;
-import org.apache.beam.runners.core.StepContext;
 import org.apache.beam.runners.core.SystemReduceFn;
-import org.apache.beam.runners.core.TimerInternals;
 import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.DoFnSchemaInformation;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.TupleTag;
@@ -90,42 +84,9 @@ public final class GroupByKeyOperator<K, InputT, OutputT> implements Operator {
     driver =
         new KeyedTimerDriver(
             state, this::fire, context::emitWatermark, KeyedTimerDriver.EndOfInput.WATERMARK_FIRST);
-    TupleTagEmitter emitter = new TupleTagEmitter(context);
-    DoFn<KeyedWorkItem<K, InputT>, KV<K, OutputT>> gabw =
-        GroupAlsoByWindowViaWindowSetNewDoFn.create(
-            spec.windowingStrategy(),
-            key -> state.forKey(currentKey, key),
-            key -> timers.forKey(currentKey),
-            NullSideInputReader.empty(),
-            spec.reduceFn().create(),
-            emitter,
-            spec.outputTag());
-    StepContext stepContext =
-        new StepContext() {
-          @Override
-          public StateInternals stateInternals() {
-            throw new UnsupportedOperationException("GroupAlsoByWindow uses its own factories");
-          }
-
-          @Override
-          public TimerInternals timerInternals() {
-            return timers.forKey(currentKey);
-          }
-        };
     DoFnRunner<KeyedWorkItem<K, InputT>, KV<K, OutputT>> simple =
-        DoFnRunners.simpleRunner(
-            context.pipelineOptions(),
-            gabw,
-            NullSideInputReader.empty(),
-            emitter,
-            spec.outputTag(),
-            Collections.emptyList(),
-            stepContext,
-            null,
-            Collections.emptyMap(),
-            spec.windowingStrategy(),
-            DoFnSchemaInformation.create(),
-            Collections.emptyMap());
+        GroupAlsoByWindowRunner.create(
+            spec, context, key -> state.forKey(currentKey, key), () -> timers.forKey(currentKey));
     // Drops elements of windows that expired before they arrived, as Beam's model requires.
     runner =
         DoFnRunners.lateDataDroppingRunner(

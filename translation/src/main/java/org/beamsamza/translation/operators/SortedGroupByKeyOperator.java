@@ -2,23 +2,17 @@ package org.beamsamza.translation.operators;
 
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import org.apache.beam.runners.core.DoFnRunner;
-import org.apache.beam.runners.core.DoFnRunners;
 import org.apache.beam.runners.core.GroupAlsoByWindowViaWindowSetNewDoFn;
 import org.apache.beam.runners.core.InMemoryStateInternals;
 import org.apache.beam.runners.core.InMemoryTimerInternals;
 import org.apache.beam.runners.core.KeyedWorkItem;
 import org.apache.beam.runners.core.KeyedWorkItems;
-import org.apache.beam.runners.core.NullSideInputReader;
 import org.apache.beam.runners.core.StateInternals;
-import org.apache.beam.runners.core.StepContext;
 import org.apache.beam.runners.core.TimerInternals;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.transforms.Combine;
-import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.DoFnSchemaInformation;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.WindowedValue;
@@ -117,42 +111,8 @@ public final class SortedGroupByKeyOperator<K, InputT, OutputT> implements Opera
             windowCoder,
             BagPaging.fromSystemProperties());
     log = state.keyedElementLog();
-    TupleTagEmitter emitter = new TupleTagEmitter(context);
-    DoFn<KeyedWorkItem<K, InputT>, KV<K, OutputT>> gabw =
-        GroupAlsoByWindowViaWindowSetNewDoFn.create(
-            grouping.windowingStrategy(),
-            key -> currentState,
-            key -> currentTimers,
-            NullSideInputReader.empty(),
-            grouping.reduceFn().create(),
-            emitter,
-            grouping.outputTag());
-    StepContext stepContext =
-        new StepContext() {
-          @Override
-          public StateInternals stateInternals() {
-            throw new UnsupportedOperationException("GroupAlsoByWindow uses its own factories");
-          }
-
-          @Override
-          public TimerInternals timerInternals() {
-            return currentTimers;
-          }
-        };
     runner =
-        DoFnRunners.simpleRunner(
-            context.pipelineOptions(),
-            gabw,
-            NullSideInputReader.empty(),
-            emitter,
-            grouping.outputTag(),
-            Collections.emptyList(),
-            stepContext,
-            null,
-            Collections.emptyMap(),
-            grouping.windowingStrategy(),
-            DoFnSchemaInformation.create(),
-            Collections.emptyMap());
+        GroupAlsoByWindowRunner.create(grouping, context, key -> currentState, () -> currentTimers);
   }
 
   @Override
