@@ -153,6 +153,99 @@ public class CoreTransformsTest implements java.io.Serializable {
     p.run();
   }
 
+  /**
+   * Many short sessions per key, some merging, spread over the tasks: the lifted Combine merges a
+   * key's sessions in each task's partial combine and again after the exchange. The expected
+   * sessions, sums and timestamps are computed here by sorting each key's times.
+   */
+  @Test
+  public void sessionSumsAndTimestampsForEveryTimestampCombiner() {
+    Pipeline p = pipeline();
+    long gapMillis = 10_000;
+    java.util.Random random = new java.util.Random(42);
+    List<KV<String, Long>> values = new ArrayList<>();
+    List<Long> times = new ArrayList<>();
+    for (int i = 0; i < 3_000; i++) {
+      values.add(KV.of("k" + random.nextInt(20), (long) random.nextInt(100)));
+      times.add((long) random.nextInt(3_000_000)); // about one per 20 s per key
+    }
+    PCollection<KV<String, Long>> input = p.apply(Create.timestamped(values, times));
+    for (org.apache.beam.sdk.transforms.windowing.TimestampCombiner combiner :
+        org.apache.beam.sdk.transforms.windowing.TimestampCombiner.values()) {
+      PCollection<String> sessions =
+          input
+              .apply(
+                  "Sessions " + combiner,
+                  Window.<KV<String, Long>>into(
+                          Sessions.withGapDuration(Duration.millis(gapMillis)))
+                      .withTimestampCombiner(combiner))
+              .apply("Sum " + combiner, Sum.longsPerKey())
+              .apply("Describe " + combiner, ParDo.of(new DescribeSession()));
+      PAssert.that(sessions)
+          .containsInAnyOrder(expectedSessions(values, times, gapMillis, combiner));
+    }
+    p.run();
+  }
+
+  private static final class DescribeSession extends DoFn<KV<String, Long>, String> {
+    @ProcessElement
+    public void process(
+        ProcessContext c, org.apache.beam.sdk.transforms.windowing.BoundedWindow w) {
+      IntervalWindow session = (IntervalWindow) w;
+      c.output(
+          describe(
+              c.element().getKey(),
+              session.start().getMillis(),
+              session.end().getMillis(),
+              c.element().getValue(),
+              c.timestamp().getMillis()));
+    }
+  }
+
+  private static String describe(String key, long start, long end, long sum, long timestamp) {
+    return key + "[" + start + "," + end + ")=" + sum + "@" + timestamp;
+  }
+
+  /** Sessions by hand: a key's times sorted, a new session wherever the gap is reached. */
+  private static List<String> expectedSessions(
+      List<KV<String, Long>> values,
+      List<Long> times,
+      long gapMillis,
+      org.apache.beam.sdk.transforms.windowing.TimestampCombiner combiner) {
+    Map<String, List<long[]>> byKey = new java.util.TreeMap<>();
+    for (int i = 0; i < values.size(); i++) {
+      byKey
+          .computeIfAbsent(values.get(i).getKey(), k -> new ArrayList<>())
+          .add(new long[] {times.get(i), values.get(i).getValue()});
+    }
+    List<String> expected = new ArrayList<>();
+    for (Map.Entry<String, List<long[]>> e : byKey.entrySet()) {
+      List<long[]> events = e.getValue();
+      events.sort(java.util.Comparator.comparingLong(t -> t[0]));
+      int first = 0;
+      for (int i = 1; i <= events.size(); i++) {
+        if (i == events.size() || events.get(i)[0] >= events.get(i - 1)[0] + gapMillis) {
+          long start = events.get(first)[0];
+          long last = events.get(i - 1)[0];
+          long end = last + gapMillis;
+          long sum = 0;
+          for (int j = first; j < i; j++) {
+            sum += events.get(j)[1];
+          }
+          long timestamp =
+              switch (combiner) {
+                case EARLIEST -> start;
+                case LATEST -> last;
+                case END_OF_WINDOW -> end - 1;
+              };
+          expected.add(describe(e.getKey(), start, end, sum, timestamp));
+          first = i;
+        }
+      }
+    }
+    return expected;
+  }
+
   @Test
   public void sideInputsSeeTheWholeViewInEveryTask() {
     Pipeline p = pipeline();

@@ -32,6 +32,7 @@ import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.Repeatedly;
+import org.apache.beam.sdk.transforms.windowing.Sessions;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
@@ -179,6 +180,29 @@ public class PipelineTranslatorTest {
         .apply(byTime)
         .apply(Sum.longsPerKey());
     assertThat(translate(unbounded).describe(), not(containsString("PartialCombine")));
+  }
+
+  @Test
+  public void overBoundedInputACombineInSessionsIsLiftedButNotOverUnboundedInput() {
+    Window<KV<String, Long>> sessions =
+        Window.into(Sessions.withGapDuration(Duration.standardSeconds(10)));
+    Pipeline bounded = pipeline();
+    bounded
+        .apply(Create.of(KV.of("a", 1L), KV.of("a", 2L)))
+        .apply(sessions)
+        .apply("Sum", Sum.longsPerKey());
+    assertThat(translate(bounded).describe(), containsString("Sum/PartialCombine"));
+
+    Pipeline unbounded = pipeline();
+    unbounded
+        .apply(GenerateSequence.from(0))
+        .apply(WithKeys.of("a"))
+        .apply(sessions)
+        .apply("Sum", Sum.longsPerKey());
+    assertThat(
+        "a late element's session could merge with an open one before the lateness check",
+        translate(unbounded).describe(),
+        not(containsString("PartialCombine")));
   }
 
   @Test

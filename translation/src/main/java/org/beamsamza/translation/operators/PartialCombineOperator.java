@@ -2,12 +2,11 @@ package org.beamsamza.translation.operators;
 
 import java.util.Objects;
 import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.transforms.Combine.CombineFn;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
-import org.apache.beam.sdk.util.CoderUtils;
+import org.apache.beam.sdk.transforms.windowing.WindowFn;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.WindowedValue;
@@ -18,8 +17,9 @@ import org.joda.time.Instant;
  * The first half of a lifted Combine.perKey: folds the inputs of each (key, window) into one
  * accumulator before the repartition stream, so that a key's many small values cross the exchange
  * as few times as possible. Accumulators live on the heap across bundles and across watermark
- * advances (an operator-internal detail no user code can observe), and a (key, window) accumulator
- * is emitted only when it must be:
+ * advances (an operator-internal detail no user code can observe), in a {@link HeldAccumulators}
+ * table chosen by the WindowFn (windows that merge are merged per key as they are held), and a
+ * (key, window) accumulator is emitted only when it must be:
  *
  * <ul>
  *   <li>when the input watermark passes its window's end ({@code maxTimestamp() < watermark}), so
@@ -36,15 +36,18 @@ import org.joda.time.Instant;
  * watermark already sent: downstream, the merge's lateness, holds and output timestamps are exactly
  * those it would have had with every input element crossing alone.
  *
- * <p>Only used for non-merging windows and the default trigger (see the translator): with those,
- * pre-combining cannot change what the downstream ReduceFnRunner outputs, since the default trigger
- * fires once at the window's end (then per late pane) whatever the number of inputs.
+ * <p>Only used where pre-combining cannot change what the downstream grouping outputs (see the
+ * translator): the default trigger (it fires once at the window's end, then per late pane, whatever
+ * the number of inputs), or a bounded input grouped sorted under a trigger that counts no elements;
+ * windows that merge only over bounded input, which has no late data whose window a merge could
+ * revive.
  */
 public final class PartialCombineOperator<K, InputT, AccumT> implements Operator {
   public record Spec<K, InputT, AccumT>(
       CombineFn<InputT, AccumT, ?> combineFn,
       Coder<K> keyCoder,
       Coder<AccumT> accumulatorCoder,
+      WindowFn<?, BoundedWindow> windowFn,
       TimestampCombiner timestampCombiner,
       TupleTag<KV<K, AccumT>> outputTag,
       int maxEntries)
@@ -55,22 +58,10 @@ public final class PartialCombineOperator<K, InputT, AccumT> implements Operator
     }
   }
 
-  private static final class Partial<K, AccumT> {
-    final K key;
-    AccumT accumulator;
-    Instant timestamp;
-
-    Partial(K key, AccumT accumulator, Instant timestamp) {
-      this.key = key;
-      this.accumulator = accumulator;
-      this.timestamp = timestamp;
-    }
-  }
-
   private final Spec<K, InputT, AccumT> spec;
-  private CombineFn<InputT, AccumT, ?> combineFn;
+  private AccumulatorFold<InputT, AccumT> fold;
+  private HeldAccumulators<K, InputT, AccumT> held;
   private OperatorContext context;
-  private final HeldAccumulators<Partial<K, AccumT>> held = new HeldAccumulators<>();
 
   /** The latest input watermark; windows ending before it are closed. */
   private Instant inputWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
@@ -83,55 +74,32 @@ public final class PartialCombineOperator<K, InputT, AccumT> implements Operator
   }
 
   @Override
-  @SuppressWarnings("unchecked")
   public void open(OperatorContext context) {
     this.context = context;
-    this.combineFn = spec.combineFn(); // this task's own copy (see StageTaskFactory)
+    // this task's own copy of the CombineFn (see StageTaskFactory)
+    this.fold = new AccumulatorFold<>(spec.combineFn(), spec.accumulatorCoder());
+    this.held =
+        spec.windowFn().isNonMerging()
+            ? new AccumulatorsByWindow<>(fold, spec.timestampCombiner())
+            : new MergingAccumulatorsByKey<>(fold, spec.windowFn(), spec.timestampCombiner());
   }
 
   @Override
   @SuppressWarnings("unchecked")
   public void processElement(WindowedValue<?> element) {
     KV<K, InputT> kv = (KV<K, InputT>) element.getValue();
-    InputT input = kv.getValue();
-    // An accumulator may keep its input (View.asSingleton's combiner, ToList) until the flush,
-    // after the GroupByKey that produced a grouped Iterable in the input has cleared the group.
-    // Then the accumulator is cloned through its coder: a stable copy of what it keeps, no more
-    // (a count keeps a number, not the group).
-    boolean pagedInput = RetainedValues.holdsPagedRead(input);
     // Grouped by the key's structural value (its encoded form unless the coder is consistent
     // with equals).
     Object structural = spec.keyCoder().structuralValue(kv.getKey());
     for (BoundedWindow window : element.getWindows()) {
       Instant timestamp = spec.timestampCombiner().assign(window, element.getTimestamp());
-      HeldAccumulators.WindowGroup<Partial<K, AccumT>> group = held.group(window, timestamp);
-      Partial<K, AccumT> partial = group.byKey.get(structural);
-      if (partial == null) {
-        AccumT acc = stable(combineFn.addInput(combineFn.createAccumulator(), input), pagedInput);
-        group.byKey.put(structural, new Partial<>(kv.getKey(), acc, timestamp));
-        held.added();
-      } else {
-        partial.accumulator = stable(combineFn.addInput(partial.accumulator, input), pagedInput);
-        partial.timestamp = spec.timestampCombiner().combine(partial.timestamp, timestamp);
-      }
+      held.add(kv.getKey(), structural, window, timestamp, kv.getValue());
       if (window.maxTimestamp().isBefore(inputWatermark)) {
         heldLate = true;
       }
     }
     if (held.entries() >= spec.maxEntries()) {
       flush(w -> true);
-    }
-  }
-
-  private AccumT stable(AccumT accumulator, boolean pagedInput) {
-    if (!pagedInput) {
-      return accumulator;
-    }
-    try {
-      return CoderUtils.clone(spec.accumulatorCoder(), accumulator);
-    } catch (CoderException e) {
-      throw new IllegalStateException(
-          "cannot copy the accumulator with " + spec.accumulatorCoder(), e);
     }
   }
 
@@ -168,17 +136,13 @@ public final class PartialCombineOperator<K, InputT, AccumT> implements Operator
       emitHeldWatermark();
       return;
     }
-    for (HeldAccumulators.WindowGroup<Partial<K, AccumT>> group : held.removeWindows(which)) {
-      for (Partial<K, AccumT> p : group.byKey.values()) {
-        context.emit(
-            spec.outputTag(),
-            WindowedValues.of(
-                KV.of(p.key, combineFn.compact(p.accumulator)),
-                p.timestamp,
-                group.window,
-                PaneInfo.NO_FIRING));
-      }
-    }
+    held.removeWindows(
+        which,
+        (key, accumulator, timestamp, window) ->
+            context.emit(
+                spec.outputTag(),
+                WindowedValues.of(
+                    KV.of(key, fold.compact(accumulator)), timestamp, window, PaneInfo.NO_FIRING)));
     emitHeldWatermark();
   }
 

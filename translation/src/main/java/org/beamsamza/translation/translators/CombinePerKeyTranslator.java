@@ -27,10 +27,11 @@ import org.beamsamza.translation.operators.PartialCombineOperator;
 /**
  * Combine.perKey with combiner lifting: a partial combine fused before the repartition stream, then
  * the accumulators merged by group-also-by-window after it. Lifted only when that cannot change the
- * result: a plain CombineFn (no side inputs or context), non-merging windows and the default
- * trigger, or, over bounded input grouped sorted, any trigger that counts no elements (count-based
- * triggers would see accumulators instead of elements). Otherwise the composite expands into
- * GroupByKey + Combine.GroupedValues.
+ * result: a plain CombineFn (no side inputs or context) and, over unbounded input, windows that do
+ * not merge and the default trigger; over bounded input grouped sorted, any windows (merging ones
+ * are merged per key in the partial combine too, as Beam's Flink and Spark batch translations do)
+ * and any trigger that counts no elements (count-based triggers would see accumulators instead of
+ * elements). Otherwise the composite expands into GroupByKey + Combine.GroupedValues.
  */
 public final class CombinePerKeyTranslator implements TransformTranslator<Combine.PerKey<?, ?, ?>> {
   /** Bound on distinct (key, window) accumulators a task holds before flushing mid-bundle. */
@@ -44,11 +45,14 @@ public final class CombinePerKeyTranslator implements TransformTranslator<Combin
     PCollection<?> input =
         (PCollection<?>) context.currentApplication().getInputs().values().iterator().next();
     WindowingStrategy<?, ?> windowing = input.getWindowingStrategy();
-    if (windowing.needsMerge()) {
+    boolean sorted = Groupings.sorted(input, context);
+    if (windowing.needsMerge() && !sorted) {
+      // Unbounded, a late element's window could merge in the partial combine with an open one
+      // and so escape the lateness check the grouping makes on each element's own window.
       return false;
     }
     boolean defaultTrigger = DefaultTrigger.of().equals(windowing.getTrigger());
-    if (!defaultTrigger && !(Groupings.sorted(input, context) && countsNoElements(windowing))) {
+    if (!defaultTrigger && !(sorted && countsNoElements(windowing))) {
       return false;
     }
     return accumulatorCoder(transform, input) != null;
@@ -107,6 +111,7 @@ public final class CombinePerKeyTranslator implements TransformTranslator<Combin
             fn,
             kvCoder.getKeyCoder(),
             accumCoder,
+            windowing.getWindowFn(),
             windowing.getTimestampCombiner(),
             partialTag,
             MAX_PARTIAL_ENTRIES),

@@ -80,6 +80,7 @@ public class SimpleOperatorsTest {
             StringUtf8Coder.of(),
             (org.apache.beam.sdk.coders.Coder)
                 sum.getAccumulatorCoder(CoderRegistry.createDefault(), VarIntCoder.of()),
+            (org.apache.beam.sdk.transforms.windowing.WindowFn) TEN_SECONDS,
             combiner,
             out,
             maxEntries));
