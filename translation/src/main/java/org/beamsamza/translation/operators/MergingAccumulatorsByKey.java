@@ -9,22 +9,32 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
+import org.apache.beam.sdk.transforms.windowing.Sessions;
 import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
 import org.apache.beam.sdk.transforms.windowing.WindowFn;
 import org.joda.time.Instant;
 
 /**
  * The held accumulators of windows that merge (sessions, a custom merging {@link WindowFn}),
- * grouped by key: each key's windows are merged with the WindowFn as they are held, their
- * accumulators merged with the CombineFn and their output timestamps with the {@link
- * TimestampCombiner}, so that a key's many session fragments cross the exchange as one accumulator
- * per merged window. The grouping after the exchange merges again, across tasks and emissions, as
- * it would merge the elements' own windows: merging is what the WindowFn does to any windows it is
- * given (Beam's Flink and Spark batch translations pre-merge the same way).
+ * grouped by key: each key's windows are merged as they are held, their accumulators merged with
+ * the CombineFn and their output timestamps with the {@link TimestampCombiner}, so that a key's
+ * many session fragments cross the exchange as one accumulator per merged window. The grouping
+ * after the exchange merges again, across tasks and emissions, as it would merge the elements' own
+ * windows: merging is what the WindowFn does to any windows it is given (Beam's Flink and Spark
+ * batch translations pre-merge the same way).
  *
- * <p>Merging runs when a key holds twice the windows it held after its last merge (at least {@link
- * #MIN_MERGE_AT}), so a key whose windows all merge costs a {@code mergeWindows} call every few
- * elements, and before windows are released.
+ * <p>How a key's windows merge depends on the WindowFn:
+ *
+ * <ul>
+ *   <li>{@link Sessions} merges windows that overlap into their span, so a key keeps disjoint
+ *       intervals sorted by start and an arriving window merges at once with those it overlaps
+ *       ({@link OverlapMerged}): a key whose elements fall in one session costs a lookup and an
+ *       {@code addInput} per element.
+ *   <li>Any other merging WindowFn is asked through {@code mergeWindows} ({@link WindowFnMerged}),
+ *       when a key holds twice the windows it held after its last merge (at least {@link
+ *       #MIN_MERGE_AT}), and before its windows are released.
+ * </ul>
  *
  * <p>The bounds the operator asks for are kept as lower bounds updated on each add and made exact
  * on each release: merging only moves a window's end and an output timestamp later (a merged window
@@ -36,30 +46,37 @@ final class MergingAccumulatorsByKey<K, InputT, AccumT>
   static final int MIN_MERGE_AT = 8;
 
   private final class Partial {
+    BoundedWindow window;
     AccumT accumulator;
     Instant timestamp;
 
-    Partial(AccumT accumulator, Instant timestamp) {
+    Partial(BoundedWindow window, AccumT accumulator, Instant timestamp) {
+      this.window = window;
       this.accumulator = accumulator;
       this.timestamp = timestamp;
     }
   }
 
-  /** One key's held windows, in the order they came. */
-  private final class KeyWindows {
-    final K key;
-    final Map<BoundedWindow, Partial> windows = new LinkedHashMap<>();
-    int mergeAt = MIN_MERGE_AT;
+  /** One key's held windows. */
+  private interface KeyWindows<P> {
+    /** Folds an input in; returns the change in the number of windows held. */
+    int add(BoundedWindow window, Instant timestamp, Object input);
 
-    KeyWindows(K key) {
-      this.key = key;
-    }
+    /** Merges whatever may still merge; returns the change in the number of windows held. */
+    int mergeAll();
+
+    /** The held windows' partials; removable through the iterator. */
+    Iterator<P> partials();
+
+    boolean isEmpty();
   }
 
   private final AccumulatorFold<InputT, AccumT> fold;
   private final WindowFn<?, BoundedWindow> windowFn;
   private final TimestampCombiner timestampCombiner;
-  private final Map<Object, KeyWindows> byKey = new HashMap<>();
+  private final boolean overlapMerging;
+  private final Map<Object, KeyWindows<Partial>> byKey = new HashMap<>();
+  private final Map<Object, K> keys = new HashMap<>();
   private int entries;
   private Instant leastTimestamp = BoundedWindow.TIMESTAMP_MAX_VALUE;
   private Instant leastWindowEnd = BoundedWindow.TIMESTAMP_MAX_VALUE;
@@ -71,32 +88,25 @@ final class MergingAccumulatorsByKey<K, InputT, AccumT>
     this.fold = fold;
     this.windowFn = windowFn;
     this.timestampCombiner = timestampCombiner;
+    // exactly Sessions: a subclass may merge differently
+    this.overlapMerging = windowFn.getClass() == Sessions.class;
   }
 
   @Override
   public void add(
       K key, Object structuralKey, BoundedWindow window, Instant timestamp, InputT input) {
-    KeyWindows held = byKey.get(structuralKey);
+    KeyWindows<Partial> held = byKey.get(structuralKey);
     if (held == null) {
-      held = new KeyWindows(key);
+      held = overlapMerging ? new OverlapMerged() : new WindowFnMerged();
       byKey.put(structuralKey, held);
+      keys.put(structuralKey, key);
     }
-    Partial partial = held.windows.get(window);
-    if (partial == null) {
-      held.windows.put(window, new Partial(fold.first(input), timestamp));
-      entries++;
-    } else {
-      partial.accumulator = fold.add(partial.accumulator, input);
-      partial.timestamp = timestampCombiner.combine(partial.timestamp, timestamp);
-    }
+    entries += held.add(window, timestamp, input);
     if (timestamp.isBefore(leastTimestamp)) {
       leastTimestamp = timestamp;
     }
     if (window.maxTimestamp().isBefore(leastWindowEnd)) {
       leastWindowEnd = window.maxTimestamp();
-    }
-    if (held.windows.size() >= held.mergeAt) {
-      merge(held);
     }
   }
 
@@ -119,90 +129,233 @@ final class MergingAccumulatorsByKey<K, InputT, AccumT>
   public void removeWindows(Predicate<BoundedWindow> which, Released<K, AccumT> out) {
     leastTimestamp = BoundedWindow.TIMESTAMP_MAX_VALUE;
     leastWindowEnd = BoundedWindow.TIMESTAMP_MAX_VALUE;
-    for (Iterator<KeyWindows> keys = byKey.values().iterator(); keys.hasNext(); ) {
-      KeyWindows held = keys.next();
-      if (held.windows.size() > 1) {
-        merge(held);
-      }
-      for (Iterator<Map.Entry<BoundedWindow, Partial>> it = held.windows.entrySet().iterator();
-          it.hasNext(); ) {
-        Map.Entry<BoundedWindow, Partial> e = it.next();
-        BoundedWindow window = e.getKey();
-        Partial p = e.getValue();
-        if (which.test(window)) {
-          it.remove();
+    for (Iterator<Map.Entry<Object, KeyWindows<Partial>>> it = byKey.entrySet().iterator();
+        it.hasNext(); ) {
+      Map.Entry<Object, KeyWindows<Partial>> e = it.next();
+      KeyWindows<Partial> held = e.getValue();
+      entries += held.mergeAll();
+      K key = keys.get(e.getKey());
+      for (Iterator<Partial> partials = held.partials(); partials.hasNext(); ) {
+        Partial p = partials.next();
+        if (which.test(p.window)) {
+          partials.remove();
           entries--;
-          out.accept(held.key, p.accumulator, p.timestamp, window);
+          out.accept(key, p.accumulator, p.timestamp, p.window);
         } else {
           if (p.timestamp.isBefore(leastTimestamp)) {
             leastTimestamp = p.timestamp;
           }
-          if (window.maxTimestamp().isBefore(leastWindowEnd)) {
-            leastWindowEnd = window.maxTimestamp();
+          if (p.window.maxTimestamp().isBefore(leastWindowEnd)) {
+            leastWindowEnd = p.window.maxTimestamp();
           }
         }
       }
-      if (held.windows.isEmpty()) {
-        keys.remove();
+      if (held.isEmpty()) {
+        it.remove();
+        keys.remove(e.getKey());
       }
     }
   }
 
-  /** Merges {@code held}'s windows with the WindowFn, and their accumulators and timestamps. */
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private void merge(KeyWindows held) {
-    List<Collection<BoundedWindow>> merged = new ArrayList<>();
-    List<BoundedWindow> results = new ArrayList<>();
-    Collection<BoundedWindow> windows = new ArrayList<>(held.windows.keySet());
-    WindowFn rawWindowFn = windowFn;
-    try {
-      rawWindowFn.mergeWindows(
-          rawWindowFn.new MergeContext() {
-            @Override
-            public Collection<BoundedWindow> windows() {
-              return windows;
-            }
+  /** {@code a} and {@code b} merged into {@code window}, without a list for the common case. */
+  private Instant mergeTimestamps(BoundedWindow window, Instant a, Instant b) {
+    return timestampCombiner == TimestampCombiner.END_OF_WINDOW
+        ? window.maxTimestamp()
+        : timestampCombiner.combine(a, b);
+  }
 
-            @Override
-            public void merge(Collection toBeMerged, BoundedWindow mergeResult) {
-              merged.add(new ArrayList<BoundedWindow>(toBeMerged));
-              results.add(mergeResult);
-            }
-          });
-    } catch (Exception e) {
-      throw new IllegalStateException(windowFn + " failed to merge the windows " + windows, e);
+  /**
+   * Sessions' windows: disjoint intervals sorted by start (so by end too), each arriving window
+   * merged at once with every interval it overlaps into their span, as {@code
+   * MergeOverlappingIntervalWindows} merges them.
+   */
+  private final class OverlapMerged implements KeyWindows<Partial> {
+    private final ArrayList<Partial> sorted = new ArrayList<>(2);
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public int add(BoundedWindow boundedWindow, Instant timestamp, Object input) {
+      IntervalWindow window = (IntervalWindow) boundedWindow;
+      int from = firstEndingAfter(window.start());
+      int to = from;
+      while (to < sorted.size() && interval(to).start().isBefore(window.end())) {
+        to++;
+      }
+      if (from == to) { // overlaps nothing
+        sorted.add(from, new Partial(window, fold.first((InputT) input), timestamp));
+        return 1;
+      }
+      Partial first = sorted.get(from);
+      if (to - from == 1 && interval(from).contains(window)) {
+        first.accumulator = fold.add(first.accumulator, (InputT) input);
+        first.timestamp = mergeTimestamps(first.window, first.timestamp, timestamp);
+        return 0;
+      }
+      IntervalWindow span = window;
+      List<AccumT> accumulators = new ArrayList<>(to - from);
+      Instant[] timestamps = new Instant[to - from + 1];
+      for (int i = from; i < to; i++) {
+        Partial p = sorted.get(i);
+        span = span.span(interval(i));
+        accumulators.add(p.accumulator);
+        timestamps[i - from] = p.timestamp;
+      }
+      timestamps[to - from] = timestamp;
+      AccumT merged = accumulators.size() == 1 ? accumulators.get(0) : fold.merge(accumulators);
+      first.window = span;
+      first.accumulator = fold.add(merged, (InputT) input);
+      first.timestamp = timestampCombiner.merge(span, timestamps);
+      sorted.subList(from + 1, to).clear();
+      return -(to - from - 1);
     }
-    // Applied in the order reported, so a result merged again later in the same call (a WindowFn
-    // may chain merges) is found in the map by the later merge. A result that equals a window
-    // held apart is merged with it too.
-    for (int i = 0; i < merged.size(); i++) {
-      BoundedWindow result = results.get(i);
-      List<AccumT> accumulators = new ArrayList<>();
-      List<Instant> timestamps = new ArrayList<>();
-      for (BoundedWindow part : merged.get(i)) {
-        Partial p = held.windows.remove(part);
-        if (p != null) {
-          accumulators.add(p.accumulator);
-          timestamps.add(p.timestamp);
-          entries--;
+
+    private IntervalWindow interval(int i) {
+      return (IntervalWindow) sorted.get(i).window;
+    }
+
+    /** The index of the first interval ending after {@code start} (the first it may overlap). */
+    private int firstEndingAfter(Instant start) {
+      int lo = 0;
+      int hi = sorted.size();
+      // the common case: the key's latest interval, or after it
+      if (hi == 0 || !interval(hi - 1).end().isAfter(start)) {
+        return hi;
+      }
+      while (lo < hi) {
+        int mid = (lo + hi) >>> 1;
+        if (interval(mid).end().isAfter(start)) {
+          hi = mid;
+        } else {
+          lo = mid + 1;
         }
       }
-      Partial existing = held.windows.remove(result);
-      if (existing != null) {
-        accumulators.add(existing.accumulator);
-        timestamps.add(existing.timestamp);
-        entries--;
-      }
-      if (accumulators.isEmpty()) {
-        continue;
-      }
-      held.windows.put(
-          result,
-          new Partial(
-              accumulators.size() == 1 ? accumulators.get(0) : fold.merge(accumulators),
-              timestampCombiner.merge(result, timestamps)));
-      entries++;
+      return lo;
     }
-    held.mergeAt = Math.max(MIN_MERGE_AT, 2 * held.windows.size());
+
+    @Override
+    public int mergeAll() {
+      return 0; // merged as they came
+    }
+
+    @Override
+    public Iterator<Partial> partials() {
+      return sorted.iterator();
+    }
+
+    @Override
+    public boolean isEmpty() {
+      return sorted.isEmpty();
+    }
+  }
+
+  /**
+   * Any other merging WindowFn: windows held as they came (equal windows folded together) and
+   * merged by {@code mergeWindows} when their number doubles, and before a release.
+   */
+  private final class WindowFnMerged implements KeyWindows<Partial> {
+    private final Map<BoundedWindow, Partial> windows = new LinkedHashMap<>();
+    private int mergeAt = MIN_MERGE_AT;
+    private int sizeAtLastMerge = -1;
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public int add(BoundedWindow window, Instant timestamp, Object input) {
+      Partial partial = windows.get(window);
+      if (partial != null) {
+        partial.accumulator = fold.add(partial.accumulator, (InputT) input);
+        partial.timestamp = timestampCombiner.combine(partial.timestamp, timestamp);
+        return 0;
+      }
+      windows.put(window, new Partial(window, fold.first((InputT) input), timestamp));
+      sizeAtLastMerge = -1;
+      return windows.size() >= mergeAt ? 1 + mergeAll() : 1;
+    }
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public int mergeAll() {
+      int before = windows.size();
+      if (before < 2 || before == sizeAtLastMerge) {
+        return 0;
+      }
+      List<Collection<BoundedWindow>> merged = new ArrayList<>();
+      List<BoundedWindow> results = new ArrayList<>();
+      Collection<BoundedWindow> all = new ArrayList<>(windows.keySet());
+      WindowFn rawWindowFn = windowFn;
+      try {
+        rawWindowFn.mergeWindows(
+            rawWindowFn.new MergeContext() {
+              @Override
+              public Collection<BoundedWindow> windows() {
+                return all;
+              }
+
+              @Override
+              public void merge(Collection toBeMerged, BoundedWindow mergeResult) {
+                merged.add(new ArrayList<BoundedWindow>(toBeMerged));
+                results.add(mergeResult);
+              }
+            });
+      } catch (Exception e) {
+        throw new IllegalStateException(windowFn + " failed to merge the windows " + all, e);
+      }
+      // Applied in the order reported, so a result merged again later in the same call (a
+      // WindowFn may chain merges) is found by the later merge. A result equal to a window held
+      // apart is merged with it too.
+      for (int i = 0; i < merged.size(); i++) {
+        BoundedWindow result = results.get(i);
+        List<AccumT> accumulators = new ArrayList<>();
+        List<Instant> timestamps = new ArrayList<>();
+        for (BoundedWindow part : merged.get(i)) {
+          Partial p = windows.remove(part);
+          if (p != null) {
+            accumulators.add(p.accumulator);
+            timestamps.add(p.timestamp);
+          }
+        }
+        Partial existing = windows.remove(result);
+        if (existing != null) {
+          accumulators.add(existing.accumulator);
+          timestamps.add(existing.timestamp);
+        }
+        if (!accumulators.isEmpty()) {
+          AccumT accumulator =
+              accumulators.size() == 1 ? accumulators.get(0) : fold.merge(accumulators);
+          windows.put(
+              result,
+              new Partial(result, accumulator, timestampCombiner.merge(result, timestamps)));
+        }
+      }
+      sizeAtLastMerge = windows.size();
+      mergeAt = Math.max(MIN_MERGE_AT, 2 * windows.size());
+      return windows.size() - before;
+    }
+
+    @Override
+    public Iterator<Partial> partials() {
+      Iterator<Partial> values = windows.values().iterator();
+      return new Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          return values.hasNext();
+        }
+
+        @Override
+        public Partial next() {
+          return values.next();
+        }
+
+        @Override
+        public void remove() {
+          values.remove();
+          sizeAtLastMerge = -1;
+        }
+      };
+    }
+
+    @Override
+    public boolean isEmpty() {
+      return windows.isEmpty();
+    }
   }
 }

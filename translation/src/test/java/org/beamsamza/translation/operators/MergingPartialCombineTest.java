@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.junit.Assert.assertEquals;
 
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,10 +17,12 @@ import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Sum;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
+import org.apache.beam.sdk.transforms.windowing.MergeOverlappingIntervalWindows;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.transforms.windowing.Sessions;
 import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
 import org.apache.beam.sdk.transforms.windowing.WindowFn;
+import org.apache.beam.sdk.transforms.windowing.WindowMappingFn;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.WindowedValue;
@@ -27,12 +30,57 @@ import org.apache.beam.sdk.values.WindowedValues;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.junit.runners.Parameterized;
 
-/** The partial combine over windows that merge: a key's sessions are merged as they are held. */
+/**
+ * The partial combine over windows that merge: a key's sessions are merged as they are held, by
+ * {@link Sessions}' overlap rule directly or, for any other merging WindowFn, through its {@code
+ * mergeWindows}.
+ */
+@RunWith(Parameterized.class)
 public class MergingPartialCombineTest {
-  private static final Sessions TEN_SECOND_GAP =
-      Sessions.withGapDuration(Duration.standardSeconds(10));
+  @Parameterized.Parameters(name = "{0}")
+  public static Collection<Object[]> windowFns() {
+    return List.of(
+        new Object[] {"Sessions", Sessions.withGapDuration(Duration.standardSeconds(10))},
+        new Object[] {"custom merging WindowFn", new TenSecondGapSessions()});
+  }
+
+  private final WindowFn<?, ?> windowFn;
   private final TupleTag<KV<String, int[]>> out = new TupleTag<>("partial");
+
+  public MergingPartialCombineTest(String name, WindowFn<?, ?> windowFn) {
+    this.windowFn = windowFn;
+  }
+
+  /** Sessions with a 10 s gap, as another class: merged through {@code mergeWindows}. */
+  static final class TenSecondGapSessions extends WindowFn<Object, IntervalWindow> {
+    @Override
+    public Collection<IntervalWindow> assignWindows(AssignContext c) {
+      return List.of(new IntervalWindow(c.timestamp(), Duration.standardSeconds(10)));
+    }
+
+    @Override
+    public void mergeWindows(MergeContext c) throws Exception {
+      MergeOverlappingIntervalWindows.mergeWindows(c);
+    }
+
+    @Override
+    public boolean isCompatible(WindowFn<?, ?> other) {
+      return other instanceof TenSecondGapSessions;
+    }
+
+    @Override
+    public Coder<IntervalWindow> windowCoder() {
+      return IntervalWindow.getCoder();
+    }
+
+    @Override
+    public WindowMappingFn<IntervalWindow> getDefaultWindowMappingFn() {
+      throw new UnsupportedOperationException("not a side input window");
+    }
+  }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   private OperatorHarness partialSum(TimestampCombiner combiner, int maxEntries) throws Exception {
@@ -42,7 +90,7 @@ public class MergingPartialCombineTest {
             (Combine.CombineFn) sum,
             StringUtf8Coder.of(),
             (Coder) sum.getAccumulatorCoder(CoderRegistry.createDefault(), VarIntCoder.of()),
-            (WindowFn) TEN_SECOND_GAP,
+            (WindowFn) windowFn,
             combiner,
             out,
             maxEntries));
@@ -162,5 +210,51 @@ public class MergingPartialCombineTest {
     WindowedValue<KV<String, int[]>> only = h.context().takeOutputs(out).get(0);
     assertEquals(Map.of("a[2,14)", 2), sums(List.of(only)));
     assertEquals("LATEST: the last element's time", new Instant(4_000), only.getTimestamp());
+  }
+
+  @Test
+  public void elementsInAnyOrderGiveTheSessionsOfTheirSortedTimes() throws Exception {
+    java.util.Random random = new java.util.Random(7);
+    OperatorHarness h = partialSum(TimestampCombiner.LATEST, 100_000);
+    Map<String, java.util.TreeMap<Long, Integer>> byKey = new java.util.TreeMap<>();
+    for (int i = 0; i < 2_000; i++) {
+      String key = "k" + random.nextInt(5);
+      long seconds = random.nextInt(4_000); // about one per 10 s per key: gaps both ways
+      int value = 1 + random.nextInt(9);
+      h.processElement(at(key, value, seconds));
+      byKey
+          .computeIfAbsent(key, k -> new java.util.TreeMap<>())
+          .merge(seconds, value, Integer::sum);
+    }
+    Map<String, Integer> expected = new HashMap<>();
+    Map<String, Long> expectedLatest = new HashMap<>();
+    for (Map.Entry<String, java.util.TreeMap<Long, Integer>> e : byKey.entrySet()) {
+      long start = -1;
+      long last = -1;
+      int sum = 0;
+      for (Map.Entry<Long, Integer> t : e.getValue().entrySet()) {
+        if (start >= 0 && t.getKey() >= last + 10) {
+          expected.put(e.getKey() + "[" + start + "," + (last + 10) + ")", sum);
+          expectedLatest.put(e.getKey() + "[" + start + "," + (last + 10) + ")", last * 1_000);
+          start = -1;
+        }
+        if (start < 0) {
+          start = t.getKey();
+          sum = 0;
+        }
+        last = t.getKey();
+        sum += t.getValue();
+      }
+      expected.put(e.getKey() + "[" + start + "," + (last + 10) + ")", sum);
+      expectedLatest.put(e.getKey() + "[" + start + "," + (last + 10) + ")", last * 1_000);
+    }
+    h.operator().prepareCommit();
+    List<WindowedValue<KV<String, int[]>>> emitted = h.context().takeOutputs(out);
+    assertEquals(expected, sums(emitted));
+    for (WindowedValue<KV<String, int[]>> wv : emitted) {
+      Map<String, Integer> one = sums(List.of(wv));
+      String slot = one.keySet().iterator().next();
+      assertEquals(slot, (long) expectedLatest.get(slot), wv.getTimestamp().getMillis());
+    }
   }
 }
