@@ -45,6 +45,14 @@ public final class JobAssembly {
   public static final String UNBOUNDED_SOURCE_SYSTEM = "beam-unbounded-source";
   public static final String TEST_STREAM_SYSTEM = "beam-test-stream";
 
+  /** A reader's container for its Read step's shared metrics, its lookups cached. */
+  private static java.util.function.Function<String, org.apache.beam.sdk.metrics.MetricsContainer>
+      readerMetrics(JobMetrics metrics) {
+    return step ->
+        new org.beamsamza.translation.metrics.LookupCachingMetricsContainer(
+            metrics.shared().getContainer(step));
+  }
+
   private static final StageTask.Systems IN_MEMORY_SYSTEMS =
       new StageTask.Systems(
           SOURCE_SYSTEM, UNBOUNDED_SOURCE_SYSTEM, JobStreams.INMEMORY, TEST_STREAM_SYSTEM);
@@ -86,12 +94,11 @@ public final class JobAssembly {
     systems.put(streams.system(), streams.factory());
     systems.put(
         SOURCE_SYSTEM,
-        new BoundedSourceSystem(
-            plan.sources(), plan.options().get(), metrics.shared()::getContainer));
+        new BoundedSourceSystem(plan.sources(), plan.options().get(), readerMetrics(metrics)));
     systems.put(
         UNBOUNDED_SOURCE_SYSTEM,
         new UnboundedSourceSystem(
-            plan.unboundedSources(), plan.options().get(), metrics.shared()::getContainer));
+            plan.unboundedSources(), plan.options().get(), readerMetrics(metrics)));
     // A TestStream scripts processing time: every task reads one manual clock, and the TestStream
     // releases each event once the job is quiescent, which only a container that runs every task
     // can tell (TestStreamSystem); so such a job runs in one container (jobModel).

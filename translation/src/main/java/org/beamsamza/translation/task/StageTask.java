@@ -24,6 +24,7 @@ import org.beamsamza.runtime.task.TaskCoordinator;
 import org.beamsamza.runtime.task.WindowableTask;
 import org.beamsamza.state.beam.ProcessingClock;
 import org.beamsamza.state.kv.KeyValueStore;
+import org.beamsamza.translation.metrics.LookupCachingMetricsContainer;
 import org.beamsamza.translation.plan.BroadcastInputSpec;
 import org.beamsamza.translation.plan.KeyedInputSpec;
 import org.beamsamza.translation.plan.NodeSpec;
@@ -224,7 +225,7 @@ public final class StageTask
               spec.stepName(),
               spec.factory().create(),
               services,
-              metrics.getContainer(spec.stepName()));
+              new LookupCachingMetricsContainer(metrics.getContainer(spec.stepName())));
       for (String input : spec.mainInputs()) {
         PCollectionChannel channel = channels.computeIfAbsent(input, PCollectionChannel::new);
         channel.addConsumer(node.mainInputConsumer());
