@@ -107,12 +107,42 @@ final class CurrentKeyStepContext implements StepContext {
     return bundleFinalizer;
   }
 
+  /**
+   * Recently used keys' state and timer views, direct-mapped by the key's hash. A key's views are
+   * views (they read and write the store on every call and keep nothing of its values), so one
+   * built for an earlier element serves the next element of the key as well; building them costs
+   * more than the state calls of a small DoFn (runners-core's state table and a store key per
+   * cell). A slot's views are replaced when another key maps to it (4,096 slots).
+   */
+  private static final int RECENT_KEYS_LOG2 = 12;
+
+  private static final class KeyViews {
+    final ByteKey keyBytes;
+    StateInternals state;
+    TimerInternals timers;
+
+    KeyViews(ByteKey keyBytes) {
+      this.keyBytes = keyBytes;
+    }
+  }
+
+  private final KeyViews[] recentKeys = new KeyViews[1 << RECENT_KEYS_LOG2];
+  private KeyViews currentViews;
+
   /** Makes {@code key} (encoded as {@code keyBytes}) the key that state and timers address. */
   void setCurrentKey(ByteKey keyBytes, Object key) {
     if (!keyBytes.equals(this.keyBytes)) {
       this.keyBytes = keyBytes;
-      this.keyState = null;
-      this.keyTimers = null;
+      // Fibonacci hashing: Arrays.hashCode of short keys leaves the low bits poorly mixed
+      int slot = (keyBytes.hashCode() * 0x9E3779B9) >>> (32 - RECENT_KEYS_LOG2);
+      KeyViews views = recentKeys[slot];
+      if (views == null || !views.keyBytes.equals(keyBytes)) {
+        views = new KeyViews(keyBytes);
+        recentKeys[slot] = views;
+      }
+      currentViews = views;
+      this.keyState = views.state;
+      this.keyTimers = views.timers;
     }
     this.key = key;
   }
@@ -130,6 +160,7 @@ final class CurrentKeyStepContext implements StepContext {
   private StateInternals current() {
     if (keyState == null) {
       keyState = state.forKey(requireKey(), key);
+      currentViews.state = keyState;
     }
     return keyState;
   }
@@ -137,6 +168,7 @@ final class CurrentKeyStepContext implements StepContext {
   private TimerInternals timers() {
     if (keyTimers == null) {
       keyTimers = state.timers().forKey(requireKey());
+      currentViews.timers = keyTimers;
     }
     return keyTimers;
   }
