@@ -18,7 +18,6 @@ import org.apache.beam.runners.core.StateTable;
 import org.apache.beam.runners.core.StateTag;
 import org.apache.beam.runners.core.StateTag.StateBinder;
 import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.state.BagState;
 import org.apache.beam.sdk.state.CombiningState;
 import org.apache.beam.sdk.state.MapState;
@@ -34,7 +33,6 @@ import org.apache.beam.sdk.state.WatermarkHoldState;
 import org.apache.beam.sdk.transforms.Combine.CombineFn;
 import org.apache.beam.sdk.transforms.CombineWithContext.CombineFnWithContext;
 import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
-import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.util.CombineFnUtil;
 import org.apache.beam.sdk.values.TimestampedValue;
 import org.beamsamza.state.kv.Bytes;
@@ -87,6 +85,9 @@ public final class KeyValueStateInternals implements StateInternals {
 
   /** Null: bag reads are copied into a list. */
   private final BagPaging bagPaging;
+
+  /** Encodes and decodes cell values (one per key's state: the task thread's). */
+  private final ValueCoding coding = new ValueCoding();
 
   private final StateTable table =
       new StateTable() {
@@ -208,24 +209,16 @@ public final class KeyValueStateInternals implements StateInternals {
     }
   }
 
-  private static <T> byte[] encode(Coder<T> coder, T value) {
-    try {
-      return CoderUtils.encodeToByteArray(coder, value);
-    } catch (CoderException e) {
-      throw new IllegalStateException("cannot encode state value with " + coder, e);
-    }
+  private <T> byte[] encode(Coder<T> coder, T value) {
+    return coding.encode(coder, value);
   }
 
-  private static <T> T decode(Coder<T> coder, byte[] bytes) {
-    try {
-      return CoderUtils.decodeFromByteArray(coder, bytes);
-    } catch (CoderException e) {
-      throw new IllegalStateException("cannot decode state value with " + coder, e);
-    }
+  private <T> T decode(Coder<T> coder, byte[] bytes) {
+    return coding.decode(coder, bytes);
   }
 
-  private static <T> T decode(Coder<T> coder, byte[] bytes, int offset) {
-    return decode(coder, Arrays.copyOfRange(bytes, offset, bytes.length));
+  private <T> T decode(Coder<T> coder, byte[] bytes, int offset) {
+    return coding.decode(coder, bytes, offset);
   }
 
   /** A {@link ReadableState} evaluated when {@code read()} is called. */
