@@ -115,6 +115,34 @@ public final class KeyValueTimers implements KeyTimerInternals.StepTimers {
   private Instant outputWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
 
   /**
+   * Timers known to be stored exactly as set, direct-mapped by (key, namespace, id, family): a
+   * stateful ParDo sets the same garbage-collection timer of its window for every element (runners-
+   * core's cleanup timer), and a set found here costs a hash and an {@code equals} instead of
+   * building the identity key and reading the store. Every change of a timer goes through {@link
+   * #set}, {@link #delete} or a poll, which update or clear its slot, so a slot never claims a
+   * timer the store does not hold.
+   */
+  private static final int KNOWN_SLOTS_LOG2 = 12;
+
+  private final ByteKey[] knownKeys = new ByteKey[1 << KNOWN_SLOTS_LOG2];
+  private final TimerData[] knownTimers = new TimerData[1 << KNOWN_SLOTS_LOG2];
+
+  private static int knownSlot(
+      ByteKey key, StateNamespace namespace, String timerId, String familyId) {
+    int h = key.hashCode();
+    h = h * 31 + namespace.hashCode();
+    h = h * 31 + timerId.hashCode();
+    h = h * 31 + familyId.hashCode();
+    return (h * 0x9E3779B9) >>> (32 - KNOWN_SLOTS_LOG2);
+  }
+
+  private void forget(ByteKey key, StateNamespace namespace, String timerId, String familyId) {
+    int slot = knownSlot(key, namespace, timerId, familyId);
+    knownKeys[slot] = null;
+    knownTimers[slot] = null;
+  }
+
+  /**
    * Timers of {@code stepId} in {@code store}; {@code windowCoder} is the coder of the step's
    * windows, needed to decode the timers' namespaces. Timers already in the store (after a restart
    * or a changelog restore) are pending timers of this instance.
@@ -349,11 +377,23 @@ public final class KeyValueTimers implements KeyTimerInternals.StepTimers {
     size--;
     pendingByDomain[domain]--;
     pollFloor[domain] = first.key();
-    return new KeyedTimer(new ByteKey(keyOfIdentity(identity)), timer, 0L);
+    ByteKey key = new ByteKey(keyOfIdentity(identity));
+    forget(key, timer.getNamespace(), timer.getTimerId(), timer.getTimerFamilyId());
+    return new KeyedTimer(key, timer, 0L);
   }
 
   @Override
   public void set(ByteKey key, TimerData timer) {
+    int slot = knownSlot(key, timer.getNamespace(), timer.getTimerId(), timer.getTimerFamilyId());
+    if (timer.equals(knownTimers[slot]) && key.equals(knownKeys[slot])) {
+      return; // stored as it is
+    }
+    store(key, timer);
+    knownKeys[slot] = key; // after the store took it
+    knownTimers[slot] = timer;
+  }
+
+  private void store(ByteKey key, TimerData timer) {
     byte[] idKey =
         identityKey(
             byIdPrefix,
@@ -408,6 +448,7 @@ public final class KeyValueTimers implements KeyTimerInternals.StepTimers {
 
   @Override
   public void delete(ByteKey key, StateNamespace namespace, String timerId, String familyId) {
+    forget(key, namespace, timerId, familyId);
     byte[] idKey =
         identityKey(byIdPrefix, key.bytes(), NamespaceKeys.stringKey(namespace), timerId, familyId);
     byte[] oldIdValue = store.get(idKey);

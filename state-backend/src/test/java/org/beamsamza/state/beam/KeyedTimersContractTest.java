@@ -164,6 +164,25 @@ public abstract class KeyedTimersContractTest {
   }
 
   @Test
+  public void theSameTimerSetAgainAfterItFiredOrWasDeletedIsPendingAgain() {
+    for (int round = 0; round < 3; round++) {
+      setEvent(timers, A, GLOBAL, "gc", 500);
+      setEvent(timers, A, GLOBAL, "gc", 500); // identical: still one
+      assertEquals(1, timers.size());
+      assertEquals("round " + round, List.of("a/gc@500"), fireEvent(timers, 501 + round));
+      assertTrue(timers.isEmpty());
+    }
+    setEvent(timers, A, GLOBAL, "gc", 500);
+    timers.forKey(A).deleteTimer(GLOBAL, "gc", "");
+    assertTrue(timers.isEmpty());
+    setEvent(timers, A, GLOBAL, "gc", 500);
+    assertEquals("set again after the delete", 1, timers.size());
+    setEvent(timers, A, GLOBAL, "gc", 400);
+    setEvent(timers, A, GLOBAL, "gc", 500); // back to the time set before the move
+    assertEquals(List.of("a/gc@500"), fireEvent(timers, 1_000));
+  }
+
+  @Test
   public void deleteRemovesTheTimer() {
     setEvent(timers, A, NS1, "t", 10);
     setEvent(timers, B, NS1, "t", 11);
