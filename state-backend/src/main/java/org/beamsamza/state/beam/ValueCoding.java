@@ -1,10 +1,9 @@
 package org.beamsamza.state.beam;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.util.Arrays;
 import org.apache.beam.sdk.coders.Coder;
+import org.beamsamza.runtime.io.ByteArrayInput;
+import org.beamsamza.runtime.io.ByteArrayOutput;
 
 /**
  * Encodes and decodes state values as {@code CoderUtils.encodeToByteArray} and {@code
@@ -16,16 +15,16 @@ import org.apache.beam.sdk.coders.Coder;
  */
 @SuppressWarnings("deprecation") // the outer context, as CoderUtils encodes state values
 final class ValueCoding {
-  private final Output out = new Output();
+  private final ByteArrayOutput out = new ByteArrayOutput(0); // grown on first use
 
   <T> byte[] encode(Coder<T> coder, T value) {
-    out.count = 0;
+    out.reset();
     try {
       coder.encode(value, out, Coder.Context.OUTER);
     } catch (IOException e) {
       throw new IllegalStateException("cannot encode state value with " + coder, e);
     }
-    return Arrays.copyOf(out.buf, out.count);
+    return out.toByteArray();
   }
 
   <T> T decode(Coder<T> coder, byte[] bytes) {
@@ -34,88 +33,23 @@ final class ValueCoding {
 
   /** Decodes {@code bytes} from {@code offset} to the end. */
   <T> T decode(Coder<T> coder, byte[] bytes, int offset) {
-    Input in = new Input(bytes, offset);
+    ByteArrayInput in = new ByteArrayInput(bytes, offset);
     T value;
     try {
       value = coder.decode(in, Coder.Context.OUTER);
     } catch (IOException e) {
       throw new IllegalStateException("cannot decode state value with " + coder, e);
     }
-    if (in.pos != bytes.length) {
+    if (in.position() != bytes.length) {
       throw new IllegalStateException(
           "cannot decode state value with "
               + coder
               + ": "
-              + (bytes.length - in.pos)
+              + (bytes.length - in.position())
               + " of "
               + (bytes.length - offset)
               + " bytes left over");
     }
     return value;
-  }
-
-  private static final class Output extends OutputStream {
-    byte[] buf = new byte[0]; // grown on first use: a key's state may never encode
-    int count;
-
-    private void ensure(int more) {
-      if (count + more > buf.length) {
-        buf = Arrays.copyOf(buf, Math.max(Math.max(32, buf.length * 2), count + more));
-      }
-    }
-
-    @Override
-    public void write(int b) {
-      ensure(1);
-      buf[count++] = (byte) b;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) {
-      ensure(len);
-      System.arraycopy(b, off, buf, count, len);
-      count += len;
-    }
-  }
-
-  private static final class Input extends InputStream {
-    private final byte[] buf;
-    int pos;
-
-    Input(byte[] buf, int pos) {
-      this.buf = buf;
-      this.pos = pos;
-    }
-
-    @Override
-    public int read() {
-      return pos < buf.length ? buf[pos++] & 0xFF : -1;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) {
-      if (len == 0) {
-        return 0;
-      }
-      int n = Math.min(len, buf.length - pos);
-      if (n <= 0) {
-        return -1;
-      }
-      System.arraycopy(buf, pos, b, off, n);
-      pos += n;
-      return n;
-    }
-
-    @Override
-    public long skip(long n) {
-      long k = Math.max(0, Math.min(n, buf.length - pos));
-      pos += (int) k;
-      return k;
-    }
-
-    @Override
-    public int available() {
-      return buf.length - pos;
-    }
   }
 }

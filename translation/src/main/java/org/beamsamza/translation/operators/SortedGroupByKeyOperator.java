@@ -1,6 +1,5 @@
 package org.beamsamza.translation.operators;
 
-import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.runners.core.DoFnRunner;
@@ -17,6 +16,7 @@ import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.WindowedValue;
 import org.apache.beam.sdk.values.WindowedValues;
+import org.beamsamza.runtime.io.ByteArrayInput;
 import org.beamsamza.state.beam.BagPaging;
 import org.beamsamza.state.beam.ByteKey;
 import org.beamsamza.state.beam.KeyedElementLog;
@@ -222,7 +222,7 @@ public final class SortedGroupByKeyOperator<K, InputT, OutputT> implements Opera
     for (byte[] bytes : encoded) {
       // Nested context, as the repartition stream encoded it (CoderUtils' outer context would
       // read a string's length prefix as its first character).
-      out.add(spec.elementCoder().decode(new ByteArrayInputStream(bytes)));
+      out.add(spec.elementCoder().decode(new ByteArrayInput(bytes, 0)));
     }
     return out;
   }

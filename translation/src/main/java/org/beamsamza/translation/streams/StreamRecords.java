@@ -7,8 +7,9 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.WindowedValue;
+import org.beamsamza.runtime.io.ByteArrayInput;
+import org.beamsamza.runtime.io.ByteArrayOutput;
 
 /**
  * The byte layout of messages on intermediate streams (repartition and broadcast), the same on
@@ -16,6 +17,7 @@ import org.apache.beam.sdk.values.WindowedValue;
  * timestamp, windows, pane) encoded with the stream's windowed-value coder; the key of a keyed
  * record travels separately as the message key (as a Kafka record key would).
  */
+@SuppressWarnings("deprecation") // Coder.Context.OUTER: keys are coded as CoderUtils codes them
 public final class StreamRecords {
   private static final byte DATA = 0;
   private static final byte WATERMARK = 1;
@@ -25,7 +27,7 @@ public final class StreamRecords {
 
   public static <T> byte[] encodeData(Coder<WindowedValue<T>> coder, WindowedValue<T> value) {
     try {
-      ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+      ByteArrayOutput out = new ByteArrayOutput(64);
       out.write(DATA);
       coder.encode(value, out);
       return out.toByteArray();
@@ -64,8 +66,7 @@ public final class StreamRecords {
   /** Decodes a data message; fails with a message naming the coder when the bytes do not fit it. */
   public static <T> WindowedValue<T> decodeData(Coder<WindowedValue<T>> coder, byte[] message) {
     try {
-      ByteArrayInputStream in = new ByteArrayInputStream(message, 1, message.length - 1);
-      return coder.decode(in);
+      return coder.decode(new ByteArrayInput(message, 1));
     } catch (IOException | RuntimeException e) {
       throw new UndecodableRecordException(
           "Cannot decode a " + message.length + "-byte record with " + coder, e);
@@ -91,7 +92,9 @@ public final class StreamRecords {
 
   public static <K> byte[] encodeKey(Coder<K> keyCoder, K key) {
     try {
-      return CoderUtils.encodeToByteArray(keyCoder, key);
+      ByteArrayOutput out = new ByteArrayOutput(16);
+      keyCoder.encode(key, out, Coder.Context.OUTER); // as CoderUtils.encodeToByteArray
+      return out.toByteArray();
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot encode key with " + keyCoder, e);
     }
@@ -99,7 +102,15 @@ public final class StreamRecords {
 
   public static <K> K decodeKey(Coder<K> keyCoder, byte[] bytes) {
     try {
-      return CoderUtils.decodeFromByteArray(keyCoder, bytes);
+      // as CoderUtils.decodeFromByteArray: the outer context, every byte consumed
+      ByteArrayInput in = new ByteArrayInput(bytes, 0);
+      K key = keyCoder.decode(in, Coder.Context.OUTER);
+      if (in.available() != 0) {
+        throw new UndecodableRecordException(
+            "Cannot decode a key with " + keyCoder + ": " + in.available() + " bytes left over",
+            null);
+      }
+      return key;
     } catch (IOException | RuntimeException e) {
       throw new UndecodableRecordException("Cannot decode a key with " + keyCoder, e);
     }
