@@ -1,5 +1,7 @@
 package org.beamsamza.translation.operators;
 
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.beam.runners.core.StateInternals;
 import org.apache.beam.runners.core.StateNamespace;
 import org.apache.beam.runners.core.StateTag;
@@ -108,37 +110,35 @@ final class CurrentKeyStepContext implements StepContext {
   }
 
   /**
-   * Recently used keys' state and timer views, direct-mapped by the key's hash. A key's views are
-   * views (they read and write the store on every call and keep nothing of its values), so one
-   * built for an earlier element serves the next element of the key as well; building them costs
-   * more than the state calls of a small DoFn (runners-core's state table and a store key per
-   * cell). A slot's views are replaced when another key maps to it (4,096 slots).
+   * Recently used keys' state and timer views. A key's views are views (they read and write the
+   * store on every call and keep nothing of its values), so one built for an earlier element serves
+   * the next element of the key as well; building them costs more than the state calls of a small
+   * DoFn (runners-core's state table and a store key per cell). A map rather than a direct-mapped
+   * array: two keys that collide in an array slot and alternate, as keys do, would rebuild their
+   * views every time. Emptied when it reaches {@link #RECENT_KEYS} keys, so its size is bounded
+   * whatever the number of keys.
    */
-  private static final int RECENT_KEYS_LOG2 = 12;
+  static final int RECENT_KEYS = 4_096;
 
   private static final class KeyViews {
-    final ByteKey keyBytes;
     StateInternals state;
     TimerInternals timers;
-
-    KeyViews(ByteKey keyBytes) {
-      this.keyBytes = keyBytes;
-    }
   }
 
-  private final KeyViews[] recentKeys = new KeyViews[1 << RECENT_KEYS_LOG2];
+  private final Map<ByteKey, KeyViews> recentKeys = new HashMap<>();
   private KeyViews currentViews;
 
   /** Makes {@code key} (encoded as {@code keyBytes}) the key that state and timers address. */
   void setCurrentKey(ByteKey keyBytes, Object key) {
     if (!keyBytes.equals(this.keyBytes)) {
       this.keyBytes = keyBytes;
-      // Fibonacci hashing: Arrays.hashCode of short keys leaves the low bits poorly mixed
-      int slot = (keyBytes.hashCode() * 0x9E3779B9) >>> (32 - RECENT_KEYS_LOG2);
-      KeyViews views = recentKeys[slot];
-      if (views == null || !views.keyBytes.equals(keyBytes)) {
-        views = new KeyViews(keyBytes);
-        recentKeys[slot] = views;
+      KeyViews views = recentKeys.get(keyBytes);
+      if (views == null) {
+        if (recentKeys.size() >= RECENT_KEYS) {
+          recentKeys.clear();
+        }
+        views = new KeyViews();
+        recentKeys.put(keyBytes, views);
       }
       currentViews = views;
       this.keyState = views.state;
