@@ -36,28 +36,27 @@ public final class LookupCachingMetricsContainer implements MetricsContainer {
   }
 
   @Override
-  @SuppressWarnings("unchecked")
   public Counter getCounter(MetricName name) {
-    int slot = System.identityHashCode(name) & (SLOTS - 1);
-    Cached<?> cached = counters[slot];
-    if (cached != null && cached.name() == name) {
-      return (Counter) cached.cell();
-    }
-    Counter counter = delegate.getCounter(name);
-    counters[slot] = new Cached<>(name, counter);
-    return counter;
+    return cached(counters, name, delegate::getCounter);
   }
 
   @Override
   public Distribution getDistribution(MetricName name) {
+    return cached(distributions, name, delegate::getDistribution);
+  }
+
+  /** The cell of {@code name} in {@code table}, looked up in the delegate on a miss. */
+  @SuppressWarnings("unchecked")
+  private static <T> T cached(
+      Cached<?>[] table, MetricName name, java.util.function.Function<MetricName, T> lookup) {
     int slot = System.identityHashCode(name) & (SLOTS - 1);
-    Cached<?> cached = distributions[slot];
+    Cached<?> cached = table[slot];
     if (cached != null && cached.name() == name) {
-      return (Distribution) cached.cell();
+      return (T) cached.cell();
     }
-    Distribution distribution = delegate.getDistribution(name);
-    distributions[slot] = new Cached<>(name, distribution);
-    return distribution;
+    T cell = lookup.apply(name);
+    table[slot] = new Cached<>(name, cell);
+    return cell;
   }
 
   @Override
