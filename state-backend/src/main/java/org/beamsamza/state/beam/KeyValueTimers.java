@@ -9,7 +9,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.runners.core.StateNamespace;
 import org.apache.beam.runners.core.TimerInternals;
 import org.apache.beam.runners.core.TimerInternals.TimerData;
@@ -115,31 +117,24 @@ public final class KeyValueTimers implements KeyTimerInternals.StepTimers {
   private Instant outputWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
 
   /**
-   * Timers known to be stored exactly as set, direct-mapped by (key, namespace, id, family): a
-   * stateful ParDo sets the same garbage-collection timer of its window for every element (runners-
-   * core's cleanup timer), and a set found here costs a hash and an {@code equals} instead of
-   * building the identity key and reading the store. Every change of a timer goes through {@link
-   * #set}, {@link #delete} or a poll, which update or clear its slot, so a slot never claims a
-   * timer the store does not hold.
+   * Timers known to be stored exactly as set, by identity: a stateful ParDo sets the same garbage-
+   * collection timer of its window for every element (runners-core's cleanup timer), and a set
+   * found here costs a hash lookup and an {@code equals} instead of building the identity key and
+   * reading the store. Every change of a timer goes through {@link #set}, {@link #delete} or a
+   * poll, which update or remove its entry, so an entry never claims a timer the store does not
+   * hold. A map, not a direct-mapped array (keys colliding in a slot would alternate and miss every
+   * time), emptied when it reaches {@link #KNOWN_TIMERS} entries: it is only a memory of what is
+   * stored.
    */
-  private static final int KNOWN_SLOTS_LOG2 = 12;
+  static final int KNOWN_TIMERS = 4_096;
 
-  private final ByteKey[] knownKeys = new ByteKey[1 << KNOWN_SLOTS_LOG2];
-  private final TimerData[] knownTimers = new TimerData[1 << KNOWN_SLOTS_LOG2];
+  private record TimerIdentity(
+      ByteKey key, StateNamespace namespace, String timerId, String familyId) {}
 
-  private static int knownSlot(
-      ByteKey key, StateNamespace namespace, String timerId, String familyId) {
-    int h = key.hashCode();
-    h = h * 31 + namespace.hashCode();
-    h = h * 31 + timerId.hashCode();
-    h = h * 31 + familyId.hashCode();
-    return (h * 0x9E3779B9) >>> (32 - KNOWN_SLOTS_LOG2);
-  }
+  private final Map<TimerIdentity, TimerData> known = new HashMap<>();
 
   private void forget(ByteKey key, StateNamespace namespace, String timerId, String familyId) {
-    int slot = knownSlot(key, namespace, timerId, familyId);
-    knownKeys[slot] = null;
-    knownTimers[slot] = null;
+    known.remove(new TimerIdentity(key, namespace, timerId, familyId));
   }
 
   /**
@@ -384,13 +379,16 @@ public final class KeyValueTimers implements KeyTimerInternals.StepTimers {
 
   @Override
   public void set(ByteKey key, TimerData timer) {
-    int slot = knownSlot(key, timer.getNamespace(), timer.getTimerId(), timer.getTimerFamilyId());
-    if (timer.equals(knownTimers[slot]) && key.equals(knownKeys[slot])) {
+    TimerIdentity identity =
+        new TimerIdentity(key, timer.getNamespace(), timer.getTimerId(), timer.getTimerFamilyId());
+    if (timer.equals(known.get(identity))) {
       return; // stored as it is
     }
     store(key, timer);
-    knownKeys[slot] = key; // after the store took it
-    knownTimers[slot] = timer;
+    if (known.size() >= KNOWN_TIMERS) {
+      known.clear();
+    }
+    known.put(identity, timer); // after the store took it
   }
 
   private void store(ByteKey key, TimerData timer) {
