@@ -31,18 +31,25 @@ public final class LookupCachingMetricsContainer implements MetricsContainer {
   private final Cached<?>[] counters = new Cached<?>[SLOTS];
   private final Cached<?>[] distributions = new Cached<?>[SLOTS];
 
+  /** The delegate's lookups, made once rather than as a method reference per call. */
+  private final java.util.function.Function<MetricName, Counter> counterLookup;
+
+  private final java.util.function.Function<MetricName, Distribution> distributionLookup;
+
   public LookupCachingMetricsContainer(MetricsContainer delegate) {
     this.delegate = delegate;
+    this.counterLookup = delegate::getCounter;
+    this.distributionLookup = delegate::getDistribution;
   }
 
   @Override
   public Counter getCounter(MetricName name) {
-    return cached(counters, name, delegate::getCounter);
+    return cached(counters, name, counterLookup);
   }
 
   @Override
   public Distribution getDistribution(MetricName name) {
-    return cached(distributions, name, delegate::getDistribution);
+    return cached(distributions, name, distributionLookup);
   }
 
   /** The cell of {@code name} in {@code table}, looked up in the delegate on a miss. */

@@ -58,25 +58,30 @@ final class MergingAccumulatorsByKey<K, InputT, AccumT>
   }
 
   /** One key's held windows. */
-  private interface KeyWindows<P> {
+  private abstract class KeyWindows {
+    final K key;
+
+    KeyWindows(K key) {
+      this.key = key;
+    }
+
     /** Folds an input in; returns the change in the number of windows held. */
-    int add(BoundedWindow window, Instant timestamp, Object input);
+    abstract int add(BoundedWindow window, Instant timestamp, InputT input);
 
     /** Merges whatever may still merge; returns the change in the number of windows held. */
-    int mergeAll();
+    abstract int mergeAll();
 
     /** The held windows' partials; removable through the iterator. */
-    Iterator<P> partials();
+    abstract Iterator<Partial> partials();
 
-    boolean isEmpty();
+    abstract boolean isEmpty();
   }
 
   private final AccumulatorFold<InputT, AccumT> fold;
   private final WindowFn<?, BoundedWindow> windowFn;
   private final TimestampCombiner timestampCombiner;
   private final boolean overlapMerging;
-  private final Map<Object, KeyWindows<Partial>> byKey = new HashMap<>();
-  private final Map<Object, K> keys = new HashMap<>();
+  private final Map<Object, KeyWindows> byKey = new HashMap<>();
   private int entries;
   private Instant leastTimestamp = BoundedWindow.TIMESTAMP_MAX_VALUE;
   private Instant leastWindowEnd = BoundedWindow.TIMESTAMP_MAX_VALUE;
@@ -95,11 +100,10 @@ final class MergingAccumulatorsByKey<K, InputT, AccumT>
   @Override
   public void add(
       K key, Object structuralKey, BoundedWindow window, Instant timestamp, InputT input) {
-    KeyWindows<Partial> held = byKey.get(structuralKey);
+    KeyWindows held = byKey.get(structuralKey);
     if (held == null) {
-      held = overlapMerging ? new OverlapMerged() : new WindowFnMerged();
+      held = overlapMerging ? new OverlapMerged(key) : new WindowFnMerged(key);
       byKey.put(structuralKey, held);
-      keys.put(structuralKey, key);
     }
     entries += held.add(window, timestamp, input);
     if (timestamp.isBefore(leastTimestamp)) {
@@ -129,18 +133,15 @@ final class MergingAccumulatorsByKey<K, InputT, AccumT>
   public void removeWindows(Predicate<BoundedWindow> which, Released<K, AccumT> out) {
     leastTimestamp = BoundedWindow.TIMESTAMP_MAX_VALUE;
     leastWindowEnd = BoundedWindow.TIMESTAMP_MAX_VALUE;
-    for (Iterator<Map.Entry<Object, KeyWindows<Partial>>> it = byKey.entrySet().iterator();
-        it.hasNext(); ) {
-      Map.Entry<Object, KeyWindows<Partial>> e = it.next();
-      KeyWindows<Partial> held = e.getValue();
+    for (Iterator<KeyWindows> it = byKey.values().iterator(); it.hasNext(); ) {
+      KeyWindows held = it.next();
       entries += held.mergeAll();
-      K key = keys.get(e.getKey());
       for (Iterator<Partial> partials = held.partials(); partials.hasNext(); ) {
         Partial p = partials.next();
         if (which.test(p.window)) {
           partials.remove();
           entries--;
-          out.accept(key, p.accumulator, p.timestamp, p.window);
+          out.accept(held.key, p.accumulator, p.timestamp, p.window);
         } else {
           if (p.timestamp.isBefore(leastTimestamp)) {
             leastTimestamp = p.timestamp;
@@ -152,7 +153,6 @@ final class MergingAccumulatorsByKey<K, InputT, AccumT>
       }
       if (held.isEmpty()) {
         it.remove();
-        keys.remove(e.getKey());
       }
     }
   }
@@ -169,12 +169,15 @@ final class MergingAccumulatorsByKey<K, InputT, AccumT>
    * merged at once with every interval it overlaps into their span, as {@code
    * MergeOverlappingIntervalWindows} merges them.
    */
-  private final class OverlapMerged implements KeyWindows<Partial> {
+  private final class OverlapMerged extends KeyWindows {
+    OverlapMerged(K key) {
+      super(key);
+    }
+
     private final ArrayList<Partial> sorted = new ArrayList<>(2);
 
     @Override
-    @SuppressWarnings("unchecked")
-    public int add(BoundedWindow boundedWindow, Instant timestamp, Object input) {
+    int add(BoundedWindow boundedWindow, Instant timestamp, InputT input) {
       IntervalWindow window = (IntervalWindow) boundedWindow;
       int from = firstEndingAfter(window.start());
       int to = from;
@@ -182,12 +185,12 @@ final class MergingAccumulatorsByKey<K, InputT, AccumT>
         to++;
       }
       if (from == to) { // overlaps nothing
-        sorted.add(from, new Partial(window, fold.first((InputT) input), timestamp));
+        sorted.add(from, new Partial(window, fold.first(input), timestamp));
         return 1;
       }
       Partial first = sorted.get(from);
       if (to - from == 1 && interval(from).contains(window)) {
-        first.accumulator = fold.add(first.accumulator, (InputT) input);
+        first.accumulator = fold.add(first.accumulator, input);
         first.timestamp = mergeTimestamps(first.window, first.timestamp, timestamp);
         return 0;
       }
@@ -203,7 +206,7 @@ final class MergingAccumulatorsByKey<K, InputT, AccumT>
       timestamps[to - from] = timestamp;
       AccumT merged = accumulators.size() == 1 ? accumulators.get(0) : fold.merge(accumulators);
       first.window = span;
-      first.accumulator = fold.add(merged, (InputT) input);
+      first.accumulator = fold.add(merged, input);
       first.timestamp = timestampCombiner.merge(span, timestamps);
       sorted.subList(from + 1, to).clear();
       return -(to - from - 1);
@@ -233,17 +236,17 @@ final class MergingAccumulatorsByKey<K, InputT, AccumT>
     }
 
     @Override
-    public int mergeAll() {
+    int mergeAll() {
       return 0; // merged as they came
     }
 
     @Override
-    public Iterator<Partial> partials() {
+    Iterator<Partial> partials() {
       return sorted.iterator();
     }
 
     @Override
-    public boolean isEmpty() {
+    boolean isEmpty() {
       return sorted.isEmpty();
     }
   }
@@ -252,28 +255,31 @@ final class MergingAccumulatorsByKey<K, InputT, AccumT>
    * Any other merging WindowFn: windows held as they came (equal windows folded together) and
    * merged by {@code mergeWindows} when their number doubles, and before a release.
    */
-  private final class WindowFnMerged implements KeyWindows<Partial> {
+  private final class WindowFnMerged extends KeyWindows {
+    WindowFnMerged(K key) {
+      super(key);
+    }
+
     private final Map<BoundedWindow, Partial> windows = new LinkedHashMap<>();
     private int mergeAt = MIN_MERGE_AT;
     private int sizeAtLastMerge = -1;
 
     @Override
-    @SuppressWarnings("unchecked")
-    public int add(BoundedWindow window, Instant timestamp, Object input) {
+    int add(BoundedWindow window, Instant timestamp, InputT input) {
       Partial partial = windows.get(window);
       if (partial != null) {
-        partial.accumulator = fold.add(partial.accumulator, (InputT) input);
+        partial.accumulator = fold.add(partial.accumulator, input);
         partial.timestamp = timestampCombiner.combine(partial.timestamp, timestamp);
         return 0;
       }
-      windows.put(window, new Partial(window, fold.first((InputT) input), timestamp));
+      windows.put(window, new Partial(window, fold.first(input), timestamp));
       sizeAtLastMerge = -1;
       return windows.size() >= mergeAt ? 1 + mergeAll() : 1;
     }
 
     @Override
     @SuppressWarnings({"unchecked", "rawtypes"})
-    public int mergeAll() {
+    int mergeAll() {
       int before = windows.size();
       if (before < 2 || before == sizeAtLastMerge) {
         return 0;
@@ -332,7 +338,7 @@ final class MergingAccumulatorsByKey<K, InputT, AccumT>
     }
 
     @Override
-    public Iterator<Partial> partials() {
+    Iterator<Partial> partials() {
       Iterator<Partial> values = windows.values().iterator();
       return new Iterator<>() {
         @Override
@@ -354,7 +360,7 @@ final class MergingAccumulatorsByKey<K, InputT, AccumT>
     }
 
     @Override
-    public boolean isEmpty() {
+    boolean isEmpty() {
       return windows.isEmpty();
     }
   }
