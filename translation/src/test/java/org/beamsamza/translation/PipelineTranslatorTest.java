@@ -17,6 +17,9 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.GenerateSequence;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.state.StateSpec;
+import org.apache.beam.sdk.state.StateSpecs;
+import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -40,6 +43,8 @@ import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.beamsamza.translation.operators.GroupByKeyOperator;
 import org.beamsamza.translation.operators.SortedGroupByKeyOperator;
+import org.beamsamza.translation.operators.SortedStatefulDoFnOperator;
+import org.beamsamza.translation.operators.StatefulDoFnOperator;
 import org.beamsamza.translation.overrides.DedupingUnboundedRead;
 import org.beamsamza.translation.plan.ExecutionPlan;
 import org.beamsamza.translation.plan.NodeSpec;
@@ -157,6 +162,45 @@ public class PipelineTranslatorTest {
         .apply(Window.into(FixedWindows.of(Duration.standardSeconds(1))))
         .apply("Group", GroupByKey.create());
     assertThat(factoryOf(translate(unbounded), "Group"), instanceOf(GroupByKeyOperator.Spec.class));
+  }
+
+  /** A stateful DoFn that keeps a count per key. */
+  static class CountPerKey extends DoFn<KV<String, Long>, Long> {
+    @StateId("count")
+    private final StateSpec<ValueState<Long>> countSpec = StateSpecs.value();
+
+    @ProcessElement
+    public void process(@StateId("count") ValueState<Long> count, OutputReceiver<Long> out) {
+      Long c = count.read();
+      count.write(c == null ? 1 : c + 1);
+    }
+  }
+
+  @Test
+  public void aBoundedStatefulParDoIsSortedButNotWithASideInputOrOverUnboundedInput() {
+    Pipeline bounded = pipeline();
+    PCollection<KV<String, Long>> pairs =
+        bounded.apply("Pairs", Create.of(KV.of("a", 1L), KV.of("b", 2L)));
+    pairs.apply("Count", ParDo.of(new CountPerKey()));
+    PCollectionView<Long> side = bounded.apply("Side", Create.of(1L)).apply(View.asSingleton());
+    pairs.apply("CountWithSide", ParDo.of(new CountPerKey()).withSideInputs(side));
+    ExecutionPlan plan = translate(bounded);
+    assertThat(factoryOf(plan, "Count/"), instanceOf(SortedStatefulDoFnOperator.Spec.class));
+    assertThat(factoryOf(plan, "CountWithSide"), instanceOf(StatefulDoFnOperator.Spec.class));
+
+    Pipeline optedOut = pipeline();
+    optedOut.getOptions().as(GroupingOptions.class).setSortedBatchGrouping(false);
+    optedOut.apply(Create.of(KV.of("a", 1L))).apply("Count", ParDo.of(new CountPerKey()));
+    assertThat(
+        factoryOf(translate(optedOut), "Count/"), instanceOf(StatefulDoFnOperator.Spec.class));
+
+    Pipeline unbounded = pipeline();
+    unbounded
+        .apply(GenerateSequence.from(0))
+        .apply(WithKeys.of("a"))
+        .apply("Count", ParDo.of(new CountPerKey()));
+    assertThat(
+        factoryOf(translate(unbounded), "Count/"), instanceOf(StatefulDoFnOperator.Spec.class));
   }
 
   @Test

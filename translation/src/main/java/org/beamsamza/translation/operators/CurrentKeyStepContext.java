@@ -3,13 +3,8 @@ package org.beamsamza.translation.operators;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.beam.runners.core.StateInternals;
-import org.apache.beam.runners.core.StateNamespace;
-import org.apache.beam.runners.core.StateTag;
 import org.apache.beam.runners.core.StepContext;
 import org.apache.beam.runners.core.TimerInternals;
-import org.apache.beam.sdk.state.State;
-import org.apache.beam.sdk.state.StateContext;
-import org.apache.beam.sdk.state.TimeDomain;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.beamsamza.state.beam.ByteKey;
 import org.beamsamza.state.beam.StepState;
@@ -29,63 +24,26 @@ final class CurrentKeyStepContext implements StepContext {
   private TimerInternals keyTimers;
 
   private final StateInternals stateView =
-      new StateInternals() {
+      new ForwardingStateInternals() {
         @Override
-        public Object getKey() {
-          return key;
+        protected StateInternals delegate() {
+          return current();
         }
 
         @Override
-        public <T extends State> T state(
-            StateNamespace namespace, StateTag<T> address, StateContext<?> c) {
-          return current().state(namespace, address, c);
+        public Object getKey() {
+          return key; // known without building the key's state
         }
       };
 
   private final TimerInternals timerView =
-      new TimerInternals() {
+      new ForwardingTimerInternals() {
         @Override
-        public void setTimer(
-            StateNamespace namespace,
-            String timerId,
-            String timerFamilyId,
-            Instant target,
-            Instant outputTimestamp,
-            TimeDomain timeDomain) {
-          timers().setTimer(namespace, timerId, timerFamilyId, target, outputTimestamp, timeDomain);
+        protected TimerInternals delegate() {
+          return timers();
         }
 
-        @Override
-        public void setTimer(TimerData timerData) {
-          timers().setTimer(timerData);
-        }
-
-        @Override
-        public void deleteTimer(
-            StateNamespace namespace, String timerId, String timerFamilyId, TimeDomain timeDomain) {
-          timers().deleteTimer(namespace, timerId, timerFamilyId, timeDomain);
-        }
-
-        @Override
-        public void deleteTimer(StateNamespace namespace, String timerId, String timerFamilyId) {
-          timers().deleteTimer(namespace, timerId, timerFamilyId);
-        }
-
-        @Override
-        public void deleteTimer(TimerData timerKey) {
-          timers().deleteTimer(timerKey);
-        }
-
-        @Override
-        public Instant currentProcessingTime() {
-          return timers().currentProcessingTime();
-        }
-
-        @Override
-        public Instant currentSynchronizedProcessingTime() {
-          return timers().currentSynchronizedProcessingTime();
-        }
-
+        // The watermarks are the step's, not the key's.
         @Override
         public Instant currentInputWatermarkTime() {
           return state.timers().inputWatermark();

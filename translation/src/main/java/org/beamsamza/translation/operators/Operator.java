@@ -30,13 +30,23 @@ public interface Operator {
   }
 
   /**
-   * As {@link #processKeyedElement}, with the repartition stream's record of the element: an
-   * operator that stores elements as bytes keeps its payload ({@link StreamRecords#dataPayload},
-   * the element encoded with the keyed input's windowed-value coder) instead of encoding again.
+   * Whether this operator keeps its keyed input's records as they came and decodes them itself,
+   * later (the sorted operators log them until the end of input): the task then hands it each
+   * record undecoded ({@link #processKeyedRecord}) instead of decoding it on arrival only for it to
+   * be thrown away; the operator reports an undecodable record when it decodes it.
    */
-  default void processKeyedRecord(
-      byte[] keyBytes, WindowedValue<? extends KV<?, ?>> element, byte[] record) throws Exception {
-    processKeyedElement(keyBytes, element);
+  default boolean decodesItsOwnRecords() {
+    return false;
+  }
+
+  /**
+   * A repartition stream's record, undecoded, for an operator that {@link #decodesItsOwnRecords}:
+   * its payload ({@link StreamRecords#dataPayload}) is the element's value encoded with the keyed
+   * input's windowed-value coder.
+   */
+  default void processKeyedRecord(byte[] keyBytes, byte[] record) throws Exception {
+    throw new UnsupportedOperationException(
+        getClass().getSimpleName() + " does not decode records of its own");
   }
 
   /** The minimum watermark of the main inputs advanced to {@code watermark}. */

@@ -1,6 +1,5 @@
 package org.beamsamza.translation.operators;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.runners.core.DoFnRunner;
 import org.apache.beam.runners.core.GroupAlsoByWindowViaWindowSetNewDoFn;
@@ -9,20 +8,16 @@ import org.apache.beam.runners.core.InMemoryTimerInternals;
 import org.apache.beam.runners.core.KeyedWorkItem;
 import org.apache.beam.runners.core.KeyedWorkItems;
 import org.apache.beam.runners.core.StateInternals;
-import org.apache.beam.runners.core.TimerInternals;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.WindowedValue;
 import org.apache.beam.sdk.values.WindowedValues;
-import org.beamsamza.runtime.io.ByteArrayInput;
 import org.beamsamza.state.beam.BagPaging;
 import org.beamsamza.state.beam.ByteKey;
 import org.beamsamza.state.beam.KeyedElementLog;
 import org.beamsamza.state.beam.StepState;
-import org.beamsamza.translation.streams.StreamRecords;
-import org.joda.time.Instant;
 
 /**
  * GroupByKey (or the merge half of a lifted Combine) over <b>bounded</b> input, the way the Flink
@@ -39,17 +34,15 @@ import org.joda.time.Instant;
  *
  * <p>With the default trigger the result is the streaming path's: one on-time pane per window when
  * the watermark passes its end (the end of input), nothing late. Other triggers see a key's whole
- * input arrive at once (in store reads of {@link #BATCH} elements for a key past the heap bound),
- * and processing time jump to the end after it: element-count and processing-time triggers then
- * fire once per arrival rather than once per element or tick, as in Beam's batch runners; every
- * element is still in exactly one pane per window under discarding mode. Until the end of input the
- * output watermark stays where it started; then it jumps to the end. The log is in the store, so a
- * restart before the end finds every element whose offset was checkpointed.
+ * input arrive at once (in store reads of {@link SortedKeyedInput#BATCH} elements for a key past
+ * the heap bound), and processing time jump to the end after it: element-count and processing-time
+ * triggers then fire once per arrival rather than once per element or tick, as in Beam's batch
+ * runners; every element is still in exactly one pane per window under discarding mode. Until the
+ * end of input the output watermark stays where it started; then it jumps to the end. The log is in
+ * the store, so a restart before the end finds every element whose offset was checkpointed.
  */
-public final class SortedGroupByKeyOperator<K, InputT, OutputT> implements Operator {
-  /** Elements per store read and per work item when a key's state is in the store. */
-  static final int BATCH = 1_000;
-
+public final class SortedGroupByKeyOperator<K, InputT, OutputT>
+    extends SortedKeyedOperator<K, InputT> {
   /**
    * @param grouping what to group and how (as for the streaming path)
    * @param elementCoder the keyed input's windowed-value coder: the log holds elements as the
@@ -79,7 +72,6 @@ public final class SortedGroupByKeyOperator<K, InputT, OutputT> implements Opera
   private final Spec<K, InputT, OutputT> spec;
   private OnePanePerWindow<K, InputT, ?, OutputT> onePanePerWindow;
   private StepState state;
-  private KeyedElementLog log;
   private DoFnRunner<KeyedWorkItem<K, InputT>, KV<K, OutputT>> runner;
   private OperatorContext context;
 
@@ -87,7 +79,6 @@ public final class SortedGroupByKeyOperator<K, InputT, OutputT> implements Opera
   private StateInternals currentState;
 
   private InMemoryTimerInternals currentTimers;
-  private boolean ended;
 
   SortedGroupByKeyOperator(Spec<K, InputT, OutputT> spec) {
     this.spec = spec;
@@ -110,120 +101,47 @@ public final class SortedGroupByKeyOperator<K, InputT, OutputT> implements Opera
             context.stepName(),
             windowCoder,
             BagPaging.fromSystemProperties());
-    log = state.keyedElementLog();
+    openInput(
+        context,
+        state.keyedElementLog(),
+        grouping.keyCoder(),
+        spec.elementCoder(),
+        spec.inMemoryElements());
     runner =
         GroupAlsoByWindowRunner.create(grouping, context, key -> currentState, () -> currentTimers);
   }
 
   @Override
-  @SuppressWarnings("unchecked")
-  public void processElement(WindowedValue<?> element) throws Exception {
-    KV<K, InputT> kv = (KV<K, InputT>) element.getValue();
-    processKeyedElement(
-        StreamRecords.encodeKey(spec.grouping().keyCoder(), kv.getKey()), (WindowedValue) element);
+  protected void afterKeys() {
+    currentState = null;
+    currentTimers = null;
   }
 
   @Override
-  @SuppressWarnings("unchecked")
-  public void processKeyedElement(byte[] keyBytes, WindowedValue<? extends KV<?, ?>> element)
-      throws Exception {
-    InputT value = ((KV<K, InputT>) element.getValue()).getValue();
-    // Encoded as a repartition stream encodes it (nested context), so both paths log alike.
-    log.append(
-        keyBytes,
-        StreamRecords.dataPayload(
-            StreamRecords.encodeData(spec.elementCoder(), element.withValue(value))));
-  }
-
-  /** From a repartition stream: the record's payload is the element as the log keeps it. */
-  @Override
-  public void processKeyedRecord(
-      byte[] keyBytes, WindowedValue<? extends KV<?, ?>> element, byte[] record) {
-    log.append(keyBytes, StreamRecords.dataPayload(record));
-  }
-
-  /** The log's appends reach the store before the commit checkpoints their input offsets. */
-  @Override
-  public void prepareCommit() {
-    log.flush();
-  }
-
-  @Override
-  public void processWatermark(Instant watermark) throws Exception {
-    if (!ended && !watermark.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE)) {
-      ended = true;
-      groupEveryKey();
-      context.emitWatermark(BoundedWindow.TIMESTAMP_MAX_VALUE);
+  protected void runKey(SortedKeyedInput.SortedKey<K, InputT> sorted) throws Exception {
+    K key = sorted.key();
+    List<WindowedValue<InputT>> elements = sorted.first();
+    if (onePanePerWindow != null && sorted.fitsOnHeap()) {
+      onePanePerWindow.emit(key, elements, context);
+      return;
     }
-  }
-
-  private void groupEveryKey() throws Exception {
-    try (KeyedElementLog.Reader reader = log.read(BATCH)) {
-      byte[] keyBytes;
-      while ((keyBytes = reader.nextKey()) != null) {
-        K key = StreamRecords.decodeKey(spec.grouping().keyCoder(), keyBytes);
-        List<byte[]> elements = reader.nextElements(spec.inMemoryElements() + 1);
-        if (onePanePerWindow != null && elements.size() <= spec.inMemoryElements()) {
-          onePanePerWindow.emit(key, decode(elements), context);
-          continue;
-        }
-        currentState =
-            elements.size() <= spec.inMemoryElements()
-                ? InMemoryStateInternals.forKey(key)
-                : state.forKey(new ByteKey(keyBytes), key);
-        currentTimers = new InMemoryTimerInternals();
-        // Processing-time triggers measure their delays from now, as if the whole input had
-        // arrived at once; they fire when the clock moves to the end below.
-        Instant now = context.processingClock().now();
-        currentTimers.advanceProcessingTime(now);
-        currentTimers.advanceSynchronizedProcessingTime(now);
-        do {
-          process(KeyedWorkItems.elementsWorkItem(key, decode(elements)));
-        } while (!(elements = reader.nextElements(BATCH)).isEmpty());
-        fireEveryTimer(key);
-      }
-    } finally {
-      currentState = null;
-      currentTimers = null;
-    }
-  }
-
-  /** Moves the key's watermark and clock to the end and fires its timers until none is left. */
-  private void fireEveryTimer(K key) throws Exception {
-    currentTimers.advanceInputWatermark(BoundedWindow.TIMESTAMP_MAX_VALUE);
-    currentTimers.advanceProcessingTime(BoundedWindow.TIMESTAMP_MAX_VALUE);
-    currentTimers.advanceSynchronizedProcessingTime(BoundedWindow.TIMESTAMP_MAX_VALUE);
-    List<TimerInternals.TimerData> due = new ArrayList<>();
-    while (true) {
-      TimerInternals.TimerData timer;
-      while ((timer = currentTimers.removeNextEventTimer()) != null) {
-        due.add(timer);
-      }
-      while ((timer = currentTimers.removeNextProcessingTimer()) != null) {
-        due.add(timer);
-      }
-      while ((timer = currentTimers.removeNextSynchronizedProcessingTimer()) != null) {
-        due.add(timer);
-      }
-      if (due.isEmpty()) {
-        return;
-      }
-      process(KeyedWorkItems.timersWorkItem(key, due));
-      due = new ArrayList<>();
-    }
+    currentState =
+        sorted.fitsOnHeap()
+            ? InMemoryStateInternals.forKey(key)
+            : state.forKey(new ByteKey(sorted.keyBytes()), key);
+    currentTimers = HeapKeyTimers.startingAt(context.processingClock().now());
+    do {
+      process(KeyedWorkItems.elementsWorkItem(key, elements));
+    } while (!(elements = sorted.next()).isEmpty());
+    // The streaming path's order at the end of input: the watermark first, so that every window's
+    // on-time pane comes before any pending processing-time trigger adds one more early pane.
+    HeapKeyTimers.fireAll(
+        currentTimers,
+        KeyedTimerDriver.EndOfInput.WATERMARK_FIRST,
+        timer -> process(KeyedWorkItems.timersWorkItem(key, List.of(timer))));
   }
 
   private void process(KeyedWorkItem<K, InputT> work) {
     runner.processElement(WindowedValues.valueInGlobalWindow(work));
-  }
-
-  private List<WindowedValue<InputT>> decode(List<byte[]> encoded) throws Exception {
-    List<WindowedValue<InputT>> out = new ArrayList<>(encoded.size());
-    for (byte[] bytes : encoded) {
-      // Nested context, as the repartition stream encoded it (CoderUtils' outer context would
-      // read a string's length prefix as its first character).
-      out.add(spec.elementCoder().decode(new ByteArrayInput(bytes, 0)));
-    }
-    return out;
   }
 }

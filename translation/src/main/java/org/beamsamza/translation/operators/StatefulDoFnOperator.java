@@ -10,6 +10,7 @@ import org.apache.beam.runners.core.SimplePushbackSideInputDoFnRunner;
 import org.apache.beam.runners.core.StateNamespace;
 import org.apache.beam.runners.core.StateNamespaces;
 import org.apache.beam.runners.core.StatefulDoFnRunner;
+import org.apache.beam.runners.core.StepContext;
 import org.apache.beam.runners.core.TimerInternals.TimerData;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -110,32 +111,7 @@ public final class StatefulDoFnOperator implements Operator {
       sideInputs = new SideInputBuffer(spec.sideInputs());
       reader = sideInputs;
     }
-    DoFnRunner<Object, Object> simple =
-        DoFnRunners.simpleRunner(
-            context.pipelineOptions(),
-            doFn,
-            reader,
-            new TupleTagEmitter(context),
-            (TupleTag<Object>) spec.mainOutputTag(),
-            spec.additionalOutputTags(),
-            stepContext,
-            (Coder<Object>) spec.inputCoder(),
-            spec.outputCoders(),
-            spec.windowingStrategy(),
-            spec.schemaInformation(),
-            spec.sideInputMapping());
-    DoFnRunner<Object, Object> stateful =
-        DoFnRunners.defaultStatefulDoFnRunner(
-            doFn,
-            (Coder<Object>) spec.inputCoder(),
-            simple,
-            stepContext,
-            spec.windowingStrategy(),
-            new StatefulDoFnRunner.TimeInternalsCleanupTimer<>(
-                stepContext.timerInternals(), spec.windowingStrategy()),
-            new StatefulDoFnRunner.StateInternalsStateCleaner<>(
-                doFn, stepContext.stateInternals(), windowCoder),
-            true);
+    DoFnRunner<Object, Object> stateful = statefulRunner(spec, context, stepContext, reader);
     runner =
         new MainInputRunner(
             stateful,
@@ -202,21 +178,62 @@ public final class StatefulDoFnOperator implements Operator {
     TimerData timer = due.timer();
     Object key = StreamRecords.decodeKey(spec.keyCoder(), due.key().bytes());
     stepContext.setCurrentKey(due.key(), key);
+    fireTimer(runner.runner(), key, timer);
+  }
+
+  /**
+   * The DoFn in runners-core's stateful runner (late data dropped, a garbage-collection timer per
+   * window, input sorted by timestamp if the DoFn requires it) over its simple runner, with state
+   * and timers from {@code stepContext}: built one way for the streaming and the sorted operator.
+   */
+  @SuppressWarnings("unchecked")
+  static DoFnRunner<Object, Object> statefulRunner(
+      Spec spec, OperatorContext context, StepContext stepContext, SideInputReader reader) {
+    DoFn<Object, Object> doFn = (DoFn<Object, Object>) spec.doFn();
+    Coder<BoundedWindow> windowCoder =
+        (Coder<BoundedWindow>) spec.windowingStrategy().getWindowFn().windowCoder();
+    DoFnRunner<Object, Object> simple =
+        DoFnRunners.simpleRunner(
+            context.pipelineOptions(),
+            doFn,
+            reader,
+            new TupleTagEmitter(context),
+            (TupleTag<Object>) spec.mainOutputTag(),
+            spec.additionalOutputTags(),
+            stepContext,
+            (Coder<Object>) spec.inputCoder(),
+            spec.outputCoders(),
+            spec.windowingStrategy(),
+            spec.schemaInformation(),
+            spec.sideInputMapping());
+    return DoFnRunners.defaultStatefulDoFnRunner(
+        doFn,
+        (Coder<Object>) spec.inputCoder(),
+        simple,
+        stepContext,
+        spec.windowingStrategy(),
+        new StatefulDoFnRunner.TimeInternalsCleanupTimer<>(
+            stepContext.timerInternals(), spec.windowingStrategy()),
+        new StatefulDoFnRunner.StateInternalsStateCleaner<>(
+            doFn, stepContext.stateInternals(), windowCoder),
+        true);
+  }
+
+  /** Runs {@code timer} of {@code key} (the step context addresses the key already). */
+  static void fireTimer(DoFnRunner<Object, Object> runner, Object key, TimerData timer) {
     StateNamespace namespace = timer.getNamespace();
     BoundedWindow window =
         namespace instanceof StateNamespaces.WindowNamespace<?> w
             ? w.getWindow()
             : org.apache.beam.sdk.transforms.windowing.GlobalWindow.INSTANCE;
-    runner
-        .runner()
-        .onTimer(
-            timer.getTimerId(),
-            timer.getTimerFamilyId(),
-            key,
-            window,
-            timer.getTimestamp(),
-            timer.getOutputTimestamp(),
-            timer.getDomain());
+    runner.onTimer(
+        timer.getTimerId(),
+        timer.getTimerFamilyId(),
+        key,
+        window,
+        timer.getTimestamp(),
+        timer.getOutputTimestamp(),
+        timer.getDomain());
   }
 
   @Override

@@ -14,6 +14,9 @@ final class KeyedInputHandler implements InputHandler {
   private final Coder<Object> keyCoder;
   private final Coder<WindowedValue<Object>> valueCoder;
 
+  /** The target keeps records undecoded until it needs them (and reports undecodable ones). */
+  private final boolean undecoded;
+
   @SuppressWarnings("unchecked")
   KeyedInputHandler(
       OperatorNode target, ProducerWatermarks watermarks, Coder<?> keyCoder, Coder<?> valueCoder) {
@@ -21,6 +24,7 @@ final class KeyedInputHandler implements InputHandler {
     this.watermarks = watermarks;
     this.keyCoder = (Coder<Object>) keyCoder;
     this.valueCoder = (Coder<WindowedValue<Object>>) valueCoder;
+    this.undecoded = target.decodesItsOwnRecords();
   }
 
   @Override
@@ -29,9 +33,13 @@ final class KeyedInputHandler implements InputHandler {
     try {
       if (StreamRecords.isData(message)) {
         byte[] keyBytes = (byte[]) envelope.getKey();
+        if (undecoded) {
+          target.deliverKeyedRecord(keyBytes, message);
+          return;
+        }
         Object key = StreamRecords.decodeKey(keyCoder, keyBytes);
         WindowedValue<Object> value = StreamRecords.decodeData(valueCoder, message);
-        target.deliverKeyed(keyBytes, value.withValue(KV.of(key, value.getValue())), message);
+        target.deliverKeyed(keyBytes, value.withValue(KV.of(key, value.getValue())));
       } else if (watermarks.update(StreamRecords.decodeControl(message))) {
         target.onInputWatermarkChanged();
       }

@@ -97,13 +97,28 @@ final class OperatorNode implements OperatorContext {
     }
   }
 
-  /** A keyed element and the repartition stream's record it was decoded from. */
-  void deliverKeyed(byte[] keyBytes, WindowedValue<? extends KV<?, ?>> element, byte[] record)
-      throws Exception {
+  /** A keyed element decoded from a repartition stream. */
+  void deliverKeyed(byte[] keyBytes, WindowedValue<? extends KV<?, ?>> element) throws Exception {
     MetricsContainer previous = MetricsEnvironment.setCurrentContainer(metrics);
     try {
       startBundleIfNeeded();
-      operator.processKeyedRecord(keyBytes, element, record);
+      operator.processKeyedElement(keyBytes, element);
+    } finally {
+      MetricsEnvironment.setCurrentContainer(previous);
+    }
+  }
+
+  /** Whether the operator takes its keyed records undecoded ({@link #deliverKeyedRecord}). */
+  boolean decodesItsOwnRecords() {
+    return operator.decodesItsOwnRecords();
+  }
+
+  /** A repartition stream's record, undecoded, for an operator that decodes its own. */
+  void deliverKeyedRecord(byte[] keyBytes, byte[] record) throws Exception {
+    MetricsContainer previous = MetricsEnvironment.setCurrentContainer(metrics);
+    try {
+      startBundleIfNeeded();
+      operator.processKeyedRecord(keyBytes, record);
     } finally {
       MetricsEnvironment.setCurrentContainer(previous);
     }

@@ -16,17 +16,22 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.PValue;
 import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.WindowedValue;
+import org.beamsamza.translation.GroupingOptions;
 import org.beamsamza.translation.TransformTranslator;
 import org.beamsamza.translation.TranslationContext;
 import org.beamsamza.translation.operators.DoFnOperator;
+import org.beamsamza.translation.operators.OperatorFactory;
+import org.beamsamza.translation.operators.SortedStatefulDoFnOperator;
 import org.beamsamza.translation.operators.StatefulDoFnOperator;
 
 /**
  * ParDo (with any number of outputs and side inputs), fused into the stage of its main input; a
  * DoFn with state, timers or {@code @RequiresTimeSortedInput} reads its input through a repartition
- * stream by key instead ({@link StatefulDoFnOperator}). Splittable DoFns never get here (they are
- * expanded by {@code SamzaTransformOverrides}); a BundleFinalizer in {@code @StartBundle} is not
- * supported and is reported at {@code run()} by name.
+ * stream by key instead ({@link StatefulDoFnOperator}; over bounded input sorted by key, {@link
+ * SortedStatefulDoFnOperator}). Splittable DoFns never get here (they are expanded by {@code
+ * SamzaTransformOverrides}); a BundleFinalizer in {@code @StartBundle} is not supported and is
+ * reported at {@code run()} by name.
  */
 public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOutput<?, ?>> {
   @Override
@@ -124,6 +129,28 @@ public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOut
             ParDo.getDoFnSchemaInformation(doFn, mainInput),
             transform.getSideInputs(),
             sideInputs);
-    context.addKeyedNode(spec, context.keyedInput(mainInput), outputs, sideInputs);
+    TranslationContext.KeyedInput keyedInput = context.keyedInput(mainInput);
+    context.addKeyedNode(
+        sortedOrStreaming(spec, mainInput, keyedInput, context), keyedInput, outputs, sideInputs);
+  }
+
+  /**
+   * Over bounded input without side inputs the DoFn runs sorted by key, each key once at the end of
+   * input ({@link SortedStatefulDoFnOperator}), as GroupByKey does there ({@link Groupings}); a
+   * side input may still be unready when the main input ends, so with one it streams.
+   */
+  @SuppressWarnings("unchecked")
+  private static OperatorFactory sortedOrStreaming(
+      StatefulDoFnOperator.Spec spec,
+      PCollection<?> mainInput,
+      TranslationContext.KeyedInput keyedInput,
+      TranslationContext context) {
+    if (!spec.sideInputs().isEmpty() || !Groupings.sorted(mainInput, context)) {
+      return spec;
+    }
+    return new SortedStatefulDoFnOperator.Spec(
+        spec,
+        (Coder<WindowedValue<Object>>) keyedInput.valueCoder(),
+        context.options().as(GroupingOptions.class).getSortedGroupingHeapElements());
   }
 }

@@ -297,8 +297,7 @@ public class SortedGroupByKeyOperatorTest {
             StreamRecords.encodeData(elementCoder(grouping), element.withValue(in.value()));
         harness
             .operator()
-            .processKeyedRecord(
-                StreamRecords.encodeKey(StringUtf8Coder.of(), in.key()), element, record);
+            .processKeyedRecord(StreamRecords.encodeKey(StringUtf8Coder.of(), in.key()), record);
       }
       harness.processWatermark(END);
       assertEquals(run(grouping, inputs), panes(harness.context().outputs(OUT)));
@@ -331,7 +330,6 @@ public class SortedGroupByKeyOperatorTest {
             .operator()
             .processKeyedRecord(
                 StreamRecords.encodeKey(StringUtf8Coder.of(), "k"),
-                viaStream,
                 StreamRecords.encodeData(coder, viaStream.withValue("two, from the stream")));
         harness.processWatermark(END);
         List<WindowedValue<KV<String, Iterable<String>>>> out = harness.context().outputs(grouped);
