@@ -177,8 +177,13 @@ public class PipelineTranslatorTest {
   }
 
   @Test
-  public void aBoundedStatefulParDoIsSortedButNotWithASideInputOrOverUnboundedInput() {
-    Pipeline bounded = pipeline();
+  public void aBoundedStatefulParDoIsSortedOnlyWhenAskedAndNotWithASideInputOrUnboundedInput() {
+    Pipeline byDefault = pipeline();
+    byDefault.apply(Create.of(KV.of("a", 1L))).apply("Count", ParDo.of(new CountPerKey()));
+    assertThat(
+        factoryOf(translate(byDefault), "Count/"), instanceOf(StatefulDoFnOperator.Spec.class));
+
+    Pipeline bounded = sortedStatefulPipeline();
     PCollection<KV<String, Long>> pairs =
         bounded.apply("Pairs", Create.of(KV.of("a", 1L), KV.of("b", 2L)));
     pairs.apply("Count", ParDo.of(new CountPerKey()));
@@ -188,19 +193,25 @@ public class PipelineTranslatorTest {
     assertThat(factoryOf(plan, "Count/"), instanceOf(SortedStatefulDoFnOperator.Spec.class));
     assertThat(factoryOf(plan, "CountWithSide"), instanceOf(StatefulDoFnOperator.Spec.class));
 
-    Pipeline optedOut = pipeline();
+    Pipeline optedOut = sortedStatefulPipeline();
     optedOut.getOptions().as(GroupingOptions.class).setSortedBatchGrouping(false);
     optedOut.apply(Create.of(KV.of("a", 1L))).apply("Count", ParDo.of(new CountPerKey()));
     assertThat(
         factoryOf(translate(optedOut), "Count/"), instanceOf(StatefulDoFnOperator.Spec.class));
 
-    Pipeline unbounded = pipeline();
+    Pipeline unbounded = sortedStatefulPipeline();
     unbounded
         .apply(GenerateSequence.from(0))
         .apply(WithKeys.of("a"))
         .apply("Count", ParDo.of(new CountPerKey()));
     assertThat(
         factoryOf(translate(unbounded), "Count/"), instanceOf(StatefulDoFnOperator.Spec.class));
+  }
+
+  private static Pipeline sortedStatefulPipeline() {
+    Pipeline p = pipeline();
+    p.getOptions().as(GroupingOptions.class).setSortedStatefulParDo(true);
+    return p;
   }
 
   @Test

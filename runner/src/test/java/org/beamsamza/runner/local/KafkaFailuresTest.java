@@ -207,10 +207,6 @@ public class KafkaFailuresTest implements java.io.Serializable {
     options.setCommitMs(50);
     options.setBundleSize(100);
     options.setContainerRetryBackoffMs(100);
-    // The streaming path, whose state cells are updated and committed per element: what these
-    // tests restore after a failure midway (sorted, the stateful step would only log its elements
-    // until the end of input).
-    options.setSortedBatchGrouping(false);
     return options;
   }
 

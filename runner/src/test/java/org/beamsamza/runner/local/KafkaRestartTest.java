@@ -86,9 +86,6 @@ public class KafkaRestartTest implements java.io.Serializable {
     options.setStateChangelog(true);
     options.setCommitMs(50);
     options.setBundleSize(100);
-    // The streaming path, whose state cells are what this test restores from changelogs halfway
-    // through (sorted, the stateful step would only log its elements until the end of input).
-    options.setSortedBatchGrouping(false);
 
     Pipeline p = Pipeline.create(options);
     PCollection<KV<Long, KV<Long, Long>>> results =

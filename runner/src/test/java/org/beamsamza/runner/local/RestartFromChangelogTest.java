@@ -178,10 +178,6 @@ public class RestartFromChangelogTest implements java.io.Serializable {
     options.setStoreBaseDir(storeDir.toString());
     options.setCommitMs(50);
     options.setBundleSize(100);
-    // The streaming path, whose state cells are updated per element: those cells are what this
-    // test restores from changelogs halfway through (sorted, the stateful step would only log its
-    // elements until the end of input).
-    options.setSortedBatchGrouping(false);
 
     Pipeline p = Pipeline.create(options);
     PCollection<KV<Long, KV<Long, Long>>> results =

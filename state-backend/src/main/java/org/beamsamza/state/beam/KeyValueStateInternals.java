@@ -151,38 +151,20 @@ public final class KeyValueStateInternals implements StateInternals {
     return stepId;
   }
 
-  /**
-   * The last few cells handed out, checked before runners-core's {@link StateTable} (two hash
-   * lookups and a wrapper per call, for a DoFn that asks for its same few cells on every element):
-   * the same namespace and state id give the same cell, as in the table.
-   */
-  private static final int RECENT_CELLS = 8;
-
-  private final StateNamespace[] recentNamespaces = new StateNamespace[RECENT_CELLS];
-  private final String[] recentIds = new String[RECENT_CELLS];
-  private final State[] recentCells = new State[RECENT_CELLS];
-  private int nextRecent;
+  /** The last few cells handed out, checked before runners-core's {@link StateTable}. */
+  private final RecentStateCells recentCells = new RecentStateCells();
 
   @Override
   @SuppressWarnings("unchecked")
   public <T extends State> T state(
       StateNamespace namespace, StateTag<T> address, StateContext<?> c) {
     String id = address.getId();
-    for (int i = 0; i < RECENT_CELLS; i++) {
-      String recentId = recentIds[i];
-      if (recentId == null) {
-        break;
-      }
-      if (recentId.equals(id) && recentNamespaces[i].equals(namespace)) {
-        return (T) recentCells[i];
-      }
+    State recent = recentCells.find(namespace, id);
+    if (recent != null) {
+      return (T) recent;
     }
     T cell = table.get(namespace, address, c);
-    int slot = nextRecent;
-    nextRecent = (nextRecent + 1) % RECENT_CELLS;
-    recentNamespaces[slot] = namespace;
-    recentIds[slot] = id;
-    recentCells[slot] = cell;
+    recentCells.remember(namespace, id, cell);
     return cell;
   }
 

@@ -6,16 +6,24 @@ import org.apache.beam.runners.core.InMemoryStateInternals;
 import org.apache.beam.runners.core.InMemoryTimerInternals;
 import org.apache.beam.runners.core.NullSideInputReader;
 import org.apache.beam.runners.core.StateInternals;
+import org.apache.beam.runners.core.StateNamespace;
+import org.apache.beam.runners.core.StateTag;
 import org.apache.beam.runners.core.StepContext;
 import org.apache.beam.runners.core.TimerInternals;
+import org.apache.beam.runners.core.TimerInternals.TimerData;
 import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.state.State;
+import org.apache.beam.sdk.state.StateContext;
+import org.apache.beam.sdk.state.TimeDomain;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.reflect.DoFnInvoker;
 import org.apache.beam.sdk.transforms.reflect.DoFnInvokers;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.WindowedValue;
 import org.beamsamza.state.beam.ByteKey;
+import org.beamsamza.state.beam.RecentStateCells;
 import org.beamsamza.state.beam.StepState;
+import org.joda.time.Instant;
 
 /**
  * A ParDo with state or timers over <b>bounded</b> input and without side inputs, run the way the
@@ -68,6 +76,21 @@ public final class SortedStatefulDoFnOperator extends SortedKeyedOperator<Object
 
   private InMemoryTimerInternals currentTimers;
 
+  /**
+   * The key's last few state cells: runners-core's parameter binding asks for each of a DoFn's
+   * cells on every element, and the heap state's table answers with hash lookups on a new namespace
+   * and tag each time.
+   */
+  private final RecentStateCells recentCells = new RecentStateCells();
+
+  /**
+   * The timer set last, while it is certainly still pending (no delete or firing since): setting it
+   * again changes nothing and is skipped. runners-core's stateful runner sets its window's
+   * garbage-collection timer again for every element, and the heap timers would remove and re-add
+   * it in their tables each time.
+   */
+  private TimerData lastTimerSet;
+
   private boolean doFnInBundle;
 
   private SortedStatefulDoFnOperator(Spec spec) {
@@ -114,6 +137,8 @@ public final class SortedStatefulDoFnOperator extends SortedKeyedOperator<Object
   protected void afterKeys() {
     currentState = null;
     currentTimers = null;
+    recentCells.clear();
+    lastTimerSet = null;
   }
 
   @Override
@@ -128,7 +153,9 @@ public final class SortedStatefulDoFnOperator extends SortedKeyedOperator<Object
         sorted.fitsOnHeap()
             ? InMemoryStateInternals.forKey(key)
             : state.forKey(new ByteKey(sorted.keyBytes()), key);
+    recentCells.clear();
     currentTimers = HeapKeyTimers.startingAt(context.processingClock().now());
+    lastTimerSet = null;
     List<WindowedValue<Object>> elements = sorted.first();
     do {
       for (WindowedValue<Object> element : elements) {
@@ -138,7 +165,10 @@ public final class SortedStatefulDoFnOperator extends SortedKeyedOperator<Object
     HeapKeyTimers.fireAll(
         currentTimers,
         KeyedTimerDriver.EndOfInput.FIRE_ALL_TIMERS,
-        timer -> StatefulDoFnOperator.fireTimer(runner, key, timer));
+        timer -> {
+          lastTimerSet = null; // a timer set again from here on is new
+          StatefulDoFnOperator.fireTimer(runner, key, timer);
+        });
   }
 
   @Override
@@ -159,6 +189,19 @@ public final class SortedStatefulDoFnOperator extends SortedKeyedOperator<Object
           protected StateInternals delegate() {
             return currentState();
           }
+
+          @Override
+          @SuppressWarnings("unchecked")
+          public <T extends State> T state(
+              StateNamespace namespace, StateTag<T> address, StateContext<?> c) {
+            State recent = recentCells.find(namespace, address.getId());
+            if (recent != null) {
+              return (T) recent;
+            }
+            T cell = currentState().state(namespace, address, c);
+            recentCells.remember(namespace, address.getId(), cell);
+            return cell;
+          }
         };
 
     private final TimerInternals timerView =
@@ -169,6 +212,49 @@ public final class SortedStatefulDoFnOperator extends SortedKeyedOperator<Object
               throw new IllegalStateException("timer used outside of a key's run");
             }
             return currentTimers;
+          }
+
+          @Override
+          public void setTimer(
+              StateNamespace namespace,
+              String timerId,
+              String timerFamilyId,
+              Instant target,
+              Instant outputTimestamp,
+              TimeDomain timeDomain) {
+            setTimer(
+                TimerData.of(
+                    timerId, timerFamilyId, namespace, target, outputTimestamp, timeDomain));
+          }
+
+          @Override
+          public void setTimer(TimerData timer) {
+            if (!timer.equals(lastTimerSet)) {
+              delegate().setTimer(timer);
+              lastTimerSet = timer;
+            }
+          }
+
+          @Override
+          public void deleteTimer(
+              StateNamespace namespace,
+              String timerId,
+              String timerFamilyId,
+              TimeDomain timeDomain) {
+            lastTimerSet = null;
+            super.deleteTimer(namespace, timerId, timerFamilyId, timeDomain);
+          }
+
+          @Override
+          public void deleteTimer(StateNamespace namespace, String timerId, String timerFamilyId) {
+            lastTimerSet = null;
+            super.deleteTimer(namespace, timerId, timerFamilyId);
+          }
+
+          @Override
+          public void deleteTimer(TimerData timerKey) {
+            lastTimerSet = null;
+            super.deleteTimer(timerKey);
           }
         };
 

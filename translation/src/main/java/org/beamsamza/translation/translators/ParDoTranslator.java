@@ -135,9 +135,12 @@ public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOut
   }
 
   /**
-   * Over bounded input without side inputs the DoFn runs sorted by key, each key once at the end of
-   * input ({@link SortedStatefulDoFnOperator}), as GroupByKey does there ({@link Groupings}); a
-   * side input may still be unready when the main input ends, so with one it streams.
+   * With {@code --sortedStatefulParDo}, over bounded input without side inputs the DoFn runs sorted
+   * by key, each key once at the end of input ({@link SortedStatefulDoFnOperator}), as GroupByKey
+   * does there ({@link Groupings}); a side input may still be unready when the main input ends, so
+   * with one it streams. Off by default: measured slower than the streaming path for a few keys
+   * (docs/benchmarks.md, timers-state), whose state cells stay in the store's write-back cache
+   * while the log costs a store write and a read per element.
    */
   @SuppressWarnings("unchecked")
   private static OperatorFactory sortedOrStreaming(
@@ -145,7 +148,9 @@ public final class ParDoTranslator implements TransformTranslator<ParDo.MultiOut
       PCollection<?> mainInput,
       TranslationContext.KeyedInput keyedInput,
       TranslationContext context) {
-    if (!spec.sideInputs().isEmpty() || !Groupings.sorted(mainInput, context)) {
+    if (!context.options().as(GroupingOptions.class).getSortedStatefulParDo()
+        || !spec.sideInputs().isEmpty()
+        || !Groupings.sorted(mainInput, context)) {
       return spec;
     }
     return new SortedStatefulDoFnOperator.Spec(

@@ -308,4 +308,58 @@ public class SortedStatefulDoFnOperatorTest {
       // The second attempt, on the same store (a restarted task), finds the record again.
     }
   }
+
+  /**
+   * Sets its timer, clears it and sets it again for every element (the same timer each time), and
+   * sets it once more for its own time when it first fires: it must fire twice per key, as the
+   * streaming path fires it. A runner that skipped setting a timer already set would lose it.
+   */
+  public static class SetClearSetRefire extends DoFn<KV<String, Integer>, String> {
+    @StateId("fired")
+    private final StateSpec<ValueState<Integer>> firedSpec = StateSpecs.value(VarIntCoder.of());
+
+    @TimerId("t")
+    private final TimerSpec tSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
+
+    @ProcessElement
+    public void process(@TimerId("t") Timer t) {
+      Instant at = new Instant(100_000);
+      t.set(at);
+      t.clear();
+      t.set(at);
+    }
+
+    @OnTimer("t")
+    public void onT(
+        @Key String key,
+        @Timestamp Instant ts,
+        @StateId("fired") ValueState<Integer> fired,
+        @TimerId("t") Timer t,
+        OutputReceiver<String> out) {
+      int n = fired.read() == null ? 1 : fired.read() + 1;
+      fired.write(n);
+      out.output(key + " fired " + n);
+      if (n == 1) {
+        t.set(ts);
+      }
+    }
+  }
+
+  @Test
+  public void aTimerClearedAndSetAgainOrSetAgainForItsOwnTimeFires() throws Exception {
+    WindowingStrategy<?, ?> global = WindowingStrategy.globalDefault();
+    List<In> inputs = randomInputs(50, 3, 11);
+    List<String> streamingOut = run(streaming(new SetClearSetRefire(), global), global, inputs);
+    List<String> sortedOut = run(sorted(new SetClearSetRefire(), global, 10_000), global, inputs);
+    assertThat(sortedOut, containsInAnyOrder(streamingOut.toArray()));
+    assertThat(
+        sortedOut,
+        containsInAnyOrder(
+            "k0 fired 1@100000",
+            "k0 fired 2@100000",
+            "k1 fired 1@100000",
+            "k1 fired 2@100000",
+            "k2 fired 1@100000",
+            "k2 fired 2@100000"));
+  }
 }
