@@ -335,6 +335,31 @@ public final class KafkaSystemConsumer implements SystemConsumer {
     }
   }
 
+  /**
+   * The high watermark less one, from the consumer's fetch metadata: its position plus its lag,
+   * both local. {@code null} before the first fetch of the partition tells them.
+   */
+  @Override
+  public String newestOffset(SystemStreamPartition ssp) {
+    if (consumer == null) {
+      return null;
+    }
+    TopicPartition tp = KafkaSystemAdmin.topicPartition(ssp);
+    if (!ssps.containsKey(tp)) {
+      return null;
+    }
+    java.util.OptionalLong lag = consumer.currentLag(tp);
+    if (lag.isEmpty()) {
+      return null;
+    }
+    try {
+      long end = consumer.position(tp, Duration.ZERO) + lag.getAsLong();
+      return end == 0 ? null : Long.toString(end - 1);
+    } catch (org.apache.kafka.common.errors.TimeoutException e) {
+      return null;
+    }
+  }
+
   /** Partitions currently paused in Kafka (for tests and metrics). */
   Set<SystemStreamPartition> pausedPartitions() {
     Set<SystemStreamPartition> out = new java.util.HashSet<>();

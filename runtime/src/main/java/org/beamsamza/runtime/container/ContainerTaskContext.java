@@ -2,6 +2,7 @@ package org.beamsamza.runtime.container;
 
 import org.beamsamza.runtime.config.Config;
 import org.beamsamza.runtime.job.TaskModel;
+import org.beamsamza.runtime.metrics.MetricsRegistry;
 import org.beamsamza.runtime.storage.TaskStorageManager;
 import org.beamsamza.runtime.system.SystemAdmin;
 import org.beamsamza.runtime.task.TaskContext;
@@ -14,14 +15,17 @@ final class ContainerTaskContext implements TaskContext {
   private final String containerId;
   private final ContainerSystems systems;
   private final TaskStorageManager stores;
+  private final MetricsRegistry metrics;
 
   ContainerTaskContext(
       TaskModel model,
       Config config,
       String containerId,
       ContainerSystems systems,
-      TaskStorageManager stores) {
+      TaskStorageManager stores,
+      MetricsRegistry metrics) {
     this.stores = stores;
+    this.metrics = metrics;
     this.model = model;
     this.config = config;
     this.containerId = containerId;
@@ -56,5 +60,10 @@ final class ContainerTaskContext implements TaskContext {
   @Override
   public Object getStore(String name) {
     return stores.getStore(name);
+  }
+
+  @Override
+  public MetricsRegistry getMetricsRegistry() {
+    return metrics;
   }
 }

@@ -24,8 +24,14 @@ final class InputPartition {
   /** An envelope of this partition is offered to the chooser. */
   boolean inChooser;
 
-  /** The end-of-stream envelope was reached. */
-  boolean ended;
+  /** The end-of-stream envelope was reached (read by metrics reporters too). */
+  volatile boolean ended;
+
+  /**
+   * The newest offset the partition's consumer knows of ({@code SystemConsumer#newestOffset}), for
+   * lag; refreshed on the loop thread, read by metrics reporters.
+   */
+  volatile String newestOffset;
 
   /** Not ended and some reader's task is not finished: worth polling. */
   boolean active = true;
@@ -47,6 +53,7 @@ final class InputPartition {
     all.add(r);
     readers = all.toArray(new Reader[0]);
     task.readers.add(r);
+    task.metrics.addInput(r);
   }
 
   /**

@@ -199,6 +199,7 @@ final class RunLoop {
       chooser.register(p.ssp);
     }
     fetch(0);
+    refreshNewestOffsets();
   }
 
   private void deliver(InputPartition p, IncomingMessageEnvelope envelope) {
@@ -214,7 +215,13 @@ final class RunLoop {
         r.skipBefore = null;
       }
       try {
-        t.task.process(envelope, systems, t);
+        if (processed % ContainerMetrics.PROCESS_SAMPLE == 0) {
+          long start = System.nanoTime();
+          t.task.process(envelope, systems, t);
+          metrics.processNs.update(System.nanoTime() - start);
+        } else {
+          t.task.process(envelope, systems, t);
+        }
       } catch (Throwable e) {
         throw taskFailure(t, "process(" + envelope + ")", e);
       }
@@ -222,6 +229,7 @@ final class RunLoop {
       t.offsetsChanged = true;
       quiescenceDeclined = false;
       metrics.setMessagesProcessed(++processed);
+      t.metrics.setProcessed(++t.processed);
     }
   }
 
@@ -397,6 +405,8 @@ final class RunLoop {
   }
 
   private void window() {
+    long start = System.nanoTime();
+    refreshNewestOffsets();
     long calls = 0;
     for (TaskInstance t : tasks) {
       if (t.finished || t.windowable == null) {
@@ -410,6 +420,23 @@ final class RunLoop {
       calls++;
     }
     metrics.addWindowCalls(calls);
+    metrics.windowNs.update(System.nanoTime() - start);
+  }
+
+  /** Asks each consumer for its partitions' newest offsets, which the lag metrics read. */
+  void refreshNewestOffsets() {
+    for (PolledSystem s : polled) {
+      for (InputPartition p : s.partitions) {
+        if (p.ended) {
+          continue;
+        }
+        try {
+          p.newestOffset = s.consumer.newestOffset(p.ssp);
+        } catch (RuntimeException e) {
+          p.newestOffset = null; // metrics only: never fail the job for them
+        }
+      }
+    }
   }
 
   /**
@@ -419,6 +446,7 @@ final class RunLoop {
    * single-reader partitions up to what was committed.
    */
   void commit() {
+    long start = System.nanoTime();
     for (TaskInstance t : tasks) {
       if (t.preCommit != null) {
         try {
@@ -446,7 +474,9 @@ final class RunLoop {
       }
     }
     try {
+      long flushStart = System.nanoTime();
       systems.flush();
+      metrics.flushNs.update(System.nanoTime() - flushStart);
     } catch (Throwable e) {
       throw new ContainerException(
           containerId,
@@ -486,7 +516,9 @@ final class RunLoop {
     notifyCheckpointListeners();
     trim();
     metrics.incCommits();
-    nextCommit = System.nanoTime() + commitNanos;
+    long end = System.nanoTime();
+    metrics.commitNs.update(end - start);
+    nextCommit = end + commitNanos;
   }
 
   /**

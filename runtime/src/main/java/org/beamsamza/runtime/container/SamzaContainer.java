@@ -13,6 +13,8 @@ import org.beamsamza.runtime.job.ContainerModel;
 import org.beamsamza.runtime.job.JobModel;
 import org.beamsamza.runtime.job.JobModelPlanner;
 import org.beamsamza.runtime.job.TaskModel;
+import org.beamsamza.runtime.metrics.MetricsConfig;
+import org.beamsamza.runtime.metrics.MetricsReporter;
 import org.beamsamza.runtime.storage.TaskStorageManager;
 import org.beamsamza.runtime.system.SystemFactory;
 import org.beamsamza.runtime.system.SystemStreamPartition;
@@ -61,6 +63,9 @@ public final class SamzaContainer {
   public static final long DEFAULT_WINDOW_MS = 1000;
   public static final long DEFAULT_COMMIT_MS = 10_000;
 
+  /** The source name the container's own metrics are reported under. */
+  public static final String CONTAINER_SOURCE = "container";
+
   private final String containerId;
   private final ContainerModel model;
   private final Config config;
@@ -69,6 +74,7 @@ public final class SamzaContainer {
   private final CheckpointManager checkpointManager;
   private final Set<SystemStreamPartition> trimmablePartitions;
   private final MessageChooser chooser;
+  private final List<MetricsReporter> jobReporters;
   private final ContainerMetrics metrics = new ContainerMetrics();
   private final AtomicBoolean ran = new AtomicBoolean();
   private volatile boolean shutdownRequested;
@@ -89,6 +95,21 @@ public final class SamzaContainer {
       Map<String, SystemFactory> systems,
       StreamTaskFactory taskFactory,
       CheckpointManager checkpointManager) {
+    return ofJob(job, containerId, config, systems, taskFactory, checkpointManager, List.of());
+  }
+
+  /**
+   * As above; {@code jobReporters} are reporters that outlive the container (a local job's status
+   * page): the container registers its metrics with them but neither starts nor stops them.
+   */
+  public static SamzaContainer ofJob(
+      JobModel job,
+      String containerId,
+      Config config,
+      Map<String, SystemFactory> systems,
+      StreamTaskFactory taskFactory,
+      CheckpointManager checkpointManager,
+      List<MetricsReporter> jobReporters) {
     ContainerModel model = job.getContainers().get(containerId);
     if (model == null) {
       throw new IllegalArgumentException(
@@ -105,7 +126,8 @@ public final class SamzaContainer {
         taskFactory,
         checkpointManager,
         JobModelPlanner.singleReaderPartitions(job),
-        new RoundRobinChooser());
+        new RoundRobinChooser(),
+        jobReporters);
   }
 
   /** A container that never deletes messages and chooses round robin. */
@@ -124,7 +146,8 @@ public final class SamzaContainer {
         taskFactory,
         checkpointManager,
         Set.of(),
-        new RoundRobinChooser());
+        new RoundRobinChooser(),
+        List.of());
   }
 
   /**
@@ -140,7 +163,8 @@ public final class SamzaContainer {
       StreamTaskFactory taskFactory,
       CheckpointManager checkpointManager,
       Set<SystemStreamPartition> trimmablePartitions,
-      MessageChooser chooser) {
+      MessageChooser chooser,
+      List<MetricsReporter> jobReporters) {
     this.containerId = Objects.requireNonNull(containerId, "containerId");
     this.model = Objects.requireNonNull(model, "model");
     this.config = Objects.requireNonNull(config, "config");
@@ -149,6 +173,7 @@ public final class SamzaContainer {
     this.checkpointManager = Objects.requireNonNull(checkpointManager, "checkpointManager");
     this.trimmablePartitions = Set.copyOf(trimmablePartitions);
     this.chooser = Objects.requireNonNull(chooser, "chooser");
+    this.jobReporters = List.copyOf(jobReporters);
   }
 
   public String getContainerId() {
@@ -184,10 +209,12 @@ public final class SamzaContainer {
     boolean interrupted = false;
     String outcome = "stopped on request";
     boolean clean = false;
+    List<MetricsReporter> reporters = List.of();
     try {
       for (TaskModel m : model.getTasks().values()) {
         tasks.add(createTask(m, systems));
       }
+      reporters = startReporters(tasks);
       StoreRestore.restoreSideBySide(containerId, tasks);
       ContainerInputs inputs =
           ContainerInputs.start(
@@ -234,6 +261,9 @@ public final class SamzaContainer {
     }
     failure = closeTasks(tasks, failure, clean, systems);
     failure = systems.stop(failure);
+    for (MetricsReporter r : reporters) {
+      failure = ContainerSystems.attempt(r::stop, failure);
+    }
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
@@ -280,6 +310,34 @@ public final class SamzaContainer {
     }
   }
 
+  /**
+   * Registers the container's registry (source {@value #CONTAINER_SOURCE}) and each task's ({@code
+   * task <name>}) with the configured reporters, which it starts, and with the job's, which run
+   * already.
+   */
+  private List<MetricsReporter> startReporters(List<TaskInstance> tasks) {
+    List<MetricsReporter> own = MetricsConfig.reporters(containerId, config, systemFactories);
+    List<MetricsReporter> all = new ArrayList<>(own);
+    all.addAll(jobReporters);
+    for (MetricsReporter r : all) {
+      r.register(CONTAINER_SOURCE, metrics.getRegistry());
+      for (TaskInstance t : tasks) {
+        r.register(taskSource(t.name), t.metrics.registry);
+      }
+    }
+    List<MetricsReporter> started = new ArrayList<>();
+    for (MetricsReporter r : own) {
+      r.start();
+      started.add(r);
+    }
+    return started;
+  }
+
+  /** The source name a task's metrics are reported under. */
+  public static String taskSource(TaskName task) {
+    return "task " + task;
+  }
+
   private TaskInstance createTask(TaskModel m, ContainerSystems systems) {
     StreamTask task;
     try {
@@ -308,7 +366,9 @@ public final class SamzaContainer {
         continue;
       }
       try {
-        t.initable.init(new ContainerTaskContext(t.model, config, containerId, systems, t.stores));
+        t.initable.init(
+            new ContainerTaskContext(
+                t.model, config, containerId, systems, t.stores, t.metrics.registry));
       } catch (Throwable e) {
         throw new ContainerException(
             containerId,

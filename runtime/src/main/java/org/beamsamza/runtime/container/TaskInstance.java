@@ -41,6 +41,12 @@ final class TaskInstance implements TaskCoordinator {
   /** The task's stores, opened when the task first asks for one. */
   final TaskStorageManager stores;
 
+  /** The task's own registry and counts. */
+  final TaskMetrics metrics = new TaskMetrics();
+
+  /** Messages processed, published to {@link #metrics} as they are counted. */
+  long processed;
+
   RunLoop loop;
   boolean finished;
   int endedInputs;

@@ -42,5 +42,14 @@ public interface SystemConsumer {
     return null;
   }
 
+  /**
+   * The offset of the newest message the partition holds, as far as this consumer knows without a
+   * remote call (for lag metrics), or {@code null} when it cannot tell (the default) or the
+   * partition is empty. Called on the consumer's thread.
+   */
+  default String newestOffset(SystemStreamPartition ssp) {
+    return null;
+  }
+
   void stop();
 }

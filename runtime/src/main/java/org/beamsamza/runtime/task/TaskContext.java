@@ -3,6 +3,7 @@ package org.beamsamza.runtime.task;
 import java.util.Set;
 import org.beamsamza.runtime.config.Config;
 import org.beamsamza.runtime.job.TaskModel;
+import org.beamsamza.runtime.metrics.MetricsRegistry;
 import org.beamsamza.runtime.system.SystemAdmin;
 import org.beamsamza.runtime.system.SystemStreamPartition;
 
@@ -30,4 +31,10 @@ public interface TaskContext {
    * stops it when the task closes; the task must not close it.
    */
   Object getStore(String name);
+
+  /**
+   * This task's metrics registry: what the task adds there is reported with the container's metrics
+   * (JMX, the snapshot stream, the status page) under the source {@code task <name>}.
+   */
+  MetricsRegistry getMetricsRegistry();
 }

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 import org.beamsamza.runtime.config.Config;
 import org.beamsamza.runtime.job.TaskModel;
+import org.beamsamza.runtime.metrics.MetricsRegistryMap;
 import org.beamsamza.runtime.system.SystemAdmin;
 import org.beamsamza.runtime.system.SystemStreamPartition;
 import org.beamsamza.runtime.task.TaskContext;
@@ -20,6 +21,7 @@ import org.beamsamza.state.kv.internals.InMemoryKeyValueStore;
 public final class FakeTaskContext implements TaskContext {
   private final TaskModel model;
   private final Map<String, InMemoryKeyValueStore> stores = new HashMap<>();
+  private final MetricsRegistryMap metrics = new MetricsRegistryMap();
   private int storeRequests;
 
   public FakeTaskContext(
@@ -54,6 +56,11 @@ public final class FakeTaskContext implements TaskContext {
   @Override
   public SystemAdmin getSystemAdmin(String systemName) {
     throw new UnsupportedOperationException("no system admins in a FakeTaskContext");
+  }
+
+  @Override
+  public MetricsRegistryMap getMetricsRegistry() {
+    return metrics;
   }
 
   @Override

@@ -109,6 +109,12 @@ final class InMemorySystemConsumer implements SystemConsumer {
   }
 
   @Override
+  public String newestOffset(SystemStreamPartition ssp) {
+    long size = cursor(ssp).log.size();
+    return size == 0 ? null : Long.toString(size - 1);
+  }
+
+  @Override
   public void stop() {
     Map<PartitionLog, Boolean> seen = new IdentityHashMap<>();
     for (Cursor c : cursors.values()) {

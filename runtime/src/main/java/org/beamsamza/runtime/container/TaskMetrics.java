@@ -1,0 +1,64 @@
+package org.beamsamza.runtime.container;
+
+import java.util.concurrent.atomic.AtomicLong;
+import org.beamsamza.runtime.metrics.MetricsRegistryMap;
+
+/**
+ * Metrics of one task in its own registry (group {@value #GROUP}): messages processed, and for each
+ * input partition the offset last processed and the lag behind the newest offset the partition's
+ * consumer knows ({@link InputPartition#newestOffset}, refreshed on the loop thread at every window
+ * tick and commit). The task adds its own metrics to the same registry through its context.
+ */
+final class TaskMetrics {
+  static final String GROUP = "task";
+
+  final MetricsRegistryMap registry = new MetricsRegistryMap();
+  private final AtomicLong processed = new AtomicLong();
+
+  TaskMetrics() {
+    registry.newGauge(GROUP, "messages-processed", processed::get);
+  }
+
+  void setProcessed(long n) {
+    processed.lazySet(n);
+  }
+
+  long getProcessed() {
+    return processed.get();
+  }
+
+  /** Adds the gauges of one input partition of the task. */
+  void addInput(InputPartition.Reader reader) {
+    String prefix = reader.partition.ssp.toString();
+    registry.newGauge(GROUP, prefix + "-offset", () -> reader.lastOffset);
+    registry.newGauge(GROUP, prefix + "-lag", () -> lag(reader));
+  }
+
+  /**
+   * Messages after the last processed one up to the newest known: 0 once the partition ended (the
+   * loop delivered everything before its end of stream), null when the system cannot tell or its
+   * offsets are not numbers.
+   */
+  static Long lag(InputPartition.Reader reader) {
+    InputPartition p = reader.partition;
+    if (p.ended) {
+      return 0L;
+    }
+    String newest = p.newestOffset;
+    if (newest == null) {
+      return null;
+    }
+    try {
+      String last = reader.lastOffset;
+      long done;
+      if (last != null) {
+        done = Long.parseLong(last);
+      } else {
+        done = reader.startOffset != null ? Long.parseLong(reader.startOffset) - 1 : -1;
+      }
+      return Math.max(0, Long.parseLong(newest) - done);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+}
