@@ -188,6 +188,46 @@ public interface SamzaPipelineOptions extends GroupingOptions {
 
   void setConfigOverride(java.util.Map<String, String> value);
 
+  @Description(
+      "Metrics reporters every container runs, comma separated: jmx (MBeans of the platform server,"
+          + " domain org.beamsamza), snapshot (a JSON snapshot of every container and task every"
+          + " --metricsSnapshotIntervalMs to the stream --metricsSnapshotStream); empty for none.")
+  @Default.String("jmx")
+  String getMetricsReporters();
+
+  void setMetricsReporters(String value);
+
+  @Description(
+      "Stream the snapshot reporter writes to, on the job's system (--system): a Kafka topic of"
+          + " that name on Kafka (one partition, created if missing), an in-memory stream otherwise.")
+  @Default.String("metrics")
+  String getMetricsSnapshotStream();
+
+  void setMetricsSnapshotStream(String value);
+
+  @Description("Milliseconds between two metrics snapshots of the snapshot reporter.")
+  @Default.Long(10_000)
+  long getMetricsSnapshotIntervalMs();
+
+  void setMetricsSnapshotIntervalMs(long value);
+
+  @Description(
+      "Port of a local job's status page (job graph, containers, tasks, lag, watermarks, failures;"
+          + " the same as JSON under /status.json); 0 picks a free port, which the job logs. Unset:"
+          + " no status page. On YARN the ApplicationMaster serves it as the tracking URL.")
+  Integer getStatusPort();
+
+  void setStatusPort(Integer value);
+
+  @Description(
+      "Milliseconds between two progress lines in the log (records read of the known total, stages"
+          + " finished, watermarks); 0 turns them off. The job's summary is logged at its end either"
+          + " way.")
+  @Default.Long(10_000)
+  long getProgressLogIntervalMs();
+
+  void setProgressLogIntervalMs(long value);
+
   /** Default job id: fresh per run. */
   class FreshJobId implements DefaultValueFactory<String> {
     @Override

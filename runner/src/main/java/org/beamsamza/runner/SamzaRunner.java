@@ -89,6 +89,18 @@ public class SamzaRunner extends PipelineRunner<SamzaPipelineResult> {
         throw new IllegalArgumentException("--configOverride: " + e.getMessage(), e);
       }
     }
+    requirePositive("metricsSnapshotIntervalMs", options.getMetricsSnapshotIntervalMs());
+    org.beamsamza.runner.metrics.ReporterOptions.validate(options);
+    if (options.getStatusPort() != null
+        && (options.getStatusPort() < 0 || options.getStatusPort() > 65535)) {
+      throw new IllegalArgumentException(
+          "--statusPort must be a port (0 for any free one), was " + options.getStatusPort());
+    }
+    if (options.getProgressLogIntervalMs() < 0) {
+      throw new IllegalArgumentException(
+          "--progressLogIntervalMs must be 0 (off) or more, was "
+              + options.getProgressLogIntervalMs());
+    }
     if (options.getStateCacheEntries() < 0) {
       throw new IllegalArgumentException(
           "--stateCacheEntries must be 0 (no cache) or more, was "

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.beamsamza.runner.SamzaPipelineOptions;
+import org.beamsamza.runner.metrics.ReporterOptions;
 import org.beamsamza.runtime.config.Config;
 import org.beamsamza.runtime.config.StreamConfig;
 import org.beamsamza.runtime.job.JobModel;
@@ -120,6 +121,7 @@ public final class JobAssembly {
         StateStoreConfig.forOptions(
             options, storeBaseDir, temporaryStores, streams.changelogSpec()));
     values.putAll(broadcastStreamSettings(plan, systemNames));
+    values.putAll(ReporterOptions.config(options, streams.system(), plan.jobName()));
     if (options.getConfigOverride() != null) {
       values.putAll(options.getConfigOverride());
     }

@@ -150,6 +150,22 @@ public final class JobStreams {
     return system + "." + changelogPrefix;
   }
 
+  /**
+   * Creates the stream the metrics snapshot reporter writes to, if missing: one partition, named as
+   * given (not prefixed: as Samza's {@code metrics} topic, it may serve several jobs, whose
+   * snapshots name them in their headers), never trimmed.
+   */
+  public void createMetricsStream(String name) {
+    StreamSpec spec = new StreamSpec(new SystemStream(system, name), 1, false, Map.of());
+    if (inMemoryStreams != null) {
+      inMemoryStreams.createStream(spec);
+      return;
+    }
+    try (KafkaSystemAdmin admin = new KafkaSystemAdmin(system, new Config(config))) {
+      admin.createStream(spec);
+    }
+  }
+
   /** Creates the plan's intermediate streams (on Kafka: verifies those that exist). */
   public void createStreams(List<StreamDef> streams) {
     if (inMemoryStreams != null) {

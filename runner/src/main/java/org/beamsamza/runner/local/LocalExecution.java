@@ -7,6 +7,7 @@ import org.beamsamza.runner.job.JobAssembly;
 import org.beamsamza.runner.job.JobStreams;
 import org.beamsamza.runner.job.StoreDirectory;
 import org.beamsamza.runner.metrics.MetricsPushing;
+import org.beamsamza.runner.metrics.ReporterOptions;
 import org.beamsamza.runtime.checkpoint.CheckpointManager;
 import org.beamsamza.runtime.checkpoint.InMemoryCheckpointManager;
 import org.beamsamza.runtime.local.JobHandle;
@@ -51,6 +52,9 @@ public final class LocalExecution {
         JobStreams.forOptions(
             options, plan.jobName(), environment.streams(), environment.checkpoints());
     streams.createStreams(plan.streams());
+    if (ReporterOptions.names(options).contains(ReporterOptions.SNAPSHOT)) {
+      streams.createMetricsStream(options.getMetricsSnapshotStream());
+    }
     StoreDirectory storeDir = StoreDirectory.open(options.getStoreBaseDir());
     JobAssembly assembly;
     try {

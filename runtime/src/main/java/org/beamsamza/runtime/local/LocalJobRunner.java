@@ -2,6 +2,7 @@ package org.beamsamza.runtime.local;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -9,6 +10,7 @@ import org.beamsamza.runtime.checkpoint.CheckpointManager;
 import org.beamsamza.runtime.config.Config;
 import org.beamsamza.runtime.container.SamzaContainer;
 import org.beamsamza.runtime.job.JobModel;
+import org.beamsamza.runtime.metrics.MetricsReporter;
 import org.beamsamza.runtime.system.SystemFactory;
 import org.beamsamza.runtime.task.StreamTaskFactory;
 
@@ -81,13 +83,40 @@ public final class LocalJobRunner {
       Runnable afterStop,
       Duration killGrace,
       ContainerRestartPolicy restartPolicy) {
+    return start(
+        jobModel,
+        config,
+        systems,
+        taskFactory,
+        checkpointManager,
+        afterStop,
+        killGrace,
+        restartPolicy,
+        List.of());
+  }
+
+  /**
+   * As above; every container (and every restart of one) registers its metrics with {@code
+   * jobReporters}, which the caller starts and stops (a status page that outlives containers).
+   */
+  public static JobHandle start(
+      JobModel jobModel,
+      Config config,
+      Map<String, SystemFactory> systems,
+      StreamTaskFactory taskFactory,
+      CheckpointManager checkpointManager,
+      Runnable afterStop,
+      Duration killGrace,
+      ContainerRestartPolicy restartPolicy,
+      List<MetricsReporter> jobReporters) {
     Objects.requireNonNull(jobModel, "jobModel");
     Map<String, Supplier<SamzaContainer>> containers = new LinkedHashMap<>();
     for (String id : jobModel.getContainers().keySet()) {
       containers.put(
           id,
           () ->
-              SamzaContainer.ofJob(jobModel, id, config, systems, taskFactory, checkpointManager));
+              SamzaContainer.ofJob(
+                  jobModel, id, config, systems, taskFactory, checkpointManager, jobReporters));
     }
     JobHandle handle =
         new JobHandle(

@@ -102,7 +102,12 @@ public final class YarnLauncher implements JobLauncher {
       ClusterChecks.checkFits(
           max, options.getAmMemoryMb(), "--amMemoryMb", options.getAmCores(), "--amCores");
       KafkaReachability.check(options);
-      JobStreams.kafka(options, plan.jobName()).createStreams(plan.streams());
+      JobStreams jobStreams = JobStreams.kafka(options, plan.jobName());
+      jobStreams.createStreams(plan.streams());
+      if (org.beamsamza.runner.metrics.ReporterOptions.names(options)
+          .contains(org.beamsamza.runner.metrics.ReporterOptions.SNAPSHOT)) {
+        jobStreams.createMetricsStream(options.getMetricsSnapshotStream());
+      }
 
       ApplicationId appId = app.getNewApplicationResponse().getApplicationId();
       ApplicationStaging staging = ApplicationStaging.inHomeDirectory(conf, appId.toString());
