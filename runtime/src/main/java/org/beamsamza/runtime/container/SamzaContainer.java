@@ -13,6 +13,7 @@ import org.beamsamza.runtime.job.ContainerModel;
 import org.beamsamza.runtime.job.JobModel;
 import org.beamsamza.runtime.job.JobModelPlanner;
 import org.beamsamza.runtime.job.TaskModel;
+import org.beamsamza.runtime.metrics.JobMetricsListener;
 import org.beamsamza.runtime.metrics.MetricsConfig;
 import org.beamsamza.runtime.metrics.MetricsReporter;
 import org.beamsamza.runtime.storage.TaskStorageManager;
@@ -74,7 +75,7 @@ public final class SamzaContainer {
   private final CheckpointManager checkpointManager;
   private final Set<SystemStreamPartition> trimmablePartitions;
   private final MessageChooser chooser;
-  private final List<MetricsReporter> jobReporters;
+  private final List<JobMetricsListener> jobListeners;
   private final ContainerMetrics metrics = new ContainerMetrics();
   private final AtomicBoolean ran = new AtomicBoolean();
   private volatile boolean shutdownRequested;
@@ -99,8 +100,8 @@ public final class SamzaContainer {
   }
 
   /**
-   * As above; {@code jobReporters} are reporters that outlive the container (a local job's status
-   * page): the container registers its metrics with them but neither starts nor stops them.
+   * As above; {@code jobListeners} outlive the container (a local job's status page): the container
+   * registers its metrics with them as it starts.
    */
   public static SamzaContainer ofJob(
       JobModel job,
@@ -109,7 +110,7 @@ public final class SamzaContainer {
       Map<String, SystemFactory> systems,
       StreamTaskFactory taskFactory,
       CheckpointManager checkpointManager,
-      List<MetricsReporter> jobReporters) {
+      List<JobMetricsListener> jobListeners) {
     ContainerModel model = job.getContainers().get(containerId);
     if (model == null) {
       throw new IllegalArgumentException(
@@ -127,7 +128,7 @@ public final class SamzaContainer {
         checkpointManager,
         JobModelPlanner.singleReaderPartitions(job),
         new RoundRobinChooser(),
-        jobReporters);
+        jobListeners);
   }
 
   /** A container that never deletes messages and chooses round robin. */
@@ -164,7 +165,7 @@ public final class SamzaContainer {
       CheckpointManager checkpointManager,
       Set<SystemStreamPartition> trimmablePartitions,
       MessageChooser chooser,
-      List<MetricsReporter> jobReporters) {
+      List<JobMetricsListener> jobListeners) {
     this.containerId = Objects.requireNonNull(containerId, "containerId");
     this.model = Objects.requireNonNull(model, "model");
     this.config = Objects.requireNonNull(config, "config");
@@ -173,7 +174,7 @@ public final class SamzaContainer {
     this.checkpointManager = Objects.requireNonNull(checkpointManager, "checkpointManager");
     this.trimmablePartitions = Set.copyOf(trimmablePartitions);
     this.chooser = Objects.requireNonNull(chooser, "chooser");
-    this.jobReporters = List.copyOf(jobReporters);
+    this.jobListeners = List.copyOf(jobListeners);
   }
 
   public String getContainerId() {
@@ -312,17 +313,20 @@ public final class SamzaContainer {
 
   /**
    * Registers the container's registry (source {@value #CONTAINER_SOURCE}) and each task's ({@code
-   * task <name>}) with the configured reporters, which it starts, and with the job's, which run
-   * already.
+   * task <name>}) with the configured reporters, which it starts, and with the job's listeners.
    */
   private List<MetricsReporter> startReporters(List<TaskInstance> tasks) {
     List<MetricsReporter> own = MetricsConfig.reporters(containerId, config, systemFactories);
-    List<MetricsReporter> all = new ArrayList<>(own);
-    all.addAll(jobReporters);
-    for (MetricsReporter r : all) {
+    for (MetricsReporter r : own) {
       r.register(CONTAINER_SOURCE, metrics.getRegistry());
       for (TaskInstance t : tasks) {
         r.register(taskSource(t.name), t.metrics.registry);
+      }
+    }
+    for (JobMetricsListener l : jobListeners) {
+      l.register(containerId, CONTAINER_SOURCE, metrics.getRegistry());
+      for (TaskInstance t : tasks) {
+        l.register(containerId, taskSource(t.name), t.metrics.registry);
       }
     }
     List<MetricsReporter> started = new ArrayList<>();

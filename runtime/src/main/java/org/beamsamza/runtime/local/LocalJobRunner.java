@@ -10,7 +10,7 @@ import org.beamsamza.runtime.checkpoint.CheckpointManager;
 import org.beamsamza.runtime.config.Config;
 import org.beamsamza.runtime.container.SamzaContainer;
 import org.beamsamza.runtime.job.JobModel;
-import org.beamsamza.runtime.metrics.MetricsReporter;
+import org.beamsamza.runtime.metrics.JobMetricsListener;
 import org.beamsamza.runtime.system.SystemFactory;
 import org.beamsamza.runtime.task.StreamTaskFactory;
 
@@ -97,7 +97,7 @@ public final class LocalJobRunner {
 
   /**
    * As above; every container (and every restart of one) registers its metrics with {@code
-   * jobReporters}, which the caller starts and stops (a status page that outlives containers).
+   * jobListeners} (a status page that outlives containers).
    */
   public static JobHandle start(
       JobModel jobModel,
@@ -108,7 +108,7 @@ public final class LocalJobRunner {
       Runnable afterStop,
       Duration killGrace,
       ContainerRestartPolicy restartPolicy,
-      List<MetricsReporter> jobReporters) {
+      List<JobMetricsListener> jobListeners) {
     Objects.requireNonNull(jobModel, "jobModel");
     Map<String, Supplier<SamzaContainer>> containers = new LinkedHashMap<>();
     for (String id : jobModel.getContainers().keySet()) {
@@ -116,7 +116,7 @@ public final class LocalJobRunner {
           id,
           () ->
               SamzaContainer.ofJob(
-                  jobModel, id, config, systems, taskFactory, checkpointManager, jobReporters));
+                  jobModel, id, config, systems, taskFactory, checkpointManager, jobListeners));
     }
     JobHandle handle =
         new JobHandle(
