@@ -14,6 +14,7 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.WindowedValue;
+import org.beamsamza.runtime.metrics.MetricsRegistry;
 import org.beamsamza.state.beam.ProcessingClock;
 import org.beamsamza.state.kv.KeyValueStore;
 import org.beamsamza.translation.metrics.SystemMetrics;
@@ -38,6 +39,15 @@ final class OperatorNode implements OperatorContext {
 
   /** Elements emitted since the last flush into the step's {@link SystemMetrics} counter. */
   private long elementsOut;
+
+  /**
+   * Totals for the task's metrics registry, read by reporters on their own threads: plain fields (a
+   * reader may see a slightly old count, never a torn one on a 64-bit JVM), so counting costs no
+   * fence per element.
+   */
+  private long elementsInTotal;
+
+  private long elementsOutTotal;
 
   private final Counter elementsOutCounter;
 
@@ -88,6 +98,7 @@ final class OperatorNode implements OperatorContext {
   }
 
   void deliver(WindowedValue<?> element) throws Exception {
+    elementsInTotal++;
     MetricsContainer previous = MetricsEnvironment.setCurrentContainer(metrics);
     try {
       startBundleIfNeeded();
@@ -99,6 +110,7 @@ final class OperatorNode implements OperatorContext {
 
   /** A keyed element decoded from a repartition stream. */
   void deliverKeyed(byte[] keyBytes, WindowedValue<? extends KV<?, ?>> element) throws Exception {
+    elementsInTotal++;
     MetricsContainer previous = MetricsEnvironment.setCurrentContainer(metrics);
     try {
       startBundleIfNeeded();
@@ -115,6 +127,7 @@ final class OperatorNode implements OperatorContext {
 
   /** A repartition stream's record, undecoded, for an operator that decodes its own. */
   void deliverKeyedRecord(byte[] keyBytes, byte[] record) throws Exception {
+    elementsInTotal++;
     MetricsContainer previous = MetricsEnvironment.setCurrentContainer(metrics);
     try {
       startBundleIfNeeded();
@@ -188,6 +201,7 @@ final class OperatorNode implements OperatorContext {
     }
     if (elementsOut > 0) { // after the operator's own finishBundle, which may emit
       elementsOutCounter.inc(elementsOut);
+      elementsOutTotal += elementsOut;
       elementsOut = 0;
     }
     if (deferredWatermark != null) {
@@ -214,6 +228,17 @@ final class OperatorNode implements OperatorContext {
   boolean hasPendingWork() {
     return operator.hasPendingWork();
   }
+
+  /** Registers this step's counts and watermarks in the task's registry (group {@code step}). */
+  void registerMetrics(MetricsRegistry registry) {
+    registry.newGauge(STEP_GROUP, stepName + ":elements-in", () -> elementsInTotal);
+    registry.newGauge(STEP_GROUP, stepName + ":elements-out", () -> elementsOutTotal);
+    registry.newGauge(STEP_GROUP, stepName + ":input-watermark", () -> inputWatermark.getMillis());
+    registry.newGauge(
+        STEP_GROUP, stepName + ":output-watermark", () -> outputWatermark.getMillis());
+  }
+
+  static final String STEP_GROUP = "step";
 
   Instant inputWatermark() {
     return inputWatermark;

@@ -10,6 +10,7 @@ import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.beamsamza.runtime.metrics.MetricsRegistry;
 import org.beamsamza.runtime.system.IncomingMessageEnvelope;
 import org.beamsamza.runtime.system.SystemStream;
 import org.beamsamza.runtime.system.SystemStreamPartition;
@@ -298,6 +299,7 @@ public final class StageTask
     for (OperatorNode node : nodes) {
       node.open();
     }
+    registerMetrics(context.getMetricsRegistry());
   }
 
   /**
@@ -320,6 +322,29 @@ public final class StageTask
   }
 
   private boolean started;
+
+  /**
+   * The task's watermarks (group {@code stage}: the least input and output watermark of its steps,
+   * epoch millis) and each step's counts and watermarks (group {@code step}).
+   */
+  private void registerMetrics(MetricsRegistry registry) {
+    List<OperatorNode> steps = List.copyOf(nodes);
+    registry.newGauge(STAGE_GROUP, "input-watermark", () -> least(steps, true));
+    registry.newGauge(STAGE_GROUP, "output-watermark", () -> least(steps, false));
+    for (OperatorNode node : steps) {
+      node.registerMetrics(registry);
+    }
+  }
+
+  static final String STAGE_GROUP = "stage";
+
+  private static Long least(List<OperatorNode> steps, boolean input) {
+    long least = Long.MAX_VALUE;
+    for (OperatorNode node : steps) {
+      least = Math.min(least, (input ? node.inputWatermark() : node.outputWatermark()).getMillis());
+    }
+    return steps.isEmpty() ? null : least;
+  }
 
   @Override
   public void process(

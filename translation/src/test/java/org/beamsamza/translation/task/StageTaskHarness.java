@@ -135,6 +135,11 @@ public final class StageTaskHarness implements AutoCloseable {
     return now;
   }
 
+  /** The task's metrics registry, as a reporter reads it: values by group, then name. */
+  public Map<String, Map<String, Object>> metrics() {
+    return context.getMetricsRegistry().values();
+  }
+
   @Override
   public void close() throws Exception {
     task.close();

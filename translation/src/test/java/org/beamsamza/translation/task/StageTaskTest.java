@@ -16,6 +16,7 @@ import static org.junit.Assert.assertTrue;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.CountingSource;
 import org.apache.beam.sdk.io.Read;
@@ -224,6 +225,30 @@ public class StageTaskTest {
         }
       }
       assertThat(h.coordinator().shutdowns(), empty());
+    }
+  }
+
+  @Test
+  public void reportsStepCountsAndTheTasksWatermarksInItsRegistry() throws Exception {
+    try (StageTaskHarness h = StageTaskHarness.open(fixedWindowGbkStage(), 1, 1000)) {
+      String in = in(h);
+      String out = out(h);
+      String step = h.stage().nodes().get(h.stage().keyedInputs().get(0).targetNode()).stepName();
+      h.process(h.keyedData(in, "a", inW0(1, 1)));
+      h.process(h.keyedData(in, "b", inW0(2, 2)));
+      h.process(h.keyedData(in, "a", inW0(3, 5)));
+      h.process(h.streamControl(in, wm(0, 20)));
+      h.process(h.streamControl(in, wm(1, 15)));
+      h.window();
+      assertEquals(2, kvsOut(h, out).size());
+
+      Map<String, Object> steps = h.metrics().get("step");
+      assertEquals(3L, steps.get(step + ":elements-in"));
+      assertEquals(2L, steps.get(step + ":elements-out"));
+      assertEquals(15L, steps.get(step + ":input-watermark"));
+      Map<String, Object> stage = h.metrics().get("stage");
+      assertEquals(15L, stage.get("input-watermark"));
+      assertEquals(15L, stage.get("output-watermark"));
     }
   }
 
