@@ -16,8 +16,8 @@ import org.beamsamza.runtime.system.SystemStream;
  * job.name} and {@code job.id}.
  */
 public final class SnapshotReporterFactory implements MetricsReporterFactory {
-  public static final String JOB_NAME = "job.name";
-  public static final String JOB_ID = "job.id";
+  public static final String JOB_NAME = MetricsConfig.JOB_NAME;
+  public static final String JOB_ID = MetricsConfig.JOB_ID;
 
   @Override
   public MetricsReporter getMetricsReporter(

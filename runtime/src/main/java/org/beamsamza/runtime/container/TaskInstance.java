@@ -48,7 +48,10 @@ final class TaskInstance implements TaskCoordinator {
   long processed;
 
   RunLoop loop;
-  boolean finished;
+
+  /** Read by metrics reporters too. */
+  volatile boolean finished;
+
   int endedInputs;
 
   /** Some offset moved since the last checkpoint write. */

@@ -36,12 +36,12 @@ final class TaskMetrics {
 
   /**
    * Messages after the last processed one up to the newest known: 0 once the partition ended (the
-   * loop delivered everything before its end of stream), null when the system cannot tell or its
-   * offsets are not numbers.
+   * loop delivered everything before its end of stream) or the task finished (it reads no more: its
+   * inputs ended in band), null when the system cannot tell or its offsets are not numbers.
    */
   static Long lag(InputPartition.Reader reader) {
     InputPartition p = reader.partition;
-    if (p.ended) {
+    if (p.ended || reader.task.finished) {
       return 0L;
     }
     String newest = p.newestOffset;

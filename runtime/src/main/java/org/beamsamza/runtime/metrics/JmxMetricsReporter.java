@@ -11,18 +11,25 @@ import javax.management.ObjectName;
 /**
  * Registers every metric of a container as an MBean of the platform MBean server through
  * Dropwizard's {@link JmxReporter}, named {@code
- * org.beamsamza:type=<group>,container=<id>,source=<source>,name=<name>} (values quoted where JMX
- * needs it). Stopping unregisters them, so a restarted container registers its own afresh.
+ * org.beamsamza:job=<job>,type=<group>,container=<id>,source=<source>,name=<name>} (values quoted
+ * where JMX needs it; {@code job} is {@code <job.name>-<job.id>} when configured, so that two jobs
+ * in one JVM do not collide). Stopping unregisters them, so a restarted container registers its own
+ * afresh.
  */
 public final class JmxMetricsReporter implements MetricsReporter {
   public static final String DOMAIN = "org.beamsamza";
 
+  private final String job;
   private final String containerId;
   private final Map<String, ReadableMetricsRegistry> registries = new LinkedHashMap<>();
   private final Map<String, JmxReporter> reporters = new LinkedHashMap<>();
   private boolean started;
 
-  public JmxMetricsReporter(String containerId) {
+  /**
+   * @param job the job's name and id, or null
+   */
+  public JmxMetricsReporter(String job, String containerId) {
+    this.job = job;
     this.containerId = containerId;
   }
 
@@ -48,7 +55,7 @@ public final class JmxMetricsReporter implements MetricsReporter {
     JmxReporter reporter =
         JmxReporter.forRegistry(registry.dropwizard())
             .inDomain(DOMAIN)
-            .createsObjectNamesWith(new Names(containerId, source, registry))
+            .createsObjectNamesWith(new Names(job, containerId, source, registry))
             .build();
     reporter.start();
     reporters.put(source, reporter);
@@ -63,8 +70,11 @@ public final class JmxMetricsReporter implements MetricsReporter {
 
   /** The object name of one metric, given its Dropwizard name {@code group.name}. */
   public static ObjectName objectName(
-      String containerId, String source, String group, String name) {
+      String job, String containerId, String source, String group, String name) {
     Hashtable<String, String> keys = new Hashtable<>();
+    if (job != null) {
+      keys.put("job", quoted(job));
+    }
     keys.put("type", quoted(group));
     keys.put("container", quoted(containerId));
     keys.put("source", quoted(source));
@@ -85,7 +95,8 @@ public final class JmxMetricsReporter implements MetricsReporter {
     return value;
   }
 
-  private record Names(String containerId, String source, ReadableMetricsRegistry registry)
+  private record Names(
+      String job, String containerId, String source, ReadableMetricsRegistry registry)
       implements ObjectNameFactory {
     @Override
     public ObjectName createName(String type, String domain, String dropwizardName) {
@@ -94,10 +105,10 @@ public final class JmxMetricsReporter implements MetricsReporter {
         if (dropwizardName.startsWith(prefix)
             && group.getValue().containsKey(dropwizardName.substring(prefix.length()))) {
           return objectName(
-              containerId, source, group.getKey(), dropwizardName.substring(prefix.length()));
+              job, containerId, source, group.getKey(), dropwizardName.substring(prefix.length()));
         }
       }
-      return objectName(containerId, source, "unknown", dropwizardName);
+      return objectName(job, containerId, source, "unknown", dropwizardName);
     }
   }
 }

@@ -9,6 +9,9 @@ public final class JmxReporterFactory implements MetricsReporterFactory {
   @Override
   public MetricsReporter getMetricsReporter(
       String name, String containerId, Config config, Map<String, SystemFactory> systems) {
-    return new JmxMetricsReporter(containerId);
+    String jobName = config.get(MetricsConfig.JOB_NAME);
+    String jobId = config.get(MetricsConfig.JOB_ID);
+    String job = jobName == null ? null : jobId == null ? jobName : jobName + "-" + jobId;
+    return new JmxMetricsReporter(job, containerId);
   }
 }

@@ -16,6 +16,11 @@ public final class MetricsConfig {
   public static final String REPORTERS = "metrics.reporters";
   public static final String JMX = "jmx";
 
+  /** The job's name and run id, for reporters that name the job (Samza's keys). */
+  public static final String JOB_NAME = "job.name";
+
+  public static final String JOB_ID = "job.id";
+
   private MetricsConfig() {}
 
   public static String reporterKey(String name, String key) {

@@ -112,7 +112,11 @@ public class ContainerMetricsTest {
                 MetricsConfig.reporterKey("capture", "class"),
                 Capturing.class.getName(),
                 Config.TASK_WINDOW_MS,
-                "50"));
+                "50",
+                MetricsConfig.JOB_NAME,
+                "jobA",
+                MetricsConfig.JOB_ID,
+                "7"));
     SamzaContainer container =
         new SamzaContainer(
             containerId,
@@ -143,10 +147,15 @@ public class ContainerMetricsTest {
     MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
     ObjectName processedBean =
         JmxMetricsReporter.objectName(
-            containerId, SamzaContainer.CONTAINER_SOURCE, "container", "messages-processed");
+            "jobA-7",
+            containerId,
+            SamzaContainer.CONTAINER_SOURCE,
+            "container",
+            "messages-processed");
     assertTrue("JMX bean " + processedBean, jmx.isRegistered(processedBean));
     ObjectName lagBean =
         JmxMetricsReporter.objectName(
+            "jobA-7",
             containerId,
             SamzaContainer.taskSource(new TaskName(heldTask)),
             "task",
