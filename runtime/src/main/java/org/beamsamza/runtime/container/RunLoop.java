@@ -20,6 +20,7 @@ import org.beamsamza.runtime.system.SystemConsumer;
 import org.beamsamza.runtime.system.SystemStreamPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The single-threaded loop of a container: poll, choose, process, and on timer ticks window and
@@ -59,6 +60,9 @@ final class RunLoop {
   private long processed;
   private long nextWindow;
   private long nextCommit;
+
+  /** The task named in the logging context. */
+  private TaskInstance mdcTask;
 
   /** The listeners had nothing to release; set back when a message is processed. */
   private boolean quiescenceDeclined;
@@ -214,6 +218,9 @@ final class RunLoop {
         }
         r.skipBefore = null;
       }
+      if (t != mdcTask) {
+        enter(t);
+      }
       try {
         if (processed % ContainerMetrics.PROCESS_SAMPLE == 0) {
           long start = System.nanoTime();
@@ -267,6 +274,7 @@ final class RunLoop {
         finish(t); // nothing can reach it any more
         continue;
       }
+      enter(t);
       try {
         t.endOfStreamListener.onEndOfStream(systems, t);
       } catch (Throwable e) {
@@ -412,6 +420,7 @@ final class RunLoop {
       if (t.finished || t.windowable == null) {
         continue;
       }
+      enter(t);
       try {
         t.windowable.window(systems, t);
       } catch (Throwable e) {
@@ -449,6 +458,7 @@ final class RunLoop {
     long start = System.nanoTime();
     for (TaskInstance t : tasks) {
       if (t.preCommit != null) {
+        enter(t);
         try {
           t.preCommit.prepareCommit(systems, t);
         } catch (Throwable e) {
@@ -506,6 +516,7 @@ final class RunLoop {
     }
     for (TaskInstance t : tasks) {
       if (t.commitListener != null) {
+        enter(t);
         try {
           t.commitListener.onCommitted();
         } catch (Throwable e) {
@@ -592,6 +603,17 @@ final class RunLoop {
       }
     }
   }
+
+  /**
+   * Names the task in the logging context (SLF4J MDC key {@value #MDC_TASK}) for what it logs; set
+   * only when the task changes, so a run of one task's messages costs a reference compare.
+   */
+  private void enter(TaskInstance t) {
+    MDC.put(MDC_TASK, t.name.getName());
+    mdcTask = t;
+  }
+
+  static final String MDC_TASK = "task";
 
   private ContainerException taskFailure(TaskInstance t, String call, Throwable e) {
     return new ContainerException(

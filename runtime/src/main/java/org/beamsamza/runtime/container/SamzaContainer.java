@@ -24,6 +24,7 @@ import org.beamsamza.runtime.task.StreamTaskFactory;
 import org.beamsamza.runtime.task.TaskName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Runs the tasks of one {@link ContainerModel} on the calling thread, with at-least-once delivery:
@@ -203,6 +204,24 @@ public final class SamzaContainer {
       throw new IllegalStateException(
           "Container " + containerId + " already ran; restart it as a new instance");
     }
+    MDC.put(MDC_CONTAINER, containerId);
+    try {
+      runWithContext();
+    } finally {
+      MDC.remove(MDC_CONTAINER);
+      MDC.remove(RunLoop.MDC_TASK);
+    }
+  }
+
+  /**
+   * SLF4J MDC keys every line logged on a container's thread carries: {@value #MDC_CONTAINER} the
+   * container id, {@code task} the task being called (set by the run loop).
+   */
+  public static final String MDC_CONTAINER = "container";
+
+  public static final String MDC_TASK = RunLoop.MDC_TASK;
+
+  private void runWithContext() {
     LOG.info("Container {} starting tasks {}", containerId, model.getTasks().keySet());
     ContainerSystems systems = new ContainerSystems(containerId, config, systemFactories, metrics);
     List<TaskInstance> tasks = new ArrayList<>();
@@ -369,6 +388,7 @@ public final class SamzaContainer {
       if (t.initable == null) {
         continue;
       }
+      MDC.put(MDC_TASK, t.name.getName());
       try {
         t.initable.init(
             new ContainerTaskContext(
@@ -393,6 +413,7 @@ public final class SamzaContainer {
       List<TaskInstance> tasks, Throwable failure, boolean clean, ContainerSystems systems) {
     for (TaskInstance t : tasks) {
       if (t.closable != null) {
+        MDC.put(MDC_TASK, t.name.getName());
         try {
           t.closable.close();
         } catch (Throwable e) {
