@@ -8,6 +8,8 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.beamsamza.runtime.metrics.MeteredComponent;
+import org.beamsamza.runtime.metrics.MetricsRegistry;
 import org.beamsamza.runtime.system.OutgoingMessageEnvelope;
 import org.beamsamza.runtime.system.SystemProducer;
 import org.slf4j.Logger;
@@ -20,12 +22,42 @@ import org.slf4j.LoggerFactory;
  * failure, naming topic and partition. A producer that saw a failure stays failed (every later send
  * and flush throws it): messages were lost, so nothing after them may be checkpointed.
  */
-public final class KafkaSystemProducer implements SystemProducer {
+public final class KafkaSystemProducer implements SystemProducer, MeteredComponent {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaSystemProducer.class);
 
   private final KafkaClientConfig clientConfig;
   private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
-  private Producer<byte[], byte[]> producer;
+  // Volatile: the back-pressure gauge reads it from a reporter's thread.
+  private volatile Producer<byte[], byte[]> producer;
+
+  /**
+   * Back-pressure: the time {@code send} spent blocked on the producer's full buffer (Kafka's
+   * {@code bufferpool-wait-time-ns-total}), in the container's registry, group {@code
+   * kafka-producer}.
+   */
+  @Override
+  public void setMetricsRegistry(MetricsRegistry registry) {
+    registry.newGauge(
+        "kafka-producer", "buffer-wait-ns", () -> producerMetric("bufferpool-wait-time-ns-total"));
+    registry.newGauge(
+        "kafka-producer", "record-send-total", () -> producerMetric("record-send-total"));
+  }
+
+  private Double producerMetric(String name) {
+    Producer<byte[], byte[]> p = producer;
+    if (p == null) {
+      return null;
+    }
+    for (java.util.Map.Entry<
+            org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric>
+        e : p.metrics().entrySet()) {
+      if (e.getKey().name().equals(name) && e.getKey().group().equals("producer-metrics")) {
+        Object v = e.getValue().metricValue();
+        return v instanceof Number n ? n.doubleValue() : null;
+      }
+    }
+    return null;
+  }
 
   public KafkaSystemProducer(String systemName, org.beamsamza.runtime.config.Config config) {
     this.clientConfig = new KafkaClientConfig(systemName, config);

@@ -1,12 +1,15 @@
 package org.beamsamza.runner.local;
 
 import java.time.Duration;
+import java.util.List;
 import org.beamsamza.runner.SamzaPipelineOptions;
 import org.beamsamza.runner.SamzaPipelineResult;
 import org.beamsamza.runner.job.JobAssembly;
 import org.beamsamza.runner.job.JobStreams;
 import org.beamsamza.runner.job.StoreDirectory;
+import org.beamsamza.runner.metrics.JobRegistries;
 import org.beamsamza.runner.metrics.MetricsPushing;
+import org.beamsamza.runner.metrics.ProgressLog;
 import org.beamsamza.runner.metrics.ReporterOptions;
 import org.beamsamza.runtime.checkpoint.CheckpointManager;
 import org.beamsamza.runtime.checkpoint.InMemoryCheckpointManager;
@@ -80,9 +83,14 @@ public final class LocalExecution {
       storeDir.close();
       throw e;
     }
+    JobRegistries registries = new JobRegistries();
+    ProgressLog progress =
+        ProgressLog.start(
+            plan.jobName(), registries, assembly.jobModel(), options.getProgressLogIntervalMs());
     Runnable afterStop =
         () -> {
           try {
+            progress.stop("ended");
             if (pushing != null) {
               pushing.stopAndPushFinal();
             }
@@ -101,8 +109,10 @@ public final class LocalExecution {
               streams.checkpoints(),
               afterStop,
               grace,
-              assembly.restartPolicy());
+              assembly.restartPolicy(),
+              List.of(registries));
     } catch (RuntimeException | Error e) {
+      progress.stop("failed to start");
       if (pushing != null) {
         pushing.stopAndPushFinal();
       }
@@ -110,7 +120,7 @@ public final class LocalExecution {
       throw e;
     }
     exitCleanup.register(job);
-    return new LocalPipelineResult(job, metrics);
+    return new LocalPipelineResult(job, metrics, progress::progress);
   }
 
   /**

@@ -4,6 +4,7 @@ import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.metrics.MetricResults;
 import org.beamsamza.runner.SamzaPipelineResult;
+import org.beamsamza.runner.metrics.JobProgress;
 import org.beamsamza.runtime.local.ContainerRestartsExhaustedException;
 import org.beamsamza.runtime.local.JobHandle;
 import org.beamsamza.runtime.local.JobStatus;
@@ -18,9 +19,21 @@ public final class LocalPipelineResult implements SamzaPipelineResult {
   private final JobHandle job;
   private final JobMetrics metrics;
 
-  LocalPipelineResult(JobHandle job, JobMetrics metrics) {
+  private final java.util.function.Supplier<JobProgress> progress;
+
+  LocalPipelineResult(
+      JobHandle job, JobMetrics metrics, java.util.function.Supplier<JobProgress> progress) {
     this.job = job;
     this.metrics = metrics;
+    this.progress = progress;
+  }
+
+  /**
+   * Where the job stands now (after it ended: where it ended): source records read, stages and
+   * tasks finished, messages processed, watermark, per-step element counts.
+   */
+  public JobProgress progress() {
+    return progress.get();
   }
 
   @Override

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.beamsamza.runtime.config.Config;
+import org.beamsamza.runtime.metrics.MeteredComponent;
 import org.beamsamza.runtime.storage.StoreSystems;
 import org.beamsamza.runtime.system.OutgoingMessageEnvelope;
 import org.beamsamza.runtime.system.SystemAdmin;
@@ -59,7 +60,7 @@ final class ContainerSystems implements MessageCollector, StoreSystems {
   }
 
   SystemConsumer consumer(String system) {
-    return consumers.computeIfAbsent(system, s -> factory(s).getConsumer(s, config));
+    return consumers.computeIfAbsent(system, s -> metered(factory(s).getConsumer(s, config)));
   }
 
   void startConsumers() {
@@ -85,11 +86,18 @@ final class ContainerSystems implements MessageCollector, StoreSystems {
   private SystemProducer producer(String system) {
     SystemProducer p = producers.get(system);
     if (p == null) {
-      p = factory(system).getProducer(system, config);
+      p = metered(factory(system).getProducer(system, config));
       p.start();
       producers.put(system, p);
     }
     return p;
+  }
+
+  private <T> T metered(T component) {
+    if (component instanceof MeteredComponent m) {
+      m.setMetricsRegistry(metrics.getRegistry());
+    }
+    return component;
   }
 
   void flush() {

@@ -42,7 +42,7 @@ final class TaskInstance implements TaskCoordinator {
   final TaskStorageManager stores;
 
   /** The task's own registry and counts. */
-  final TaskMetrics metrics = new TaskMetrics();
+  final TaskMetrics metrics = new TaskMetrics(() -> this.finished);
 
   /** Messages processed, published to {@link #metrics} as they are counted. */
   long processed;

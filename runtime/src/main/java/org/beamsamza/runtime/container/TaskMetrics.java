@@ -15,8 +15,9 @@ final class TaskMetrics {
   final MetricsRegistryMap registry = new MetricsRegistryMap();
   private final AtomicLong processed = new AtomicLong();
 
-  TaskMetrics() {
+  TaskMetrics(java.util.function.BooleanSupplier finished) {
     registry.newGauge(GROUP, "messages-processed", processed::get);
+    registry.newGauge(GROUP, "finished", finished::getAsBoolean);
   }
 
   void setProcessed(long n) {

@@ -13,6 +13,8 @@ import org.apache.beam.sdk.metrics.MetricsContainer;
 import org.apache.beam.sdk.metrics.MetricsEnvironment;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.values.WindowedValues;
+import org.beamsamza.runtime.metrics.MeteredComponent;
+import org.beamsamza.runtime.metrics.MetricsRegistry;
 import org.beamsamza.runtime.system.IncomingMessageEnvelope;
 import org.beamsamza.runtime.system.SystemConsumer;
 import org.beamsamza.runtime.system.SystemStream;
@@ -29,6 +31,9 @@ import org.beamsamza.translation.streams.ControlMessage;
  */
 public final class BoundedSourceSystem extends InProcessSourceSystem {
   private static final int MAX_BATCH = 1024;
+
+  /** The registry group of the sources' progress. */
+  public static final String SOURCE_GROUP = "source";
 
   private final Map<String, SourceSpec> sources;
   private final PipelineOptions options;
@@ -72,11 +77,13 @@ public final class BoundedSourceSystem extends InProcessSourceSystem {
     private final List<BoundedSource<?>> splits;
     private final MetricsContainer metrics;
     private final long skip;
-    private int splitIndex;
-    private BoundedSource.BoundedReader<?> reader;
+    // Volatile: read by the progress gauges from a reporter's thread.
+    private volatile int splitIndex;
+    private volatile BoundedSource.BoundedReader<?> reader;
     private boolean readerHasCurrent;
     private long nextOffset;
-    private boolean ended;
+    private long recordsRead;
+    private volatile boolean ended;
 
     PartitionReader(
         SystemStreamPartition ssp,
@@ -103,6 +110,7 @@ public final class BoundedSourceSystem extends InProcessSourceSystem {
           return false;
         }
         long offset = nextOffset++;
+        recordsRead++;
         if (offset < skip) {
           continue;
         }
@@ -137,6 +145,29 @@ public final class BoundedSourceSystem extends InProcessSourceSystem {
       }
     }
 
+    /**
+     * How much of the partition was read, from 0 to 1: finished splits plus the current reader's
+     * own estimate ({@code getFractionConsumed}, which Beam allows from any thread); null when the
+     * reader cannot tell.
+     */
+    Double fractionConsumed() {
+      if (ended) {
+        return 1.0;
+      }
+      int done = splitIndex;
+      BoundedSource.BoundedReader<?> current = reader;
+      Double within = current == null ? 0.0 : current.getFractionConsumed();
+      if (within == null) {
+        return null;
+      }
+      return Math.min(1.0, (done + within) / Math.max(1, splits.size()));
+    }
+
+    /** Records read from the source (those skipped after a restart too): no control messages. */
+    long recordsRead() {
+      return recordsRead;
+    }
+
     void close() throws IOException {
       if (reader != null) {
         reader.close();
@@ -145,8 +176,19 @@ public final class BoundedSourceSystem extends InProcessSourceSystem {
     }
   }
 
-  private final class Consumer implements SystemConsumer {
+  /**
+   * Reads the partitions registered with it; reports each partition's progress in the container's
+   * registry (group {@value #SOURCE_GROUP}: {@code <partition>-records-read}, {@code
+   * <partition>-fraction-consumed}).
+   */
+  private final class Consumer implements SystemConsumer, MeteredComponent {
     private final Map<SystemStreamPartition, PartitionReader> readers = new LinkedHashMap<>();
+    private MetricsRegistry metricsRegistry;
+
+    @Override
+    public void setMetricsRegistry(MetricsRegistry registry) {
+      this.metricsRegistry = registry;
+    }
 
     @Override
     public void register(SystemStreamPartition ssp, String startingOffset) {
@@ -155,13 +197,18 @@ public final class BoundedSourceSystem extends InProcessSourceSystem {
         throw new IllegalArgumentException("No bounded source partition " + ssp);
       }
       long skip = startingOffset == null ? 0 : Long.parseLong(startingOffset);
-      readers.put(
-          ssp,
+      PartitionReader reader =
           new PartitionReader(
               ssp,
               source.partitions().get(ssp.getPartition()),
               skip,
-              metricsForStep.apply(source.stepName())));
+              metricsForStep.apply(source.stepName()));
+      readers.put(ssp, reader);
+      if (metricsRegistry != null) {
+        metricsRegistry.newGauge(SOURCE_GROUP, ssp + "-records-read", reader::recordsRead);
+        metricsRegistry.newGauge(
+            SOURCE_GROUP, ssp + "-fraction-consumed", reader::fractionConsumed);
+      }
     }
 
     @Override

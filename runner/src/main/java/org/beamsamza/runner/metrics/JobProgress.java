@@ -1,0 +1,192 @@
+package org.beamsamza.runner.metrics;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.joda.time.Instant;
+
+/**
+ * Where a job stands, computed from its metric values: source records read and, where the sources
+ * know their size, the fraction of it; stages and tasks finished; messages processed; the least
+ * output watermark of the stages still running. Pure: progress lines, the end summary and tests
+ * read it.
+ *
+ * @param stageOfTask each task's stage, from the job model
+ */
+public record JobProgress(
+    long recordsRead,
+    Double fractionRead,
+    int stagesFinished,
+    int stages,
+    int tasksFinished,
+    int tasks,
+    long messagesProcessed,
+    Long watermarkMillis,
+    Map<String, StageProgress> byStage,
+    Map<String, long[]> stepElements) {
+
+  /** One stage over its tasks: finished ones, messages processed, least output watermark. */
+  public record StageProgress(int tasks, int finished, long processed, Long outputWatermark) {}
+
+  /** The group and names {@code BoundedSourceSystem} reports its partitions' progress under. */
+  static final String SOURCE_GROUP = "source";
+
+  public static JobProgress of(JobValues values, Map<String, String> stageOfTask) {
+    long[] read = {0};
+    List<Double> fractions = new ArrayList<>();
+    boolean[] unknownFraction = {false};
+    values.forEachContainer(
+        (id, groups) -> {
+          Map<String, Object> sources = groups.getOrDefault(SOURCE_GROUP, Map.of());
+          sources.forEach(
+              (name, v) -> {
+                if (name.endsWith("-records-read") && v instanceof Number n) {
+                  read[0] += n.longValue();
+                } else if (name.endsWith("-fraction-consumed")) {
+                  if (v instanceof Number n) {
+                    fractions.add(n.doubleValue());
+                  } else {
+                    unknownFraction[0] = true;
+                  }
+                }
+              });
+        });
+    Double fraction =
+        fractions.isEmpty() || unknownFraction[0]
+            ? null
+            : fractions.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+
+    Map<String, int[]> counts = new TreeMap<>(); // stage -> {tasks, finished}
+    Map<String, long[]> processed = new TreeMap<>();
+    Map<String, Long> watermarks = new TreeMap<>();
+    Map<String, long[]> steps = new TreeMap<>(); // step -> {in, out}
+    stageOfTask.values().forEach(s -> counts.computeIfAbsent(s, k -> new int[2]));
+    values.forEachTask(
+        (task, groups) -> {
+          String stage = stageOfTask.getOrDefault(task, "?");
+          int[] c = counts.computeIfAbsent(stage, k -> new int[2]);
+          Object finished = groups.getOrDefault("task", Map.of()).get("finished");
+          if (Boolean.TRUE.equals(finished)) {
+            c[1]++;
+          }
+          Long p = JobValues.number(groups, "task", "messages-processed");
+          processed.computeIfAbsent(stage, k -> new long[1])[0] += p == null ? 0 : p;
+          Long w = JobValues.number(groups, "stage", "output-watermark");
+          if (w != null && !Boolean.TRUE.equals(finished)) {
+            watermarks.merge(stage, w, Math::min);
+          }
+          groups
+              .getOrDefault("step", Map.of())
+              .forEach(
+                  (name, v) -> {
+                    int colon = name.lastIndexOf(':');
+                    if (colon < 0 || !(v instanceof Number n)) {
+                      return;
+                    }
+                    long[] io = steps.computeIfAbsent(name.substring(0, colon), k -> new long[2]);
+                    String kind = name.substring(colon + 1);
+                    if (kind.equals("elements-in")) {
+                      io[0] += n.longValue();
+                    } else if (kind.equals("elements-out")) {
+                      io[1] += n.longValue();
+                    }
+                  });
+        });
+    // Tasks are counted from the job model, so a task that has not started yet counts too.
+    Map<String, Integer> tasksPerStage = new TreeMap<>();
+    stageOfTask.values().forEach(s -> tasksPerStage.merge(s, 1, Integer::sum));
+
+    Map<String, StageProgress> byStage = new TreeMap<>();
+    int stagesFinished = 0;
+    int tasksFinished = 0;
+    long total = 0;
+    Long least = null;
+    for (Map.Entry<String, int[]> e : counts.entrySet()) {
+      int tasks = tasksPerStage.getOrDefault(e.getKey(), e.getValue()[0]);
+      int finished = e.getValue()[1];
+      long p = processed.getOrDefault(e.getKey(), new long[1])[0];
+      Long w = watermarks.get(e.getKey());
+      byStage.put(e.getKey(), new StageProgress(tasks, finished, p, w));
+      stagesFinished += tasks > 0 && finished >= tasks ? 1 : 0;
+      tasksFinished += finished;
+      total += p;
+      if (w != null && (least == null || w < least)) {
+        least = w;
+      }
+    }
+    return new JobProgress(
+        read[0],
+        fraction,
+        stagesFinished,
+        byStage.size(),
+        tasksFinished,
+        stageOfTask.size(),
+        total,
+        least,
+        byStage,
+        steps);
+  }
+
+  /** One line for the log, e.g. "read 450,000 records (45% of about 1,000,000); ...". */
+  public String line() {
+    StringBuilder b = new StringBuilder();
+    b.append(String.format(Locale.ROOT, "read %,d source records", recordsRead));
+    if (fractionRead != null && fractionRead > 0) {
+      b.append(
+          String.format(
+              Locale.ROOT,
+              " (%.0f%% of about %,d)",
+              fractionRead * 100,
+              Math.round(recordsRead / fractionRead)));
+    }
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "; stages finished %d of %d (tasks %d of %d); %,d messages processed",
+            stagesFinished,
+            stages,
+            tasksFinished,
+            tasks,
+            messagesProcessed));
+    if (watermarkMillis != null) {
+      b.append("; watermark ").append(watermark(watermarkMillis));
+    }
+    return b.toString();
+  }
+
+  /** The lines of the end-of-job summary: per stage, then per step. */
+  public List<String> summary() {
+    List<String> lines = new ArrayList<>();
+    lines.add(line());
+    byStage.forEach(
+        (stage, s) ->
+            lines.add(
+                String.format(
+                    Locale.ROOT,
+                    "  stage %s: %d task(s), %,d messages processed",
+                    stage,
+                    s.tasks(),
+                    s.processed())));
+    stepElements.forEach(
+        (step, io) ->
+            lines.add(
+                String.format(
+                    Locale.ROOT, "  step %s: %,d elements in, %,d out", step, io[0], io[1])));
+    return lines;
+  }
+
+  /** Beam's minimum and maximum timestamps read better as words. */
+  static String watermark(long millis) {
+    if (millis
+        <= org.apache.beam.sdk.transforms.windowing.BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis()) {
+      return "-inf";
+    }
+    if (millis
+        >= org.apache.beam.sdk.transforms.windowing.BoundedWindow.TIMESTAMP_MAX_VALUE.getMillis()) {
+      return "+inf";
+    }
+    return new Instant(millis).toString();
+  }
+}
