@@ -1,6 +1,8 @@
 package org.beamsamza.yarn;
 
 import java.io.Serializable;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 
 /**
@@ -13,6 +15,8 @@ import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
  * @param pid the process id of this instance (for operators: the status page shows it)
  * @param attempted everything this instance's tasks reported
  * @param committed what they reported as of their last completed commits
+ * @param metricValues the container's runtime metrics by source ({@code container}, {@code task
+ *     <name>}), group and name, as its registries read now (plain serializable values)
  * @param failure set when the container failed
  */
 public record ContainerReport(
@@ -21,6 +25,7 @@ public record ContainerReport(
     long pid,
     MetricsContainerStepMap attempted,
     MetricsContainerStepMap committed,
+    LinkedHashMap<String, Map<String, Map<String, Object>>> metricValues,
     Failure failure)
     implements Serializable {
 

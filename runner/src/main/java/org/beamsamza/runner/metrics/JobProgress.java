@@ -156,6 +156,25 @@ public record JobProgress(
     return b.toString();
   }
 
+  /** As JSON-friendly values (the status page, the CLI's {@code status}). */
+  public Map<String, Object> toMap() {
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("recordsRead", recordsRead);
+    m.put("fractionRead", fractionRead);
+    m.put("stagesFinished", stagesFinished);
+    m.put("stages", stages);
+    m.put("tasksFinished", tasksFinished);
+    m.put("tasks", tasks);
+    m.put("messagesProcessed", messagesProcessed);
+    m.put("watermark", watermarkMillis == null ? null : watermark(watermarkMillis));
+    m.put("line", line());
+    Map<String, Object> stepsOut = new java.util.LinkedHashMap<>();
+    stepElements.forEach(
+        (step, io) -> stepsOut.put(step, Map.of("elementsIn", io[0], "elementsOut", io[1])));
+    m.put("steps", stepsOut);
+    return m;
+  }
+
   /** The lines of the end-of-job summary: per stage, then per step. */
   public List<String> summary() {
     List<String> lines = new ArrayList<>();

@@ -28,6 +28,9 @@ import org.apache.hadoop.yarn.conf.YarnConfiguration;
 import org.beamsamza.runner.job.ContainerRestarts;
 import org.beamsamza.runner.job.JobAssembly;
 import org.beamsamza.runner.job.JobStreams;
+import org.beamsamza.runner.metrics.JobProgress;
+import org.beamsamza.runner.metrics.JobValues;
+import org.beamsamza.runner.metrics.ProgressLog;
 import org.beamsamza.runtime.job.JobModel;
 import org.beamsamza.runtime.job.TaskModel;
 import org.beamsamza.translation.plan.ExecutionPlan;
@@ -123,7 +126,7 @@ public final class ApplicationMaster {
             affinity.load(),
             affinity::save);
     server.serve(
-        () -> status(plan, options, jobModel, coordinator, appId),
+        () -> status(plan, options, jobModel, coordinator, appId, metrics),
         () -> Wire.toBytes(metrics.snapshot()),
         report -> {
           metrics.add(report);
@@ -146,6 +149,14 @@ public final class ApplicationMaster {
         amUrl,
         jobModel.getContainers().size());
     coordinator.start();
+    long progressMs = options.getProgressLogIntervalMs();
+    if (progressMs > 0) {
+      timer.scheduleAtFixedRate(
+          () -> LOG.info("Job {}: {}", plan.jobName(), progress(metrics, jobModel).line()),
+          progressMs,
+          progressMs,
+          TimeUnit.MILLISECONDS);
+    }
 
     Thread waiter = new Thread(() -> awaitQuietly(coordinator, shutdownRequested), "am-outcome");
     waiter.setDaemon(true);
@@ -155,8 +166,18 @@ public final class ApplicationMaster {
     if (outcome == null) {
       outcome = new JobCoordinator.Outcome(false, "The ResourceManager shut the job down", null);
     }
+    LOG.info(
+        "Job {} {}:{}{}",
+        plan.jobName(),
+        outcome.succeeded() ? "succeeded" : "failed",
+        System.lineSeparator(),
+        String.join(System.lineSeparator(), progress(metrics, jobModel).summary()));
     writeFinal(
-        fs, stagingDir, outcome, status(plan, options, jobModel, coordinator, appId), metrics);
+        fs,
+        stagingDir,
+        outcome,
+        status(plan, options, jobModel, coordinator, appId, metrics),
+        metrics);
     try {
       ApplicationStaging.deleteStagedInputs(fs, stagingDir);
       LOG.info("Deleted the staged jars and plan in {}", stagingDir);
@@ -171,6 +192,10 @@ public final class ApplicationMaster {
     rm.stop();
     server.close();
     return outcome.succeeded() ? 0 : 1;
+  }
+
+  private static JobProgress progress(ReportedMetrics metrics, JobModel jobModel) {
+    return JobProgress.of(metrics.values(), ProgressLog.stageOfTask(jobModel));
   }
 
   private static void awaitQuietly(JobCoordinator coordinator, CountDownLatch done) {
@@ -211,7 +236,8 @@ public final class ApplicationMaster {
       SamzaYarnOptions options,
       JobModel jobModel,
       JobCoordinator coordinator,
-      String amContainerId) {
+      String amContainerId,
+      ReportedMetrics metrics) {
     Map<String, Object> status = new LinkedHashMap<>();
     status.put("job", plan.jobName());
     status.put("jobId", options.getJobId());
@@ -233,6 +259,9 @@ public final class ApplicationMaster {
             .map(e -> Map.<String, Object>of("id", e.getKey(), "tasks", e.getValue()))
             .toList());
     status.put("containers", coordinator.describeContainers());
+    JobValues values = metrics.values();
+    status.put("progress", JobProgress.of(values, ProgressLog.stageOfTask(jobModel)).toMap());
+    status.put("metrics", values.byContainer());
     return status;
   }
 

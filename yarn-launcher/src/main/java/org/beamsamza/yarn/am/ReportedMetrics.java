@@ -3,6 +3,7 @@ package org.beamsamza.yarn.am;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
+import org.beamsamza.runner.metrics.JobValues;
 import org.beamsamza.yarn.ContainerReport;
 
 /**
@@ -15,8 +16,20 @@ import org.beamsamza.yarn.ContainerReport;
 final class ReportedMetrics {
   private final Map<String, ContainerReport> latestByInstance = new LinkedHashMap<>();
 
+  /** Runtime metric values of each job-model container, from its newest instance's report. */
+  private final Map<String, Map<String, Map<String, Map<String, Object>>>> valuesByContainer =
+      new java.util.TreeMap<>();
+
   synchronized void add(ContainerReport report) {
     latestByInstance.put(report.yarnContainerId(), report);
+    if (report.metricValues() != null && !report.metricValues().isEmpty()) {
+      valuesByContainer.put(report.containerId(), report.metricValues());
+    }
+  }
+
+  /** The job's runtime metric values as its containers last reported them. */
+  synchronized JobValues values() {
+    return new JobValues(new LinkedHashMap<>(valuesByContainer));
   }
 
   synchronized MetricsContainerStepMap attempted() {

@@ -48,6 +48,10 @@ final class StatusSummary {
     if (job.get("failure") != null) {
       field(out, "failure", job.get("failure").toString().strip().replace("\n", "\n    "));
     }
+    Map<String, Object> progress = map(job.get("progress"));
+    if (progress.get("line") != null) {
+      field(out, "progress", progress.get("line"));
+    }
     for (Object o : list(job.get("stages"))) {
       Map<String, Object> stage = map(o);
       field(out, "stage", stage.get("id") + ": " + stage.get("tasks") + " tasks");

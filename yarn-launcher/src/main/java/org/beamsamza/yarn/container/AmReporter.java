@@ -5,9 +5,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.beamsamza.runner.metrics.JobRegistries;
 import org.beamsamza.translation.metrics.JobMetrics;
 import org.beamsamza.yarn.ContainerReport;
 import org.beamsamza.yarn.Wire;
@@ -27,6 +29,7 @@ final class AmReporter implements AutoCloseable {
   private final String containerId;
   private final String yarnContainerId;
   private final JobMetrics metrics;
+  private final JobRegistries registries;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private final ScheduledExecutorService schedule =
@@ -37,7 +40,13 @@ final class AmReporter implements AutoCloseable {
             return t;
           });
 
-  AmReporter(String amUrl, String containerId, String yarnContainerId, JobMetrics metrics) {
+  AmReporter(
+      String amUrl,
+      String containerId,
+      String yarnContainerId,
+      JobMetrics metrics,
+      JobRegistries registries) {
+    this.registries = registries;
     this.reportUri = URI.create(amUrl + "/report");
     this.containerId = containerId;
     this.yarnContainerId = yarnContainerId;
@@ -57,6 +66,8 @@ final class AmReporter implements AutoCloseable {
             ProcessHandle.current().pid(),
             metrics.attempted(),
             metrics.committed(),
+            new java.util.LinkedHashMap<>(
+                registries.values().byContainer().getOrDefault(containerId, Map.of())),
             failure);
     try {
       HttpResponse<Void> response =

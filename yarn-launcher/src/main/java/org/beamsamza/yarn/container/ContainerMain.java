@@ -10,6 +10,7 @@ import org.beamsamza.runner.SamzaPipelineResult;
 import org.beamsamza.runner.job.JobAssembly;
 import org.beamsamza.runner.job.JobStreams;
 import org.beamsamza.runner.job.StoreDirectory;
+import org.beamsamza.runner.metrics.JobRegistries;
 import org.beamsamza.runtime.container.ContainerException;
 import org.beamsamza.runtime.container.SamzaContainer;
 import org.beamsamza.translation.metrics.JobMetrics;
@@ -82,9 +83,14 @@ public final class ContainerMain {
         options.getJobId(),
         yarnContainerId,
         ProcessHandle.current().pid());
+    JobRegistries registries = new JobRegistries();
     try (AmReporter reporter =
         new AmReporter(
-            requireEnv(YarnJobFiles.ENV_AM_URL), containerId, yarnContainerId, metrics)) {
+            requireEnv(YarnJobFiles.ENV_AM_URL),
+            containerId,
+            yarnContainerId,
+            metrics,
+            registries)) {
       SamzaContainer container = null;
       JobStreams streams = null;
       StoreDirectory stores = null;
@@ -101,7 +107,8 @@ public final class ContainerMain {
                 job.config(),
                 job.systems(),
                 job.tasks(),
-                streams.checkpoints());
+                streams.checkpoints(),
+                java.util.List.of(registries));
         SamzaContainer running = container;
         Thread mainThread = Thread.currentThread();
         Runtime.getRuntime()

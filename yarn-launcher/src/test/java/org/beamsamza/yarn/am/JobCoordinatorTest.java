@@ -105,6 +105,7 @@ public class JobCoordinatorTest {
         42,
         null,
         null,
+        new java.util.LinkedHashMap<>(),
         new ContainerReport.Failure(new byte[] {1}, "boom in " + yarnId, reachedRunLoop, after));
   }
 

@@ -116,6 +116,23 @@ public class YarnPipelineTest {
         (java.util.List<Map<String, Object>>) result.status().get("containers");
     assertThat(containers.size(), equalTo(2));
     assertThat(result.status().get("state"), equalTo("SUCCEEDED"));
+
+    // The containers' runtime metrics reached the AM: progress as the CLI's status shows it.
+    @SuppressWarnings("unchecked")
+    Map<String, Object> progress = (Map<String, Object>) result.status().get("progress");
+    assertThat(
+        progress.toString(), progress.get("stagesFinished"), equalTo(progress.get("stages")));
+    assertThat(progress.get("recordsRead"), equalTo((int) RECORDS));
+    @SuppressWarnings("unchecked")
+    Map<String, Map<String, Object>> steps =
+        (Map<String, Map<String, Object>>) progress.get("steps");
+    Map<String, Object> keyBy =
+        steps.entrySet().stream()
+            .filter(e -> e.getKey().startsWith("KeyBy"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no KeyBy step in " + steps.keySet()))
+            .getValue();
+    assertThat(keyBy.get("elementsIn"), equalTo((int) RECORDS));
   }
 
   /** Throws at one element, whatever the attempt. */
