@@ -19,19 +19,21 @@ import java.util.Properties;
 import java.util.UUID;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.GenerateSequence;
+import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Count;
-import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Sum;
 import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -85,16 +87,23 @@ public class MetricsSnapshotStreamTest {
     return options;
   }
 
+  /** Keys by the last digit, counting in a user metric. */
+  static final class KeyFn extends DoFn<Long, KV<Long, Long>> {
+    private final Counter keyed = Metrics.counter("test", "keyed");
+
+    @ProcessElement
+    public void process(@Element Long i, OutputReceiver<KV<Long, Long>> out) {
+      keyed.inc();
+      out.output(KV.of(i % 10, i));
+    }
+  }
+
   @Test
   public void snapshotsOnTheMetricsTopicAddUpToTheJobsTotals() throws Exception {
     PCollection<Long> sums =
         pipeline
             .apply(GenerateSequence.from(0).to(ELEMENTS))
-            .apply(
-                "Key",
-                MapElements.into(
-                        TypeDescriptors.kvs(TypeDescriptors.longs(), TypeDescriptors.longs()))
-                    .via(i -> KV.of(i % 10, i)))
+            .apply("Key", ParDo.of(new KeyFn()))
             .apply("CountPerKey", Count.perKey())
             .apply(Values.create())
             .apply(Sum.longsGlobally());
@@ -127,6 +136,7 @@ public class MetricsSnapshotStreamTest {
     long taskProcessed = 0;
     Map<String, Long> stepIn = new HashMap<>();
     Map<String, Long> stepOut = new HashMap<>();
+    Map<String, Long> user = new HashMap<>();
     int tasks = 0;
     for (MetricsSnapshot s : newest.values()) {
       if (s.header().source().equals("container")) {
@@ -144,6 +154,9 @@ public class MetricsSnapshotStreamTest {
             }
           });
       s.metrics()
+          .getOrDefault("user", Map.of())
+          .forEach((name, value) -> user.merge(name, number(value), Long::sum));
+      s.metrics()
           .getOrDefault("step", Map.of())
           .forEach(
               (name, value) -> {
@@ -160,6 +173,10 @@ public class MetricsSnapshotStreamTest {
     String keyStep = only(stepIn, "Key");
     assertEquals("every element reached the keying step", ELEMENTS, (long) stepIn.get(keyStep));
     assertEquals(ELEMENTS, (long) stepOut.get(keyStep));
+    assertEquals(
+        "the DoFn's own counter, tagged by its step",
+        Long.valueOf(ELEMENTS),
+        user.get(keyStep + ":test:keyed"));
     // The same count as Beam's own metric of the step (the job's totals).
     long beamOut = 0;
     for (MetricResult<Long> c :

@@ -26,6 +26,7 @@ import org.beamsamza.runtime.task.WindowableTask;
 import org.beamsamza.state.beam.ProcessingClock;
 import org.beamsamza.state.kv.KeyValueStore;
 import org.beamsamza.translation.metrics.LookupCachingMetricsContainer;
+import org.beamsamza.translation.metrics.UserMetricsExport;
 import org.beamsamza.translation.plan.BroadcastInputSpec;
 import org.beamsamza.translation.plan.KeyedInputSpec;
 import org.beamsamza.translation.plan.NodeSpec;
@@ -329,6 +330,12 @@ public final class StageTask
    */
   private void registerMetrics(MetricsRegistry registry) {
     List<OperatorNode> steps = List.copyOf(nodes);
+    List<Map.Entry<String, org.apache.beam.runners.core.metrics.MetricsContainerImpl>> stepMetrics =
+        new ArrayList<>();
+    for (NodeSpec spec : stage.nodes()) {
+      stepMetrics.add(Map.entry(spec.stepName(), metrics.getContainer(spec.stepName())));
+    }
+    userMetrics = new UserMetricsExport(stepMetrics, registry);
     registry.newGauge(STAGE_GROUP, "input-watermark", () -> least(steps, true));
     registry.newGauge(STAGE_GROUP, "output-watermark", () -> least(steps, false));
     for (OperatorNode node : steps) {
@@ -337,6 +344,8 @@ public final class StageTask
   }
 
   static final String STAGE_GROUP = "stage";
+
+  private UserMetricsExport userMetrics;
 
   private static Long least(List<OperatorNode> steps, boolean input) {
     long least = Long.MAX_VALUE;
@@ -383,6 +392,7 @@ public final class StageTask
     finishBundles();
     runCallbacks();
     sendPendingWatermarks();
+    userMetrics.sync();
     checkFinished(coordinator);
   }
 
@@ -484,6 +494,9 @@ public final class StageTask
 
   @Override
   public void close() throws Exception {
+    if (userMetrics != null) {
+      userMetrics.sync(); // metrics first used after the last window tick
+    }
     Exception first = null;
     for (InputHandler handler : distinctHandlers()) {
       try {
