@@ -1,6 +1,7 @@
 package org.beamsamza.runner.local;
 
 import java.time.Duration;
+import java.util.List;
 import org.beamsamza.runner.SamzaPipelineOptions;
 import org.beamsamza.runner.SamzaPipelineResult;
 import org.beamsamza.runner.job.JobAssembly;
@@ -8,6 +9,7 @@ import org.beamsamza.runner.job.JobStreams;
 import org.beamsamza.runner.job.StoreDirectory;
 import org.beamsamza.runner.metrics.MetricsPushing;
 import org.beamsamza.runner.metrics.ReporterOptions;
+import org.beamsamza.runner.status.StatusPage;
 import org.beamsamza.runtime.checkpoint.CheckpointManager;
 import org.beamsamza.runtime.checkpoint.InMemoryCheckpointManager;
 import org.beamsamza.runtime.local.JobHandle;
@@ -20,7 +22,7 @@ import org.beamsamza.translation.plan.ExecutionPlan;
  * Runs a plan in this JVM ({@code --deployment=local}): the job {@link JobAssembly} wires, every
  * container as a thread, intermediate streams and checkpoints on the system {@code --system}
  * chooses ({@link JobStreams}): in memory by default (nothing to install), or topics on a Kafka
- * cluster.
+ * cluster. With {@code --statusPort} it serves the job's {@link StatusPage} while the job runs.
  */
 public final class LocalExecution {
   private LocalExecution() {}
@@ -91,7 +93,13 @@ public final class LocalExecution {
           }
         };
     JobHandle job;
+    StatusPage statusPage = null;
     try {
+      if (options.getStatusPort() != null) {
+        statusPage =
+            StatusPage.start(
+                options.getStatusPort(), options.getJobId(), plan, assembly.jobModel());
+      }
       job =
           LocalJobRunner.start(
               assembly.jobModel(),
@@ -101,8 +109,12 @@ public final class LocalExecution {
               streams.checkpoints(),
               afterStop,
               grace,
-              assembly.restartPolicy());
+              assembly.restartPolicy(),
+              statusPage == null ? List.of() : List.of(statusPage.listener()));
     } catch (RuntimeException | Error e) {
+      if (statusPage != null) {
+        statusPage.close();
+      }
       if (pushing != null) {
         pushing.stopAndPushFinal();
       }
@@ -110,7 +122,11 @@ public final class LocalExecution {
       throw e;
     }
     exitCleanup.register(job);
-    return new LocalPipelineResult(job, metrics);
+    if (statusPage == null) {
+      return new LocalPipelineResult(job, metrics, null);
+    }
+    statusPage.follow(job);
+    return new LocalPipelineResult(job, metrics, statusPage.port());
   }
 
   /**

@@ -17,10 +17,20 @@ import org.joda.time.Duration;
 public final class LocalPipelineResult implements SamzaPipelineResult {
   private final JobHandle job;
   private final JobMetrics metrics;
+  private final Integer statusPort;
 
-  LocalPipelineResult(JobHandle job, JobMetrics metrics) {
+  LocalPipelineResult(JobHandle job, JobMetrics metrics, Integer statusPort) {
     this.job = job;
     this.metrics = metrics;
+    this.statusPort = statusPort;
+  }
+
+  /**
+   * The port the job's status page listens on while the job runs (the free one picked for {@code
+   * --statusPort=0}), or null without {@code --statusPort}.
+   */
+  public Integer getStatusPort() {
+    return statusPort;
   }
 
   @Override
