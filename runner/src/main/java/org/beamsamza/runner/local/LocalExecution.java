@@ -11,6 +11,7 @@ import org.beamsamza.runner.metrics.JobRegistries;
 import org.beamsamza.runner.metrics.MetricsPushing;
 import org.beamsamza.runner.metrics.ProgressLog;
 import org.beamsamza.runner.metrics.ReporterOptions;
+import org.beamsamza.runner.status.StatusPage;
 import org.beamsamza.runtime.checkpoint.CheckpointManager;
 import org.beamsamza.runtime.checkpoint.InMemoryCheckpointManager;
 import org.beamsamza.runtime.local.JobHandle;
@@ -23,7 +24,7 @@ import org.beamsamza.translation.plan.ExecutionPlan;
  * Runs a plan in this JVM ({@code --deployment=local}): the job {@link JobAssembly} wires, every
  * container as a thread, intermediate streams and checkpoints on the system {@code --system}
  * chooses ({@link JobStreams}): in memory by default (nothing to install), or topics on a Kafka
- * cluster.
+ * cluster. With {@code --statusPort} it serves the job's {@link StatusPage} while the job runs.
  */
 public final class LocalExecution {
   private LocalExecution() {}
@@ -99,7 +100,13 @@ public final class LocalExecution {
           }
         };
     JobHandle job;
+    StatusPage statusPage = null;
     try {
+      if (options.getStatusPort() != null) {
+        statusPage =
+            StatusPage.start(
+                options.getStatusPort(), options.getJobId(), plan, assembly.jobModel());
+      }
       job =
           LocalJobRunner.start(
               assembly.jobModel(),
@@ -110,9 +117,14 @@ public final class LocalExecution {
               afterStop,
               grace,
               assembly.restartPolicy(),
-              List.of(registries));
+              statusPage == null
+                  ? List.of(registries)
+                  : List.of(registries, statusPage.listener()));
     } catch (RuntimeException | Error e) {
       progress.stop("failed to start");
+      if (statusPage != null) {
+        statusPage.close();
+      }
       if (pushing != null) {
         pushing.stopAndPushFinal();
       }
@@ -120,7 +132,11 @@ public final class LocalExecution {
       throw e;
     }
     exitCleanup.register(job);
-    return new LocalPipelineResult(job, metrics, progress::progress);
+    if (statusPage == null) {
+      return new LocalPipelineResult(job, metrics, progress::progress, null);
+    }
+    statusPage.follow(job);
+    return new LocalPipelineResult(job, metrics, progress::progress, statusPage.port());
   }
 
   /**

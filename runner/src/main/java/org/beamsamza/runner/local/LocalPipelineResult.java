@@ -18,14 +18,19 @@ import org.joda.time.Duration;
 public final class LocalPipelineResult implements SamzaPipelineResult {
   private final JobHandle job;
   private final JobMetrics metrics;
+  private final Integer statusPort;
 
   private final java.util.function.Supplier<JobProgress> progress;
 
   LocalPipelineResult(
-      JobHandle job, JobMetrics metrics, java.util.function.Supplier<JobProgress> progress) {
+      JobHandle job,
+      JobMetrics metrics,
+      java.util.function.Supplier<JobProgress> progress,
+      Integer statusPort) {
     this.job = job;
     this.metrics = metrics;
     this.progress = progress;
+    this.statusPort = statusPort;
   }
 
   /**
@@ -34,6 +39,14 @@ public final class LocalPipelineResult implements SamzaPipelineResult {
    */
   public JobProgress progress() {
     return progress.get();
+  }
+
+  /**
+   * The port the job's status page listens on while the job runs (the free one picked for {@code
+   * --statusPort=0}), or null without {@code --statusPort}.
+   */
+  public Integer getStatusPort() {
+    return statusPort;
   }
 
   @Override
