@@ -105,7 +105,11 @@ public final class LocalExecution {
       if (options.getStatusPort() != null) {
         statusPage =
             StatusPage.start(
-                options.getStatusPort(), options.getJobId(), plan, assembly.jobModel());
+                options.getStatusPort(),
+                options.getJobId(),
+                plan,
+                assembly.jobModel(),
+                registries::values);
       }
       job =
           LocalJobRunner.start(
@@ -117,9 +121,7 @@ public final class LocalExecution {
               afterStop,
               grace,
               assembly.restartPolicy(),
-              statusPage == null
-                  ? List.of(registries)
-                  : List.of(registries, statusPage.listener()));
+              List.of(registries));
     } catch (RuntimeException | Error e) {
       progress.stop("failed to start");
       if (statusPage != null) {

@@ -1,5 +1,6 @@
 package org.beamsamza.runner.status;
 
+import java.util.List;
 import java.util.Map;
 import org.beamsamza.runtime.local.JobHandle;
 
@@ -12,8 +13,14 @@ public interface JobCondition {
   /** The runtime's status name ({@code RUNNING}, {@code SUCCEEDED}, ...), or {@code STARTING}. */
   String state();
 
-  /** The failure that ended (or is ending) the job, or null. */
-  Throwable failure();
+  /**
+   * Failures to show, newest last: each with {@code container}, {@code task}, {@code message} (the
+   * user's exception) and {@code stackTrace}.
+   */
+  List<Map<String, Object>> failures();
+
+  /** The host a container runs (or last ran) on, or null if not known. */
+  String host(String containerId);
 
   /** Restarts per container id so far; containers never restarted are absent. */
   Map<String, Integer> restarts();
@@ -27,17 +34,23 @@ public interface JobCondition {
         }
 
         @Override
-        public Throwable failure() {
-          return null;
+        public List<Map<String, Object>> failures() {
+          return List.of();
         }
 
         @Override
         public Map<String, Integer> restarts() {
           return Map.of();
         }
+
+        @Override
+        public String host(String containerId) {
+          return null;
+        }
       };
 
-  static JobCondition of(JobHandle job) {
+  /** A local job: every container on this JVM's {@code host}. */
+  static JobCondition of(JobHandle job, String host) {
     return new JobCondition() {
       @Override
       public String state() {
@@ -45,8 +58,13 @@ public interface JobCondition {
       }
 
       @Override
-      public Throwable failure() {
-        return job.getFailure();
+      public List<Map<String, Object>> failures() {
+        return StatusModel.failures(job.getFailure());
+      }
+
+      @Override
+      public String host(String containerId) {
+        return host;
       }
 
       @Override

@@ -6,7 +6,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.beamsamza.runner.SamzaPipelineResult;
+import org.beamsamza.runner.metrics.JobValues;
 import org.beamsamza.runtime.container.ContainerException;
 import org.beamsamza.runtime.job.ContainerModel;
 import org.beamsamza.runtime.job.JobModel;
@@ -17,7 +19,8 @@ import org.beamsamza.translation.plan.ExecutionPlan;
  * The status of a local job as plain maps and lists (what {@code /status.json} serves and the page
  * draws): the job, its graph (stages with their fused steps, parallelism and totals over their
  * tasks; streams as edges), per-step element counts, containers, tasks and failures. Built afresh
- * per request from the plan and job model (fixed for the run) and the latest registries.
+ * per request from the plan and job model (fixed for the run) and the job's metric values (a local
+ * job's registries, or what a YARN job's containers reported to its ApplicationMaster).
  */
 public final class StatusModel {
   /** Longest stack trace served: a deep recursion must not make the page megabytes long. */
@@ -28,7 +31,7 @@ public final class StatusModel {
   private final String host;
   private final ExecutionPlan plan;
   private final JobModel jobModel;
-  private final LatestRegistries registries;
+  private final Supplier<JobValues> values;
   private final Throughput throughput = new Throughput();
   private volatile JobCondition condition = JobCondition.STARTING;
 
@@ -38,13 +41,13 @@ public final class StatusModel {
       String host,
       ExecutionPlan plan,
       JobModel jobModel,
-      LatestRegistries registries) {
+      Supplier<JobValues> values) {
     this.jobName = jobName;
     this.jobId = jobId;
     this.host = host;
     this.plan = plan;
     this.jobModel = jobModel;
-    this.registries = registries;
+    this.values = values;
   }
 
   /** From now on the job's state, failure and restarts come from {@code condition}. */
@@ -62,7 +65,8 @@ public final class StatusModel {
    */
   Map<String, Object> build(long nanos, long epochMillis) {
     JobCondition job = condition;
-    List<TaskRows.Row> tasks = TaskRows.rows(jobModel, registries, throughput, nanos);
+    JobValues now = values.get();
+    List<TaskRows.Row> tasks = TaskRows.rows(jobModel, now, throughput, nanos);
     Map<String, Object> model = new LinkedHashMap<>();
     model.put("job", job(job, epochMillis));
     Map<String, Object> graph = new LinkedHashMap<>();
@@ -70,9 +74,9 @@ public final class StatusModel {
     graph.put("edges", GraphModel.edges(plan));
     model.put("graph", graph);
     model.put("transforms", transforms(tasks));
-    model.put("containers", containers(job));
+    model.put("containers", containers(job, now));
     model.put("tasks", tasks.stream().map(TaskRows.Row::json).toList());
-    model.put("failures", failures(job.failure()));
+    model.put("failures", job.failures());
     return model;
   }
 
@@ -142,18 +146,21 @@ public final class StatusModel {
     return transforms;
   }
 
-  private List<Map<String, Object>> containers(JobCondition job) {
+  private List<Map<String, Object>> containers(JobCondition job, JobValues now) {
     Map<String, Integer> restarts = job.restarts();
     List<Map<String, Object>> containers = new ArrayList<>();
     for (ContainerModel container : jobModel.getContainers().values()) {
       String id = container.getContainerId();
+      Map<String, Map<String, Map<String, Object>>> sources =
+          now.byContainer().getOrDefault(id, Map.of());
       Map<String, Object> values =
-          registries.values(id, LatestRegistries.CONTAINER).getOrDefault("container", Map.of());
+          sources.getOrDefault("container", Map.of()).getOrDefault("container", Map.of());
       Map<String, Object> c = new LinkedHashMap<>();
       c.put("id", id);
-      c.put("host", host);
+      String containerHost = job.host(id);
+      c.put("host", containerHost == null ? host : containerHost);
       c.put("tasks", container.getTasks().keySet().stream().map(TaskName::getName).toList());
-      c.put("started", registries.hasStarted(id));
+      c.put("started", !sources.isEmpty());
       c.put("restarts", restarts.getOrDefault(id, 0));
       c.put("processed", Values.asLong(values.get("messages-processed")));
       c.put("sent", Values.asLong(values.get("messages-sent")));

@@ -3,9 +3,10 @@ package org.beamsamza.runner.status;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.util.function.Supplier;
+import org.beamsamza.runner.metrics.JobValues;
 import org.beamsamza.runtime.job.JobModel;
 import org.beamsamza.runtime.local.JobHandle;
-import org.beamsamza.runtime.metrics.JobMetricsListener;
 import org.beamsamza.translation.plan.ExecutionPlan;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,31 +20,28 @@ import org.slf4j.LoggerFactory;
 public final class StatusPage implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StatusPage.class);
 
-  private final LatestRegistries registries = new LatestRegistries();
   private final StatusModel model;
   private final StatusServer server;
   private final String host;
 
-  private StatusPage(int port, String jobId, ExecutionPlan plan, JobModel jobModel) {
+  private StatusPage(
+      int port, String jobId, ExecutionPlan plan, JobModel jobModel, Supplier<JobValues> values) {
     host = localHostName();
-    model = new StatusModel(plan.jobName(), jobId, host, plan, jobModel, registries);
+    model = new StatusModel(plan.jobName(), jobId, host, plan, jobModel, values);
     server = new StatusServer(port, model::build);
   }
 
   /**
-   * Serves the page of the job on {@code port} (0: any free port) and logs its address.
+   * Serves the page of the job on {@code port} (0: any free port), over the metric values {@code
+   * values} reads, and logs its address.
    *
    * @throws java.io.UncheckedIOException if the port cannot be bound
    */
-  public static StatusPage start(int port, String jobId, ExecutionPlan plan, JobModel jobModel) {
-    StatusPage page = new StatusPage(port, jobId, plan, jobModel);
+  public static StatusPage start(
+      int port, String jobId, ExecutionPlan plan, JobModel jobModel, Supplier<JobValues> values) {
+    StatusPage page = new StatusPage(port, jobId, plan, jobModel, values);
     LOG.info("Status page: {}", page.url());
     return page;
-  }
-
-  /** What the job's containers register their metrics with. */
-  public JobMetricsListener listener() {
-    return registries;
   }
 
   /** The bound port (the free one chosen for {@code --statusPort=0}). */
@@ -60,7 +58,7 @@ public final class StatusPage implements AutoCloseable {
    * answered in between shows that status).
    */
   public void follow(JobHandle job) {
-    model.follow(JobCondition.of(job));
+    model.follow(JobCondition.of(job, host));
     Thread stopper =
         new Thread(
             () -> {

@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.beamsamza.runner.metrics.JobValues;
 import org.beamsamza.runtime.job.ContainerModel;
 import org.beamsamza.runtime.job.JobModel;
 import org.beamsamza.runtime.job.TaskModel;
@@ -26,12 +27,11 @@ final class TaskRows {
 
   private TaskRows() {}
 
-  static List<Row> rows(
-      JobModel jobModel, LatestRegistries registries, Throughput throughput, long nanos) {
+  static List<Row> rows(JobModel jobModel, JobValues values, Throughput throughput, long nanos) {
     List<Row> rows = new ArrayList<>();
     for (ContainerModel container : jobModel.getContainers().values()) {
       for (TaskModel task : container.getTasks().values()) {
-        rows.add(row(container.getContainerId(), task, registries, throughput, nanos));
+        rows.add(row(container.getContainerId(), task, values, throughput, nanos));
       }
     }
     // By name, not by container: a stage's tasks read best next to each other.
@@ -40,14 +40,12 @@ final class TaskRows {
   }
 
   private static Row row(
-      String containerId,
-      TaskModel task,
-      LatestRegistries registries,
-      Throughput throughput,
-      long nanos) {
+      String containerId, TaskModel task, JobValues job, Throughput throughput, long nanos) {
     String name = task.getTaskName().getName();
     Map<String, Map<String, Object>> values =
-        registries.values(containerId, LatestRegistries.taskSource(name));
+        job.byContainer()
+            .getOrDefault(containerId, Map.of())
+            .getOrDefault(JobValues.TASK_SOURCE_PREFIX + name, Map.of());
     Map<String, Object> counts = values.getOrDefault("task", Map.of());
     Map<String, Object> stage = values.getOrDefault("stage", Map.of());
     Long processed = Values.asLong(counts.get("messages-processed"));

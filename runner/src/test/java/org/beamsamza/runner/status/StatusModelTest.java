@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import org.beamsamza.runner.metrics.JobRegistries;
 import org.beamsamza.runtime.container.ContainerException;
 import org.beamsamza.runtime.job.ContainerModel;
 import org.beamsamza.runtime.job.JobModel;
@@ -103,9 +104,9 @@ public class StatusModelTest {
                   task("stage0-1", "stage0", 1, source(1)),
                   task("stage1-1", "stage1", 1, keyed(1), SIDE_0))));
 
-  private final LatestRegistries registries = new LatestRegistries();
+  private final JobRegistries registries = new JobRegistries();
   private final StatusModel model =
-      new StatusModel("job", "id7", "host1", PLAN, JOB_MODEL, registries);
+      new StatusModel("job", "id7", "host1", PLAN, JOB_MODEL, registries::values);
 
   /** A task's registry as a container registers it, with gauges over the test's own values. */
   private static final class FakeTask {
@@ -137,7 +138,7 @@ public class StatusModelTest {
   }
 
   private void register(String container, String task, FakeTask fake) {
-    registries.register(container, LatestRegistries.taskSource(task), fake.registry);
+    registries.register(container, "task " + task, fake.registry);
   }
 
   @SuppressWarnings("unchecked")
@@ -289,7 +290,7 @@ public class StatusModelTest {
     MetricsRegistryMap c0 = new MetricsRegistryMap();
     c0.newGauge("container", "messages-processed", () -> 99L);
     c0.newGauge("container", "messages-sent", () -> 33L);
-    registries.register("0", LatestRegistries.CONTAINER, c0);
+    registries.register("0", "container", c0);
     model.follow(condition("RUNNING", null, Map.of("0", 2)));
 
     Map<String, Object> status = model.build(0, 1234);
@@ -342,8 +343,13 @@ public class StatusModelTest {
       }
 
       @Override
-      public Throwable failure() {
-        return failure;
+      public List<Map<String, Object>> failures() {
+        return StatusModel.failures(failure);
+      }
+
+      @Override
+      public String host(String containerId) {
+        return null;
       }
 
       @Override
