@@ -74,7 +74,7 @@ final class TaskRows {
     json.put("lag", lag);
     json.put("inputWatermark", Values.asLong(stage.get("input-watermark")));
     json.put("outputWatermark", Values.asLong(stage.get("output-watermark")));
-    json.put("stateBytes", Values.asLong(stage.get("state-bytes")));
+    json.put("stateBytes", Values.asLong(counts.get("store-bytes")));
     return new Row(task.getStageId(), json, values.getOrDefault("step", Map.of()));
   }
 }

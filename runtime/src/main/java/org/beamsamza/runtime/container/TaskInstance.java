@@ -60,6 +60,7 @@ final class TaskInstance implements TaskCoordinator {
   TaskInstance(TaskModel model, StreamTask task, TaskStorageManager stores) {
     this.name = model.getTaskName();
     this.stores = stores;
+    metrics.addStores(stores);
     this.model = model;
     this.task = task;
     this.initable = task instanceof InitableTask t ? t : null;

@@ -1,7 +1,9 @@
 package org.beamsamza.runtime.container;
 
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.beamsamza.runtime.metrics.MetricsRegistryMap;
+import org.beamsamza.runtime.storage.TaskStorageManager;
 
 /**
  * Metrics of one task in its own registry (group {@value #GROUP}): messages processed, and for each
@@ -18,6 +20,27 @@ final class TaskMetrics {
   TaskMetrics(java.util.function.BooleanSupplier finished) {
     registry.newGauge(GROUP, "messages-processed", processed::get);
     registry.newGauge(GROUP, "finished", finished::getAsBoolean);
+  }
+
+  /**
+   * Adds the task's stores: {@code stores} (each store's counts and sizes as of the last commit)
+   * and {@code store-bytes} (their approximate size in all, null if none reports one).
+   */
+  void addStores(TaskStorageManager stores) {
+    registry.newGauge(GROUP, "stores", stores::storeMetrics);
+    registry.newGauge(
+        GROUP,
+        "store-bytes",
+        () -> {
+          Long total = null;
+          for (Map<String, Long> m : stores.storeMetrics().values()) {
+            Long bytes = m.get("approximate-bytes");
+            if (bytes != null) {
+              total = (total == null ? 0 : total) + bytes;
+            }
+          }
+          return total;
+        });
   }
 
   void setProcessed(long n) {

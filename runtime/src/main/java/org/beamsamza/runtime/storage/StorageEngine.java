@@ -1,6 +1,7 @@
 package org.beamsamza.runtime.storage;
 
 import java.util.Iterator;
+import java.util.Map;
 import org.beamsamza.runtime.system.IncomingMessageEnvelope;
 
 /**
@@ -37,6 +38,14 @@ public interface StorageEngine {
    */
   default boolean persistsAcrossRestarts() {
     return false;
+  }
+
+  /**
+   * The store's own counts and sizes by name (e.g. {@code puts}, {@code approximate-bytes}), read
+   * on the run-loop thread right after each {@link #flush}, for metrics; empty if it keeps none.
+   */
+  default Map<String, Long> metrics() {
+    return Map.of();
   }
 
   /** Flushes and releases the store. Called once, at task close (clean or after a failure). */

@@ -183,11 +183,27 @@ public final class TaskStorageManager {
     return false;
   }
 
-  /** Flushes every open store; the commit calls this before flushing producers. */
+  /**
+   * Flushes every open store; the commit calls this before flushing producers. Then reads each
+   * store's {@link StorageEngine#metrics} for {@link #storeMetrics}.
+   */
   public void flush() {
-    for (OpenStore s : stores.values()) {
-      s.engine.flush();
+    Map<String, Map<String, Long>> metrics = new java.util.LinkedHashMap<>();
+    for (Map.Entry<String, OpenStore> e : stores.entrySet()) {
+      e.getValue().engine.flush();
+      metrics.put(e.getKey(), e.getValue().engine.metrics());
     }
+    storeMetrics = metrics;
+  }
+
+  private volatile Map<String, Map<String, Long>> storeMetrics = Map.of();
+
+  /**
+   * Each open store's counts and sizes as of the last flush, by store name: readable from any
+   * thread (a metrics reporter's), while the stores themselves are the run loop's alone.
+   */
+  public Map<String, Map<String, Long>> storeMetrics() {
+    return storeMetrics;
   }
 
   /** {@link #stop(boolean) stop(false)}: not provably clean, so no {@value #OFFSET_FILE} file. */

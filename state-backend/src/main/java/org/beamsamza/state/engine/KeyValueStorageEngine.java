@@ -1,12 +1,17 @@
 package org.beamsamza.state.engine;
 
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import org.beamsamza.runtime.storage.StorageEngine;
 import org.beamsamza.runtime.system.IncomingMessageEnvelope;
 import org.beamsamza.state.kv.ChangelogRestorer;
 import org.beamsamza.state.kv.Entry;
 import org.beamsamza.state.kv.KeyValueStore;
+import org.beamsamza.state.kv.internals.LazyOpenStore;
+import org.beamsamza.state.kv.internals.MeteredKeyValueStore;
+import org.beamsamza.state.kv.internals.RocksDbKeyValueStore;
 
 /**
  * A task's key-value store as the container manages it: the task gets the whole decorator stack,
@@ -68,6 +73,37 @@ final class KeyValueStorageEngine implements StorageEngine {
               }
             },
             bottom);
+  }
+
+  /**
+   * The metered layer's counts and times, and RocksDB's size estimate ({@code approximate-bytes}; 0
+   * for a database not opened yet, absent for the in-memory store, which keeps no running size).
+   */
+  @Override
+  public Map<String, Long> metrics() {
+    Map<String, Long> m = new LinkedHashMap<>();
+    if (store instanceof MeteredKeyValueStore metered) {
+      m.put("gets", metered.gets());
+      m.put("puts", metered.puts());
+      m.put("deletes", metered.deletes());
+      m.put("iterators", metered.iterators());
+      m.put("bytes-read", metered.bytesRead());
+      m.put("bytes-written", metered.bytesWritten());
+      m.put("get-ns", metered.getNanos());
+      m.put("put-ns", metered.putNanos());
+      m.put("flush-ns", metered.flushNanos());
+    }
+    KeyValueStore sized = bottom;
+    if (sized instanceof LazyOpenStore<?> lazy) {
+      sized = lazy.openedOrNull();
+      if (sized == null) {
+        m.put("approximate-bytes", 0L);
+      }
+    }
+    if (sized instanceof RocksDbKeyValueStore rocks) {
+      m.put("approximate-bytes", rocks.approximateSizeBytes());
+    }
+    return m;
   }
 
   @Override

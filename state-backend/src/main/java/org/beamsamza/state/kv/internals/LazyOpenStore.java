@@ -29,6 +29,11 @@ public final class LazyOpenStore<S extends KeyValueStore & OrderedBatchWrites>
   }
 
   /** Whether the inner store has been opened (for tests and metrics). */
+  /** The opened store, or null while it is not open yet. */
+  public S openedOrNull() {
+    return inner;
+  }
+
   public boolean isOpen() {
     return inner != null;
   }
