@@ -280,6 +280,7 @@ public final class SamzaContainer {
       failure = t;
     }
     failure = closeTasks(tasks, failure, clean, systems);
+    MDC.remove(MDC_TASK); // what follows is the container's, not a task's
     failure = systems.stop(failure);
     for (MetricsReporter r : reporters) {
       failure = ContainerSystems.attempt(r::stop, failure);
