@@ -24,7 +24,7 @@ import org.beamsamza.translation.plan.ExecutionPlan;
  */
 public final class StatusModel {
   /** Longest stack trace served: a deep recursion must not make the page megabytes long. */
-  static final int MAX_STACK_TRACE_CHARS = 20_000;
+  public static final int MAX_STACK_TRACE_CHARS = 20_000;
 
   private final String jobName;
   private final String jobId;

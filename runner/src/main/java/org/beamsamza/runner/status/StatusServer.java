@@ -25,8 +25,10 @@ import org.slf4j.LoggerFactory;
  *       elsewhere, so it works offline) that draws what it reads from {@code /status.json};
  *   <li>{@code GET /status.json}: the job's {@link StatusModel}.
  * </ul>
+ *
+ * <p>A server that serves more (the YARN ApplicationMaster's) adds both with {@link #addContexts}.
  */
-final class StatusServer implements AutoCloseable {
+public final class StatusServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StatusServer.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   static final String PAGE = "status-page.html";
@@ -40,7 +42,6 @@ final class StatusServer implements AutoCloseable {
    * @throws UncheckedIOException if the port cannot be bound (e.g. taken)
    */
   StatusServer(int port, Supplier<Map<String, Object>> status) {
-    byte[] page = page();
     try {
       server = HttpServer.create(new InetSocketAddress(port), 0);
     } catch (IOException e) {
@@ -50,6 +51,16 @@ final class StatusServer implements AutoCloseable {
     // One thread: a page polled every few seconds by a person or two.
     executor = Executors.newSingleThreadExecutor(StatusServer::daemon);
     server.setExecutor(executor);
+    addContexts(server, status);
+    server.start();
+  }
+
+  /**
+   * Serves the page at {@code /} (other paths under {@code /} that {@code server} has no context
+   * for: 404) and {@code status} at {@code /status.json} on {@code server}.
+   */
+  public static void addContexts(HttpServer server, Supplier<Map<String, Object>> status) {
+    byte[] page = page();
     server.createContext(
         "/",
         ex -> {
@@ -61,7 +72,6 @@ final class StatusServer implements AutoCloseable {
           }
         });
     server.createContext("/status.json", ex -> respondStatus(ex, status));
-    server.start();
   }
 
   int port() {

@@ -31,6 +31,7 @@ import org.beamsamza.runner.job.JobStreams;
 import org.beamsamza.runner.metrics.JobProgress;
 import org.beamsamza.runner.metrics.JobValues;
 import org.beamsamza.runner.metrics.ProgressLog;
+import org.beamsamza.runner.status.StatusModel;
 import org.beamsamza.runtime.job.JobModel;
 import org.beamsamza.runtime.job.TaskModel;
 import org.beamsamza.translation.plan.ExecutionPlan;
@@ -46,10 +47,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The job's ApplicationMaster: reads the plan from its working directory, computes the job model,
- * registers with the ResourceManager (tracking URL: its {@link StatusServer}), has the {@link
- * JobCoordinator} run one YARN container per container of the job model, and when the job ends
- * writes its final status, metrics and failure to the staging directory for the client, then
- * unregisters SUCCEEDED or FAILED (with the cause) and exits.
+ * registers with the ResourceManager (tracking URL: the status page its {@link StatusServer}
+ * serves), has the {@link JobCoordinator} run one YARN container per container of the job model,
+ * and when the job ends writes its final status, metrics and failure to the staging directory for
+ * the client, then unregisters SUCCEEDED or FAILED (with the cause) and exits.
  */
 public final class ApplicationMaster {
   private static final Logger LOG = LoggerFactory.getLogger(ApplicationMaster.class);
@@ -125,7 +126,11 @@ public final class ApplicationMaster {
             (delay, action) -> timer.schedule(action, delay.toMillis(), TimeUnit.MILLISECONDS),
             affinity.load(),
             affinity::save);
+    StatusModel page =
+        new StatusModel(plan.jobName(), options.getJobId(), host, plan, jobModel, metrics::values);
+    page.follow(new CoordinatorCondition(coordinator));
     server.serve(
+        page::build,
         () -> status(plan, options, jobModel, coordinator, appId, metrics),
         () -> Wire.toBytes(metrics.snapshot()),
         report -> {
@@ -142,9 +147,13 @@ public final class ApplicationMaster {
     rm.start();
     nm.init(conf);
     nm.start();
-    rm.registerApplicationMaster(host, 0, amUrl + "/status");
+    // The tracking URL is the page: the ResourceManager's web UI links it (through its proxy, which
+    // maps the paths under it to the AM's, so the page's relative status.json resolves there too).
+    // The client and the command line take its scheme, host and port and read /status.
+    rm.registerApplicationMaster(host, 0, amUrl + "/");
     LOG.info(
-        "ApplicationMaster of job {} registered; status at {}/status; {} container(s)",
+        "ApplicationMaster of job {} registered; status page at {}/ (JSON: /status); {}"
+            + " container(s)",
         plan.jobName(),
         amUrl,
         jobModel.getContainers().size());
@@ -187,7 +196,7 @@ public final class ApplicationMaster {
     rm.unregisterApplicationMaster(
         outcome.succeeded() ? FinalApplicationStatus.SUCCEEDED : FinalApplicationStatus.FAILED,
         truncate(outcome.diagnostics(), 8_000),
-        amUrl + "/status");
+        amUrl + "/");
     nm.stop();
     rm.stop();
     server.close();
@@ -243,7 +252,7 @@ public final class ApplicationMaster {
     status.put("jobId", options.getJobId());
     status.put("applicationMaster", amContainerId);
     JobCoordinator.Outcome outcome = coordinator.outcome();
-    status.put("state", outcome == null ? "RUNNING" : outcome.succeeded() ? "SUCCEEDED" : "FAILED");
+    status.put("state", CoordinatorCondition.state(outcome));
     if (outcome != null && !outcome.succeeded()) {
       status.put("failure", outcome.diagnostics());
     }

@@ -334,7 +334,28 @@ public final class JobCoordinator {
     return restartPolicy.restarts();
   }
 
-  /** Each container: its state, YARN container, host, instances and tasks (the status page). */
+  /**
+   * The host container {@code containerId} runs or last ran on in this run; null before its first
+   * launch (the host of an earlier run, which it is asked on, is no fact about this one).
+   */
+  public synchronized String host(String containerId) {
+    Tracked t = containers.get(containerId);
+    return t == null || t.attempts == 0 ? null : t.lastHost;
+  }
+
+  /** The last failure of each container that failed so far (restarted or not), by container id. */
+  public synchronized Map<String, String> lastFailures() {
+    Map<String, String> failures = new LinkedHashMap<>();
+    containers.forEach(
+        (id, t) -> {
+          if (t.lastFailureText != null) {
+            failures.put(id, t.lastFailureText);
+          }
+        });
+    return failures;
+  }
+
+  /** Each container: its state, YARN container, host, instances and tasks (the JSON status). */
   public synchronized List<Map<String, Object>> describeContainers() {
     List<Map<String, Object>> list = new ArrayList<>();
     Map<String, Integer> restarts = restartPolicy.restarts();

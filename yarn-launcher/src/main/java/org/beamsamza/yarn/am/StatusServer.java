@@ -19,12 +19,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ApplicationMaster's HTTP endpoint, the application's tracking URL (the JDK's own HTTP server:
- * a few small endpoints need no framework):
+ * The ApplicationMaster's HTTP endpoint, whose root is the application's tracking URL (the JDK's
+ * own HTTP server: a few small endpoints need no framework):
  *
  * <ul>
- *   <li>{@code GET /} and {@code GET /status}: the job's status as JSON (stages, containers, their
- *       hosts and tasks, restarts, the outcome);
+ *   <li>{@code GET /}: the job's status page, the same as a local job's ({@link
+ *       org.beamsamza.runner.status.StatusServer}), which draws {@code GET /status.json};
+ *   <li>{@code GET /status}: the job's status as JSON for the client and the command line (stages,
+ *       containers, their hosts and tasks, restarts, the outcome);
  *   <li>{@code GET /metrics.bin}: the job's metrics, attempted and committed, Java-serialized for
  *       the client's {@code PipelineResult.metrics()};
  *   <li>{@code POST /report}: a container's {@link ContainerReport}.
@@ -45,13 +47,18 @@ final class StatusServer implements AutoCloseable {
     server.setExecutor(Executors.newFixedThreadPool(2, daemon()));
   }
 
-  /** Starts serving the job's status and metrics, and taking the containers' reports. */
+  /**
+   * Starts serving the job's status page (drawing {@code page}), status and metrics, and taking the
+   * containers' reports.
+   */
   void serve(
+      Supplier<Map<String, Object>> page,
       Supplier<Map<String, Object>> status,
       Supplier<byte[]> metrics,
       Consumer<ContainerReport> reports) {
+    org.beamsamza.runner.status.StatusServer.addContexts(server, page);
     server.createContext(
-        "/", ex -> respond(ex, "application/json", JSON.writeValueAsBytes(status.get())));
+        "/status", ex -> respond(ex, "application/json", JSON.writeValueAsBytes(status.get())));
     server.createContext(
         "/metrics.bin", ex -> respond(ex, "application/octet-stream", metrics.get()));
     server.createContext(

@@ -74,7 +74,7 @@ public class JobCoordinatorTest {
   private final FakeCluster cluster = new FakeCluster();
   private final ManualTimer timer = new ManualTimer();
 
-  private static JobModel twoContainers() {
+  static JobModel twoContainers() {
     Map<String, ContainerModel> containers = new LinkedHashMap<>();
     for (String id : List.of("0", "1")) {
       TaskName task = new TaskName("stage0-" + id);
