@@ -157,8 +157,8 @@ public final class StatusModel {
           sources.getOrDefault("container", Map.of()).getOrDefault("container", Map.of());
       Map<String, Object> c = new LinkedHashMap<>();
       c.put("id", id);
-      String containerHost = job.host(id);
-      c.put("host", containerHost == null ? host : containerHost);
+      // Null (shown "-") for a container not placed yet: on YARN the page's own host is the AM's.
+      c.put("host", job.host(id));
       c.put("tasks", container.getTasks().keySet().stream().map(TaskName::getName).toList());
       c.put("started", !sources.isEmpty());
       c.put("restarts", restarts.getOrDefault(id, 0));

@@ -302,7 +302,7 @@ public class StatusModelTest {
     assertEquals(2, first.get("restarts"));
     assertEquals(99L, first.get("processed"));
     assertEquals(33L, first.get("sent"));
-    assertEquals("host1", first.get("host"));
+    assertEquals("node-0", first.get("host"));
     Map<String, Object> second = byKey(list(status.get("containers")), "id", "1");
     assertEquals(false, second.get("started"));
     assertEquals(0, second.get("restarts"));
@@ -349,7 +349,7 @@ public class StatusModelTest {
 
       @Override
       public String host(String containerId) {
-        return null;
+        return "node-" + containerId;
       }
 
       @Override

@@ -31,6 +31,9 @@ final class ContainerSystems implements MessageCollector, StoreSystems {
   private SystemProducer lastProducer;
   private long sent;
 
+  /** The task the run loop is calling, whose output {@link #send} counts (null between calls). */
+  TaskInstance sender;
+
   ContainerSystems(
       String containerId,
       Config config,
@@ -81,6 +84,10 @@ final class ContainerSystems implements MessageCollector, StoreSystems {
     }
     p.send(envelope);
     metrics.setMessagesSent(++sent);
+    TaskInstance t = sender;
+    if (t != null) {
+      t.metrics.setSent(++t.sent);
+    }
   }
 
   private SystemProducer producer(String system) {

@@ -605,12 +605,14 @@ final class RunLoop {
   }
 
   /**
-   * Names the task in the logging context (SLF4J MDC key {@value #MDC_TASK}) for what it logs; set
-   * only when the task changes, so a run of one task's messages costs a reference compare.
+   * Names the task in the logging context (SLF4J MDC key {@value #MDC_TASK}) for what it logs, and
+   * as the sender the collector counts; set only when the task changes, so a run of one task's
+   * messages costs a reference compare.
    */
   private void enter(TaskInstance t) {
     MDC.put(MDC_TASK, t.name.getName());
     mdcTask = t;
+    systems.sender = t;
   }
 
   static final String MDC_TASK = "task";

@@ -47,6 +47,9 @@ final class TaskInstance implements TaskCoordinator {
   /** Messages processed, published to {@link #metrics} as they are counted. */
   long processed;
 
+  /** Messages sent through the collector while this task was called. */
+  long sent;
+
   RunLoop loop;
 
   /** Read by metrics reporters too. */

@@ -16,9 +16,11 @@ final class TaskMetrics {
 
   final MetricsRegistryMap registry = new MetricsRegistryMap();
   private final AtomicLong processed = new AtomicLong();
+  private final AtomicLong sent = new AtomicLong();
 
   TaskMetrics(java.util.function.BooleanSupplier finished) {
     registry.newGauge(GROUP, "messages-processed", processed::get);
+    registry.newGauge(GROUP, "messages-sent", sent::get);
     registry.newGauge(GROUP, "finished", finished::getAsBoolean);
   }
 
@@ -41,6 +43,10 @@ final class TaskMetrics {
           }
           return total;
         });
+  }
+
+  void setSent(long n) {
+    sent.lazySet(n);
   }
 
   void setProcessed(long n) {

@@ -25,6 +25,7 @@ import org.beamsamza.runtime.metrics.MetricsReporter;
 import org.beamsamza.runtime.metrics.MetricsReporterFactory;
 import org.beamsamza.runtime.metrics.ReadableMetricsRegistry;
 import org.beamsamza.runtime.system.IncomingMessageEnvelope;
+import org.beamsamza.runtime.system.OutgoingMessageEnvelope;
 import org.beamsamza.runtime.system.StreamSpec;
 import org.beamsamza.runtime.system.SystemFactory;
 import org.beamsamza.runtime.system.SystemStream;
@@ -41,6 +42,7 @@ import org.junit.Test;
 /** A container's metrics as its reporters see them: counts, lag, timers, JMX beans. */
 public class ContainerMetricsTest {
   private static final int PER_PARTITION = 5_000;
+  private static final SystemStream OUT = new SystemStream("mem", "out");
 
   /** Registries the {@link Capturing} reporters were given, by container and source. */
   static final Map<String, ReadableMetricsRegistry> CAPTURED = new ConcurrentHashMap<>();
@@ -79,6 +81,7 @@ public class ContainerMetricsTest {
         holding.countDown();
         release.await();
       }
+      collector.send(new OutgoingMessageEnvelope(OUT, 0, null, envelope.getMessage()));
     }
 
     @Override
@@ -92,6 +95,7 @@ public class ContainerMetricsTest {
     InMemoryStreams streams = new InMemoryStreams();
     SystemStream in = new SystemStream("mem", "in");
     streams.createStream(new StreamSpec(in, 2, false, Map.of()));
+    streams.createStream(new StreamSpec(OUT, 1, false, Map.of()));
     for (int i = 0; i < PER_PARTITION; i++) {
       streams.append(in.partition(0), null, "a" + i);
       streams.append(in.partition(1), null, "b" + i);
@@ -171,6 +175,7 @@ public class ContainerMetricsTest {
         CAPTURED.get(containerId + "/" + SamzaContainer.CONTAINER_SOURCE);
     Map<String, Object> c = containerRegistry.values().get("container");
     assertEquals(2L * PER_PARTITION, c.get("messages-processed"));
+    assertEquals(2L * PER_PARTITION, c.get("messages-sent"));
     long sampled = ((Number) ((Map<?, ?>) c.get("process-ns")).get("count")).longValue();
     assertEquals(
         "one process call in " + ContainerMetrics.PROCESS_SAMPLE + " is timed",
@@ -181,6 +186,7 @@ public class ContainerMetricsTest {
     for (int p = 0; p < 2; p++) {
       Map<String, Object> values = CAPTURED.get(containerId + "/task T" + p).values().get("task");
       assertEquals((long) PER_PARTITION, values.get("messages-processed"));
+      assertEquals("one output per input", (long) PER_PARTITION, values.get("messages-sent"));
       assertEquals(0L, values.get(in.partition(p) + "-lag"));
       assertEquals(Long.toString(PER_PARTITION - 1), values.get(in.partition(p) + "-offset"));
     }

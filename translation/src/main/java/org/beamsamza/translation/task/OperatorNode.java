@@ -49,6 +49,9 @@ final class OperatorNode implements OperatorContext {
 
   private long elementsOutTotal;
 
+  /** Bundles finished: with the element count, the steps' mean bundle size. */
+  private long bundlesTotal;
+
   private final Counter elementsOutCounter;
 
   private boolean inBundle;
@@ -194,6 +197,7 @@ final class OperatorNode implements OperatorContext {
       MetricsContainer previous = MetricsEnvironment.setCurrentContainer(metrics);
       try {
         inBundle = false;
+        bundlesTotal++;
         operator.finishBundle();
       } finally {
         MetricsEnvironment.setCurrentContainer(previous);
@@ -233,6 +237,7 @@ final class OperatorNode implements OperatorContext {
   void registerMetrics(MetricsRegistry registry) {
     registry.newGauge(STEP_GROUP, stepName + ":elements-in", () -> elementsInTotal);
     registry.newGauge(STEP_GROUP, stepName + ":elements-out", () -> elementsOutTotal);
+    registry.newGauge(STEP_GROUP, stepName + ":bundles", () -> bundlesTotal);
     registry.newGauge(STEP_GROUP, stepName + ":input-watermark", () -> inputWatermark.getMillis());
     registry.newGauge(
         STEP_GROUP, stepName + ":output-watermark", () -> outputWatermark.getMillis());

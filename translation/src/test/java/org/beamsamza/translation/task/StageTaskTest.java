@@ -245,6 +245,7 @@ public class StageTaskTest {
       Map<String, Object> steps = h.metrics().get("step");
       assertEquals(3L, steps.get(step + ":elements-in"));
       assertEquals(2L, steps.get(step + ":elements-out"));
+      assertEquals("one bundle, finished by the window tick", 1L, steps.get(step + ":bundles"));
       assertEquals(15L, steps.get(step + ":input-watermark"));
       Map<String, Object> stage = h.metrics().get("stage");
       assertEquals(15L, stage.get("input-watermark"));
