@@ -86,7 +86,7 @@ final class ContainerSystems implements MessageCollector, StoreSystems {
     metrics.setMessagesSent(++sent);
     TaskInstance t = sender;
     if (t != null) {
-      t.metrics.setSent(++t.sent);
+      t.sent++;
     }
   }
 

@@ -182,6 +182,7 @@ final class RunLoop {
       return;
     }
     t.finished = true;
+    t.publishMetrics();
     unfinished--;
     for (InputPartition.Reader r : t.readers) {
       r.partition.refreshActive();
@@ -236,7 +237,7 @@ final class RunLoop {
       t.offsetsChanged = true;
       quiescenceDeclined = false;
       metrics.setMessagesProcessed(++processed);
-      t.metrics.setProcessed(++t.processed);
+      t.processed++;
     }
   }
 
@@ -415,6 +416,9 @@ final class RunLoop {
   private void window() {
     long start = System.nanoTime();
     refreshNewestOffsets();
+    for (TaskInstance t : tasks) {
+      t.publishMetrics();
+    }
     long calls = 0;
     for (TaskInstance t : tasks) {
       if (t.finished || t.windowable == null) {
@@ -527,6 +531,9 @@ final class RunLoop {
     notifyCheckpointListeners();
     trim();
     metrics.incCommits();
+    for (TaskInstance t : tasks) {
+      t.publishMetrics();
+    }
     long end = System.nanoTime();
     metrics.commitNs.update(end - start);
     nextCommit = end + commitNanos;

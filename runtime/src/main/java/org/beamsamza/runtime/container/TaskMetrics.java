@@ -18,10 +18,19 @@ final class TaskMetrics {
   private final AtomicLong processed = new AtomicLong();
   private final AtomicLong sent = new AtomicLong();
 
-  TaskMetrics(java.util.function.BooleanSupplier finished) {
+  private volatile boolean finished;
+
+  TaskMetrics() {
     registry.newGauge(GROUP, "messages-processed", processed::get);
     registry.newGauge(GROUP, "messages-sent", sent::get);
-    registry.newGauge(GROUP, "finished", finished::getAsBoolean);
+    registry.newGauge(GROUP, "finished", () -> finished);
+  }
+
+  /** The run loop's counts as of now (window ticks, commits, a task finishing). */
+  void publish(long processedCount, long sentCount, boolean isFinished) {
+    processed.lazySet(processedCount);
+    sent.lazySet(sentCount);
+    finished = isFinished;
   }
 
   /**
@@ -45,16 +54,12 @@ final class TaskMetrics {
         });
   }
 
-  void setSent(long n) {
-    sent.lazySet(n);
-  }
-
-  void setProcessed(long n) {
-    processed.lazySet(n);
-  }
-
   long getProcessed() {
     return processed.get();
+  }
+
+  private static boolean finished(InputPartition.Reader reader) {
+    return reader.task.metrics.finished;
   }
 
   /** Adds the gauges of one input partition of the task. */
@@ -71,7 +76,7 @@ final class TaskMetrics {
    */
   static Long lag(InputPartition.Reader reader) {
     InputPartition p = reader.partition;
-    if (p.ended || reader.task.finished) {
+    if (p.ended || finished(reader)) {
       return 0L;
     }
     String newest = p.newestOffset;

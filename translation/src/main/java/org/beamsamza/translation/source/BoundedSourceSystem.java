@@ -77,9 +77,14 @@ public final class BoundedSourceSystem extends InProcessSourceSystem {
     private final List<BoundedSource<?>> splits;
     private final MetricsContainer metrics;
     private final long skip;
-    // Volatile: read by the progress gauges from a reporter's thread.
-    private volatile int splitIndex;
-    private volatile BoundedSource.BoundedReader<?> reader;
+    private int splitIndex;
+    private BoundedSource.BoundedReader<?> reader;
+
+    // Published at the end of each read() for the progress gauges (reporters' threads), so the
+    // per-record path reads plain fields.
+    private volatile int publishedSplit;
+    private volatile BoundedSource.BoundedReader<?> publishedReader;
+    private volatile long publishedRecords;
     private boolean readerHasCurrent;
     private long nextOffset;
     private long recordsRead;
@@ -98,6 +103,16 @@ public final class BoundedSourceSystem extends InProcessSourceSystem {
 
     /** Appends up to {@code max} envelopes; returns false once the partition has ended. */
     boolean read(List<IncomingMessageEnvelope> out, int max) throws IOException {
+      try {
+        return readBatch(out, max);
+      } finally {
+        publishedSplit = splitIndex;
+        publishedReader = reader;
+        publishedRecords = recordsRead;
+      }
+    }
+
+    private boolean readBatch(List<IncomingMessageEnvelope> out, int max) throws IOException {
       while (out.size() < max) {
         if (!advance()) {
           if (!ended) {
@@ -154,8 +169,8 @@ public final class BoundedSourceSystem extends InProcessSourceSystem {
       if (ended) {
         return 1.0;
       }
-      int done = splitIndex;
-      BoundedSource.BoundedReader<?> current = reader;
+      int done = publishedSplit;
+      BoundedSource.BoundedReader<?> current = publishedReader;
       Double within = current == null ? 0.0 : current.getFractionConsumed();
       if (within == null) {
         return null;
@@ -165,7 +180,7 @@ public final class BoundedSourceSystem extends InProcessSourceSystem {
 
     /** Records read from the source (those skipped after a restart too): no control messages. */
     long recordsRead() {
-      return recordsRead;
+      return publishedRecords;
     }
 
     void close() throws IOException {
