@@ -354,7 +354,7 @@ public final class KafkaSystemConsumer implements SystemConsumer {
     }
     try {
       long end = consumer.position(tp, Duration.ZERO) + lag.getAsLong();
-      return end == 0 ? null : Long.toString(end - 1);
+      return Long.toString(end - 1);
     } catch (org.apache.kafka.common.errors.TimeoutException e) {
       return null;
     }

@@ -23,7 +23,6 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -59,7 +58,6 @@ import org.junit.rules.TemporaryFolder;
  * screenshot there, e.g. {@code ../docs/status-page.png}.
  */
 public class StatusPageBrowserTest {
-  private static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
   private static final long DEADLINE_MS = 120_000;
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -92,15 +90,11 @@ public class StatusPageBrowserTest {
 
   @Test
   public void pageShowsTheRunningJobsGraphAndTables() throws Exception {
-    assertTrue(
-        "Chromium is needed at "
-            + CHROMIUM
-            + " for this test; .ci/run installs it (apt-get install -y chromium)",
-        Files.isExecutable(CHROMIUM));
+    HeadlessChromium.requireInstalled();
     ExecutionPlan plan = SamzaRunner.translate(wordCount(options()), options());
     assertEquals("the shuffle splits the job in two stages", 2, plan.stages().size());
-    String sourceStage = stageOf(plan, "Window");
-    String countStage = stageOf(plan, "FormatCounts");
+    String sourceStage = StatusJson.stageOf(plan, "Window");
+    String countStage = StatusJson.stageOf(plan, "FormatCounts");
     assertNotEquals(sourceStage, countStage);
 
     LocalPipelineResult result = (LocalPipelineResult) wordCount(options()).run();
@@ -114,16 +108,17 @@ public class StatusPageBrowserTest {
               page,
               "messages through both stages, and a rate for the source's",
               s ->
-                  stageNode(s, sourceStage).path("processed").asLong() > 0
-                      && stageNode(s, countStage).path("processed").asLong() > 0
-                      && stageNode(s, sourceStage).path("throughput").asDouble() > 0);
+                  StatusJson.stageNode(s, sourceStage).path("processed").asLong() > 0
+                      && StatusJson.stageNode(s, countStage).path("processed").asLong() > 0
+                      && StatusJson.stageNode(s, sourceStage).path("throughput").asDouble() > 0);
       checkStatusJson(status, plan, sourceStage, countStage);
 
-      String dom = chromium(page, "--dump-dom");
+      HeadlessChromium chromium = new HeadlessChromium(tmp.getRoot().toPath(), DEADLINE_MS);
+      String dom = chromium.dumpDom(page);
       checkRenderedPage(dom, plan, sourceStage, countStage);
 
       Path png = tmp.getRoot().toPath().resolve("status-page.png");
-      chromium(page, "--screenshot=" + png, "--window-size=1400,900");
+      chromium.screenshot(page, png, 1400, 900);
       byte[] image = Files.readAllBytes(png);
       assertThat("a screenshot was written", image.length, greaterThan(10_000));
       assertEquals("PNG", new String(image, 1, 3, StandardCharsets.US_ASCII));
@@ -140,26 +135,6 @@ public class StatusPageBrowserTest {
     awaitStopped(page);
   }
 
-  private static String stageOf(ExecutionPlan plan, String stepPrefix) {
-    for (StagePlan stage : plan.stages()) {
-      for (NodeSpec node : stage.nodes()) {
-        if (node.stepName().startsWith(stepPrefix)) {
-          return stage.id();
-        }
-      }
-    }
-    throw new AssertionError("No step " + stepPrefix + " in " + plan.describe());
-  }
-
-  private static JsonNode stageNode(JsonNode status, String id) {
-    for (JsonNode stage : status.path("graph").path("stages")) {
-      if (stage.path("id").asText().equals(id)) {
-        return stage;
-      }
-    }
-    return JSON.missingNode();
-  }
-
   private static void checkStatusJson(
       JsonNode status, ExecutionPlan plan, String sourceStage, String countStage) {
     assertEquals("RUNNING", status.path("job").path("state").asText());
@@ -167,7 +142,7 @@ public class StatusPageBrowserTest {
     JsonNode stages = status.path("graph").path("stages");
     assertEquals(plan.stages().size(), stages.size());
     for (StagePlan stage : plan.stages()) {
-      JsonNode s = stageNode(status, stage.id());
+      JsonNode s = StatusJson.stageNode(status, stage.id());
       assertEquals(stage.id(), stage.taskCount(), s.path("parallelism").asInt());
       List<String> steps = new ArrayList<>();
       s.path("transforms").forEach(t -> steps.add(t.asText()));
@@ -196,7 +171,7 @@ public class StatusPageBrowserTest {
     }
     assertEquals(
         "the repartition stream's tasks report their lag",
-        stageNode(status, countStage).path("parallelism").asInt(),
+        StatusJson.stageNode(status, countStage).path("parallelism").asInt(),
         countTasksWithLag);
     assertEquals(2, status.path("containers").size());
     for (JsonNode container : status.path("containers")) {
@@ -299,42 +274,5 @@ public class StatusPageBrowserTest {
         http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(uri + ": " + response.body(), 200, response.statusCode());
     return response.body();
-  }
-
-  /** Runs headless Chromium on {@code page} with {@code extra} arguments; returns its stdout. */
-  private String chromium(URI page, String... extra) throws Exception {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                CHROMIUM.toString(),
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--user-data-dir=" + tmp.newFolder(),
-                "--virtual-time-budget=10000"));
-    command.addAll(Arrays.asList(extra));
-    command.add(page.toString());
-    Path out = tmp.newFile().toPath();
-    Path err = tmp.newFile().toPath();
-    Process chromium =
-        new ProcessBuilder(command)
-            .redirectOutput(out.toFile())
-            .redirectError(err.toFile())
-            .start();
-    if (!chromium.waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS)) {
-      chromium.destroyForcibly();
-      fail("Chromium did not finish within " + DEADLINE_MS + " ms: " + command);
-    }
-    assertEquals(
-        "Chromium failed: " + command + "\n" + Files.readString(err), 0, chromium.exitValue());
-    Files.delete(err);
-    String stdout = Files.readString(out);
-    Files.delete(out);
-    return stdout;
   }
 }

@@ -43,9 +43,10 @@ public interface SystemConsumer {
   }
 
   /**
-   * The offset of the newest message the partition holds, as far as this consumer knows without a
-   * remote call (for lag metrics), or {@code null} when it cannot tell (the default) or the
-   * partition is empty. Called on the consumer's thread.
+   * The offset of the newest message the partition holds (numeric offsets: the one before the first
+   * when it has never held one, e.g. "-1"), as far as this consumer knows without a remote call,
+   * for lag metrics; {@code null} when it cannot tell (the default). Called on the consumer's
+   * thread.
    */
   default String newestOffset(SystemStreamPartition ssp) {
     return null;

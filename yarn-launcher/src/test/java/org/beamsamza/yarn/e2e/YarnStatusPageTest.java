@@ -16,10 +16,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -49,6 +45,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.beamsamza.runner.SamzaRunner;
+import org.beamsamza.runner.status.HeadlessChromium;
+import org.beamsamza.runner.status.StatusJson;
 import org.beamsamza.translation.plan.ExecutionPlan;
 import org.beamsamza.translation.plan.NodeSpec;
 import org.beamsamza.translation.plan.StagePlan;
@@ -68,7 +66,6 @@ import org.junit.rules.TemporaryFolder;
  * headless Chromium must draw a box per stage.
  */
 public class YarnStatusPageTest {
-  private static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
 
   /** Only turns a hang into a failure: every wait below ends on its condition. */
   private static final Duration DEADLINE = Duration.ofMinutes(3);
@@ -130,18 +127,14 @@ public class YarnStatusPageTest {
 
   @Test
   public void theTrackingUrlServesThePageOfTheRunningJob() throws Exception {
-    assertTrue(
-        "Chromium is needed at "
-            + CHROMIUM
-            + " for this test; .ci/run installs it (apt-get install -y chromium)",
-        Files.isExecutable(CHROMIUM));
+    HeadlessChromium.requireInstalled();
     cluster.createTopic("page-in", 4);
     cluster.createTopic("page-out", 2);
     produceWords();
     ExecutionPlan plan = SamzaRunner.translate(wordCount(options()), options());
     assertEquals("the shuffle splits the job in two stages", 2, plan.stages().size());
-    String sourceStage = stageOf(plan, "Window");
-    String countStage = stageOf(plan, "WriteCounts");
+    String sourceStage = StatusJson.stageOf(plan, "Window");
+    String countStage = StatusJson.stageOf(plan, "WriteCounts");
 
     YarnPipelineResult result = (YarnPipelineResult) wordCount(options()).run();
     try (YarnClient yarn = YarnClient.createYarnClient()) {
@@ -170,7 +163,8 @@ public class YarnStatusPageTest {
                   return tasks > 0;
                 });
         checkStatusJson(status, plan, sourceStage, countStage, containerHosts(yarn, result));
-        checkRenderedPage(chromiumDom(page), plan);
+        checkRenderedPage(
+            new HeadlessChromium(tmp.getRoot().toPath(), DEADLINE.toMillis()).dumpDom(page), plan);
 
         // The client (and so the CLI) still finds the AM's JSON status from the tracking URL.
         assertThat(result.status().get("state"), equalTo("RUNNING"));
@@ -281,7 +275,7 @@ public class YarnStatusPageTest {
     JsonNode stages = status.path("graph").path("stages");
     assertEquals(status.toString(), plan.stages().size(), stages.size());
     for (StagePlan stage : plan.stages()) {
-      JsonNode s = stageNode(status, stage.id());
+      JsonNode s = StatusJson.stageNode(status, stage.id());
       assertEquals(stage.id(), stage.taskCount(), s.path("parallelism").asInt());
       List<String> steps = new ArrayList<>();
       s.path("transforms").forEach(t -> steps.add(t.asText()));
@@ -323,26 +317,6 @@ public class YarnStatusPageTest {
     }
   }
 
-  private static String stageOf(ExecutionPlan plan, String stepPrefix) {
-    for (StagePlan stage : plan.stages()) {
-      for (NodeSpec node : stage.nodes()) {
-        if (node.stepName().startsWith(stepPrefix)) {
-          return stage.id();
-        }
-      }
-    }
-    throw new AssertionError("No step " + stepPrefix + " in " + plan.describe());
-  }
-
-  private static JsonNode stageNode(JsonNode status, String id) {
-    for (JsonNode stage : status.path("graph").path("stages")) {
-      if (stage.path("id").asText().equals(id)) {
-        return stage;
-      }
-    }
-    return JSON.missingNode();
-  }
-
   /** Polls the page's {@code status.json} until {@code condition} holds. */
   private JsonNode awaitStatus(URI page, String what, Predicate<JsonNode> condition)
       throws Exception {
@@ -365,38 +339,5 @@ public class YarnStatusPageTest {
             HttpResponse.BodyHandlers.ofString());
     assertEquals(uri + ": " + response.body(), 200, response.statusCode());
     return response;
-  }
-
-  /** Headless Chromium's DOM of {@code page} after its script ran. */
-  private String chromiumDom(URI page) throws Exception {
-    List<String> command =
-        List.of(
-            CHROMIUM.toString(),
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--user-data-dir=" + tmp.newFolder(),
-            "--virtual-time-budget=10000",
-            "--dump-dom",
-            page.toString());
-    Path out = tmp.newFile().toPath();
-    Path err = tmp.newFile().toPath();
-    Process chromium =
-        new ProcessBuilder(command)
-            .redirectOutput(out.toFile())
-            .redirectError(err.toFile())
-            .start();
-    if (!chromium.waitFor(DEADLINE.toMillis(), TimeUnit.MILLISECONDS)) {
-      chromium.destroyForcibly();
-      throw new AssertionError("Chromium did not finish within " + DEADLINE + ": " + command);
-    }
-    assertEquals(
-        "Chromium failed: " + command + "\n" + Files.readString(err), 0, chromium.exitValue());
-    return Files.readString(out, StandardCharsets.UTF_8);
   }
 }
