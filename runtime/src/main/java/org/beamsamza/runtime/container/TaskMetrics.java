@@ -39,6 +39,7 @@ final class TaskMetrics {
    */
   void addStores(TaskStorageManager stores) {
     registry.newGauge(GROUP, "stores", stores::storeMetrics);
+    registry.newGauge(GROUP, "store-restoring-records", stores::restoringRecords);
     registry.newGauge(
         GROUP,
         "store-bytes",

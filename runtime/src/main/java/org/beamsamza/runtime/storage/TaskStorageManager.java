@@ -198,6 +198,18 @@ public final class TaskStorageManager {
 
   private volatile Map<String, Map<String, Long>> storeMetrics = Map.of();
 
+  /** The changelog being replayed now, if any: its progress is a metric while the task waits. */
+  private volatile ChangelogReader restoring;
+
+  /**
+   * Changelog records the restore running now has replayed so far (a reporter's thread may read it
+   * while the task waits for its stores), or null when no restore runs.
+   */
+  public Long restoringRecords() {
+    ChangelogReader r = restoring;
+    return r == null ? null : r.records();
+  }
+
   /**
    * Each open store's counts and sizes as of the last flush, by store name: readable from any
    * thread (a metrics reporter's), while the stores themselves are the run loop's alone.
@@ -426,7 +438,12 @@ public final class TaskStorageManager {
                 admin.offsetComparator(),
                 storeConfig.getLong(RESTORE_STALL_MS, DEFAULT_RESTORE_STALL_MS),
                 prefix + RESTORE_STALL_MS)) {
-          engine.restore(reader);
+          restoring = reader;
+          try {
+            engine.restore(reader);
+          } finally {
+            restoring = null;
+          }
           records = reader.records();
           bytes = reader.bytes();
         }
