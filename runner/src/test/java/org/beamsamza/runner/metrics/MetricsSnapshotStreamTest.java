@@ -133,6 +133,7 @@ public class MetricsSnapshotStreamTest {
     }
 
     long containerProcessed = 0;
+    long producerSends = 0;
     long taskProcessed = 0;
     Map<String, Long> stepIn = new HashMap<>();
     Map<String, Long> stepOut = new HashMap<>();
@@ -141,6 +142,10 @@ public class MetricsSnapshotStreamTest {
     for (MetricsSnapshot s : newest.values()) {
       if (s.header().source().equals("container")) {
         containerProcessed += number(s.metrics().get("container").get("messages-processed"));
+        Map<String, Object> producer = s.metrics().get("kafka-producer");
+        assertNotNull("the Kafka producer's metrics, back-pressure among them", producer);
+        producerSends += ((Number) producer.get("record-send-total")).longValue();
+        assertTrue(producer.toString(), producer.get("buffer-wait-ns") instanceof Number);
         continue;
       }
       tasks++;
@@ -168,6 +173,7 @@ public class MetricsSnapshotStreamTest {
               });
     }
     assertThat("task snapshots", tasks, greaterThan(1));
+    assertThat("records the containers' producers sent to Kafka", producerSends, greaterThan(0L));
     assertEquals(
         "the containers processed what their tasks processed", taskProcessed, containerProcessed);
     String keyStep = only(stepIn, "Key");

@@ -281,10 +281,12 @@ public final class SamzaContainer {
     }
     failure = closeTasks(tasks, failure, clean, systems);
     MDC.remove(MDC_TASK); // what follows is the container's, not a task's
-    failure = systems.stop(failure);
+    // Reporters stop (writing their last snapshot) before the systems, whose producers' own
+    // metrics they still read.
     for (MetricsReporter r : reporters) {
       failure = ContainerSystems.attempt(r::stop, failure);
     }
+    failure = systems.stop(failure);
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
