@@ -57,9 +57,14 @@ public interface JobCondition {
         return job.getStatus().name();
       }
 
+      /** Every recent container failure, those a restart cured too, oldest first. */
       @Override
       public List<Map<String, Object>> failures() {
-        return StatusModel.failures(job.getFailure());
+        List<Map<String, Object>> failures = new java.util.ArrayList<>();
+        for (JobHandle.ContainerFailure f : job.getRecentFailures()) {
+          failures.add(StatusModel.failure(f.failure(), f.epochMillis()));
+        }
+        return failures;
       }
 
       @Override

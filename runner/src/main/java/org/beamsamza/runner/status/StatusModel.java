@@ -177,9 +177,11 @@ public final class StatusModel {
    * is not kept (the containers table shows its restart).
    */
   static List<Map<String, Object>> failures(Throwable failure) {
-    if (failure == null) {
-      return List.of();
-    }
+    return failure == null ? List.of() : List.of(failure(failure, null));
+  }
+
+  /** One failure: where (container, task), when (epoch ms, if known), the user's message, trace. */
+  static Map<String, Object> failure(Throwable failure, Long epochMillis) {
     Map<String, Object> f = new LinkedHashMap<>();
     ContainerException where = failure instanceof ContainerException ce ? ce : null;
     f.put("container", where == null ? null : where.getContainerId());
@@ -188,7 +190,8 @@ public final class StatusModel {
         where == null || where.getTaskName() == null ? null : where.getTaskName().getName());
     f.put("message", SamzaPipelineResult.rootCause(failure).toString());
     f.put("stackTrace", stackTrace(failure));
-    return List.of(f);
+    f.put("time", epochMillis);
+    return f;
   }
 
   private static String stackTrace(Throwable t) {

@@ -254,6 +254,7 @@ public final class JobHandle {
    */
   private boolean restartAfter(SamzaContainer container, boolean firstInstance, Throwable t) {
     String id = container.getContainerId();
+    rememberFailure(id, t);
     synchronized (lock) {
       if (killed) {
         LOG.info("Container {} stopped after the kill: {}", id, t.toString());
@@ -309,6 +310,34 @@ public final class JobHandle {
       return false;
     }
     return true;
+  }
+
+  /** How many container failures {@link #getRecentFailures} keeps. */
+  public static final int RECENT_FAILURES = 10;
+
+  /** A container's failure, restarted or not, and when it happened. */
+  public record ContainerFailure(String containerId, long epochMillis, Throwable failure) {}
+
+  private final java.util.ArrayDeque<ContainerFailure> recentFailures =
+      new java.util.ArrayDeque<>();
+
+  private void rememberFailure(String containerId, Throwable t) {
+    synchronized (recentFailures) {
+      if (recentFailures.size() == RECENT_FAILURES) {
+        recentFailures.removeFirst();
+      }
+      recentFailures.addLast(new ContainerFailure(containerId, System.currentTimeMillis(), t));
+    }
+  }
+
+  /**
+   * The last {@value #RECENT_FAILURES} container failures, oldest first, including those a restart
+   * cured (the status page lists them; {@link #getFailure} is only the one that ends the job).
+   */
+  public List<ContainerFailure> getRecentFailures() {
+    synchronized (recentFailures) {
+      return List.copyOf(recentFailures);
+    }
   }
 
   /** A failure that ends the container for good, and so (eventually) the job. */

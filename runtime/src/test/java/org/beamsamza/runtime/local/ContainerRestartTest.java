@@ -142,6 +142,15 @@ public class ContainerRestartTest {
     assertEquals(JobStatus.SUCCEEDED, job[0].waitForFinish());
     assertNull(job[0].getFailure());
     assertEquals(Map.of(failing, 1), job[0].getContainerRestarts());
+    List<JobHandle.ContainerFailure> recent = job[0].getRecentFailures();
+    assertEquals("the cured failure is still listed (the status page shows it)", 1, recent.size());
+    assertEquals(failing, recent.get(0).containerId());
+    assertEquals(
+        "user code failed at " + failAt,
+        org.beamsamza.runtime.container.ContainerException.class
+            .cast(recent.get(0).failure())
+            .getCause()
+            .getMessage());
     assertEquals("the failed container ran twice", 2, instances0.get());
     assertEquals("the other container was never restarted", 1, instances1.get());
     assertEquals(
