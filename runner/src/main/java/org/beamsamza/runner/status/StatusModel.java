@@ -171,11 +171,7 @@ public final class StatusModel {
     return containers;
   }
 
-  /**
-   * The job's failure, if any: where (container, task), the user's message, the whole chain of
-   * causes. The runtime keeps the first failure that ends the job; a failure that a restart cured
-   * is not kept (the containers table shows its restart).
-   */
+  /** One failure as a list (none for null), without a time: see {@link #failure}. */
   static List<Map<String, Object>> failures(Throwable failure) {
     return failure == null ? List.of() : List.of(failure(failure, null));
   }

@@ -12,10 +12,10 @@ import org.beamsamza.runner.status.StatusModel;
  * state as the AM's JSON status gives it, each container's last failure, restarts and the host of
  * each container's current (or last) YARN container.
  *
- * <p>Unlike a local job's page, which shows only the failure that ended the job, this shows the
- * last failure of every container that failed, restarted or not: a YARN job's containers run on
- * other machines, and the page is where one sees why a container was restarted without reading its
- * logs.
+ * <p>As on a local job's page, failures a restart cured are listed too (a YARN job's containers run
+ * on other machines, and the page is where one sees why a container was restarted without reading
+ * its logs); here it is the last failure of each container that failed, as its report or YARN's
+ * exit diagnostics tell it.
  */
 final class CoordinatorCondition implements JobCondition {
   private final JobCoordinator coordinator;
