@@ -112,6 +112,7 @@ public class StatusPageBrowserTest {
                       && StatusJson.stageNode(s, countStage).path("processed").asLong() > 0
                       && StatusJson.stageNode(s, sourceStage).path("throughput").asDouble() > 0);
       checkStatusJson(status, plan, sourceStage, countStage);
+      checkJmx(plan);
 
       HeadlessChromium chromium = new HeadlessChromium(tmp.getRoot().toPath(), DEADLINE_MS);
       String dom = chromium.dumpDom(page);
@@ -238,6 +239,43 @@ public class StatusPageBrowserTest {
 
   private static int count(String text, String part) {
     return text.split(Pattern.quote(part), -1).length - 1;
+  }
+
+  /**
+   * The default reporter, JMX, shows the running job's containers and tasks in the platform MBean
+   * server: a bean per container counting what it processed, and per task.
+   */
+  private static void checkJmx(ExecutionPlan plan) throws Exception {
+    javax.management.MBeanServer jmx =
+        java.lang.management.ManagementFactory.getPlatformMBeanServer();
+    // Only this job's beans: another test's job in this JVM has a job name of its own.
+    java.util.Set<javax.management.ObjectName> containers =
+        jobBeans(
+            jmx, plan, "org.beamsamza:type=container,source=container,name=messages-processed,*");
+    assertEquals("a bean per container: " + containers, 2, containers.size());
+    long processed = 0;
+    for (javax.management.ObjectName bean : containers) {
+      processed += ((Number) jmx.getAttribute(bean, "Value")).longValue();
+    }
+    assertThat(processed, greaterThan(0L));
+    int tasks = plan.stages().stream().mapToInt(StagePlan::taskCount).sum();
+    assertEquals(
+        "a bean per task",
+        tasks,
+        jobBeans(jmx, plan, "org.beamsamza:type=task,name=messages-processed,*").size());
+  }
+
+  private static java.util.Set<javax.management.ObjectName> jobBeans(
+      javax.management.MBeanServer jmx, ExecutionPlan plan, String pattern) throws Exception {
+    java.util.Set<javax.management.ObjectName> beans = new java.util.HashSet<>();
+    for (javax.management.ObjectName bean :
+        jmx.queryNames(new javax.management.ObjectName(pattern), null)) {
+      String job = bean.getKeyProperty("job");
+      if (job != null && job.startsWith(plan.jobName())) {
+        beans.add(bean);
+      }
+    }
+    return beans;
   }
 
   /** Polls {@code /status.json} until {@code condition} holds; fails after the deadline. */

@@ -45,6 +45,8 @@ public class StoreRestoreTest {
 
   static final List<String> EVENTS = new CopyOnWriteArrayList<>();
   static final Map<String, String> RESTORE_THREADS = new ConcurrentHashMap<>();
+  static final Map<String, String> RESTORING_SEEN = new ConcurrentHashMap<>();
+  static final String CONTAINER = "restore-" + System.nanoTime();
 
   /** Every restore waits until both tasks with data are restoring: only side by side gets past. */
   static volatile CountDownLatch bothRestoring;
@@ -68,6 +70,14 @@ public class StoreRestoreTest {
             n++;
           }
           RESTORE_THREADS.put(task, Thread.currentThread().getName());
+          // What a reporter reads of the task while this restore still runs.
+          Object restoring =
+              ContainerMetricsTest.CAPTURED
+                  .get(CONTAINER + "/task " + task)
+                  .values()
+                  .get("task")
+                  .get("store-restoring-records");
+          RESTORING_SEEN.put(task, String.valueOf(restoring));
           bothRestoring.countDown();
           try {
             assertTrue(
@@ -97,6 +107,7 @@ public class StoreRestoreTest {
   public void storesWithChangelogDataAreRestoredSideBySideBeforeInit() throws Exception {
     EVENTS.clear();
     RESTORE_THREADS.clear();
+    RESTORING_SEEN.clear();
     bothRestoring = new CountDownLatch(2);
     InMemoryStreams streams = new InMemoryStreams();
     SystemStream in = new SystemStream("mem", "in");
@@ -119,6 +130,10 @@ public class StoreRestoreTest {
     config.put(TaskStorageManager.STORE_BASE_DIR, tmp.getRoot().getPath());
     config.put("stores.s.factory", RecordingEngineFactory.class.getName());
     config.put("stores.s.changelog", "mem.cl");
+    config.put(org.beamsamza.runtime.metrics.MetricsConfig.REPORTERS, "capture");
+    config.put(
+        org.beamsamza.runtime.metrics.MetricsConfig.reporterKey("capture", "class"),
+        ContainerMetricsTest.Capturing.class.getName());
 
     class InitTask implements StreamTask, InitableTask {
       @Override
@@ -131,8 +146,8 @@ public class StoreRestoreTest {
           IncomingMessageEnvelope envelope, MessageCollector collector, TaskCoordinator c) {}
     }
     new SamzaContainer(
-            "0",
-            new ContainerModel("0", tasks),
+            CONTAINER,
+            new ContainerModel(CONTAINER, tasks),
             new Config(config),
             Map.of("mem", new InMemorySystemFactory(streams)),
             m -> new InitTask(),
@@ -146,8 +161,20 @@ public class StoreRestoreTest {
         "then every init, and no restore of the task without changelog data: " + EVENTS,
         Set.of("init S-0", "init S-1", "init S-2"),
         Set.copyOf(EVENTS.subList(2, EVENTS.size())));
-    assertThat(RESTORE_THREADS.get("S-0"), startsWith("restore-0-"));
-    assertThat(RESTORE_THREADS.get("S-1"), startsWith("restore-0-"));
+    assertThat(RESTORE_THREADS.get("S-0"), startsWith("restore-" + CONTAINER + "-"));
+    assertThat(RESTORE_THREADS.get("S-1"), startsWith("restore-" + CONTAINER + "-"));
     assertFalse(RESTORE_THREADS.containsKey("S-2"));
+    assertEquals(
+        "a running restore's progress, as reporters see it",
+        Map.of("S-0", "5", "S-1", "5"),
+        RESTORING_SEEN);
+    assertEquals(
+        "no restore runs any more",
+        null,
+        ContainerMetricsTest.CAPTURED
+            .get(CONTAINER + "/task S-0")
+            .values()
+            .get("task")
+            .get("store-restoring-records"));
   }
 }
