@@ -5,6 +5,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.beamsamza.runtime.job.ContainerModel;
+import org.beamsamza.runtime.job.JobModel;
+import org.beamsamza.runtime.job.TaskModel;
 import org.joda.time.Instant;
 
 /**
@@ -33,6 +36,21 @@ public record JobProgress(
   /** The group and names {@code BoundedSourceSystem} reports its partitions' progress under. */
   static final String SOURCE_GROUP = "source";
 
+  /** The progress of the job {@code job} models, from its metric values. */
+  public static JobProgress of(JobValues values, JobModel job) {
+    Map<String, String> stageOfTask = new java.util.LinkedHashMap<>();
+    for (ContainerModel c : job.getContainers().values()) {
+      for (TaskModel t : c.getTasks().values()) {
+        stageOfTask.put(t.getTaskName().getName(), t.getStageId());
+      }
+    }
+    return of(values, stageOfTask);
+  }
+
+  /**
+   * @param stageOfTask each task's stage: tasks are counted from it, so one whose container has not
+   *     started yet counts too
+   */
   public static JobProgress of(JobValues values, Map<String, String> stageOfTask) {
     long[] read = {0};
     List<Double> fractions = new ArrayList<>();
@@ -58,18 +76,19 @@ public record JobProgress(
             ? null
             : fractions.stream().mapToDouble(Double::doubleValue).average().orElse(0);
 
-    Map<String, int[]> counts = new TreeMap<>(); // stage -> {tasks, finished}
+    Map<String, Integer> tasksPerStage = new TreeMap<>();
+    stageOfTask.values().forEach(stage -> tasksPerStage.merge(stage, 1, Integer::sum));
+    Map<String, Integer> finishedPerStage = new TreeMap<>();
     Map<String, long[]> processed = new TreeMap<>();
     Map<String, Long> watermarks = new TreeMap<>();
     Map<String, long[]> steps = new TreeMap<>(); // step -> {in, out}
-    stageOfTask.values().forEach(s -> counts.computeIfAbsent(s, k -> new int[2]));
     values.forEachTask(
         (task, groups) -> {
           String stage = stageOfTask.getOrDefault(task, "?");
-          int[] c = counts.computeIfAbsent(stage, k -> new int[2]);
+          tasksPerStage.putIfAbsent(stage, 0);
           Object finished = groups.getOrDefault("task", Map.of()).get("finished");
           if (Boolean.TRUE.equals(finished)) {
-            c[1]++;
+            finishedPerStage.merge(stage, 1, Integer::sum);
           }
           Long p = JobValues.number(groups, "task", "messages-processed");
           processed.computeIfAbsent(stage, k -> new long[1])[0] += p == null ? 0 : p;
@@ -94,18 +113,15 @@ public record JobProgress(
                     }
                   });
         });
-    // Tasks are counted from the job model, so a task that has not started yet counts too.
-    Map<String, Integer> tasksPerStage = new TreeMap<>();
-    stageOfTask.values().forEach(s -> tasksPerStage.merge(s, 1, Integer::sum));
 
     Map<String, StageProgress> byStage = new TreeMap<>();
     int stagesFinished = 0;
     int tasksFinished = 0;
     long total = 0;
     Long least = null;
-    for (Map.Entry<String, int[]> e : counts.entrySet()) {
-      int tasks = tasksPerStage.getOrDefault(e.getKey(), e.getValue()[0]);
-      int finished = e.getValue()[1];
+    for (Map.Entry<String, Integer> e : tasksPerStage.entrySet()) {
+      int tasks = e.getValue();
+      int finished = finishedPerStage.getOrDefault(e.getKey(), 0);
       long p = processed.getOrDefault(e.getKey(), new long[1])[0];
       Long w = watermarks.get(e.getKey());
       byStage.put(e.getKey(), new StageProgress(tasks, finished, p, w));

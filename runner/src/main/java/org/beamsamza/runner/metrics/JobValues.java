@@ -2,6 +2,7 @@ package org.beamsamza.runner.metrics;
 
 import java.util.Map;
 import java.util.function.BiConsumer;
+import org.beamsamza.runtime.container.SamzaContainer;
 
 /**
  * A job's metric values at one time: by container, source ({@code container} or {@code task
@@ -10,7 +11,7 @@ import java.util.function.BiConsumer;
  * page.
  */
 public record JobValues(Map<String, Map<String, Map<String, Map<String, Object>>>> byContainer) {
-  public static final String TASK_SOURCE_PREFIX = "task ";
+  public static final String TASK_SOURCE_PREFIX = SamzaContainer.TASK_SOURCE_PREFIX;
 
   /** Each task's groups, by task name. */
   public void forEachTask(BiConsumer<String, Map<String, Map<String, Object>>> action) {
@@ -30,7 +31,7 @@ public record JobValues(Map<String, Map<String, Map<String, Map<String, Object>>
   public void forEachContainer(BiConsumer<String, Map<String, Map<String, Object>>> action) {
     byContainer.forEach(
         (id, sources) -> {
-          Map<String, Map<String, Object>> groups = sources.get("container");
+          Map<String, Map<String, Object>> groups = sources.get(SamzaContainer.CONTAINER_SOURCE);
           if (groups != null) {
             action.accept(id, groups);
           }

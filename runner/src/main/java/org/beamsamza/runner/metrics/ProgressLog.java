@@ -1,13 +1,9 @@
 package org.beamsamza.runner.metrics;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.beamsamza.runtime.job.ContainerModel;
 import org.beamsamza.runtime.job.JobModel;
-import org.beamsamza.runtime.job.TaskModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,14 +17,14 @@ public final class ProgressLog {
 
   private final String jobName;
   private final JobRegistries registries;
-  private final Map<String, String> stageOfTask;
+  private final JobModel job;
   private final long startNanos = System.nanoTime();
   private final ScheduledExecutorService schedule;
 
   private ProgressLog(String jobName, JobRegistries registries, JobModel job, long periodMs) {
     this.jobName = jobName;
     this.registries = registries;
-    this.stageOfTask = stageOfTask(job);
+    this.job = job;
     if (periodMs > 0) {
       schedule =
           Executors.newSingleThreadScheduledExecutor(
@@ -49,18 +45,8 @@ public final class ProgressLog {
     return new ProgressLog(jobName, registries, job, periodMs);
   }
 
-  public static Map<String, String> stageOfTask(JobModel job) {
-    Map<String, String> stages = new LinkedHashMap<>();
-    for (ContainerModel c : job.getContainers().values()) {
-      for (TaskModel t : c.getTasks().values()) {
-        stages.put(t.getTaskName().getName(), t.getStageId());
-      }
-    }
-    return stages;
-  }
-
   public JobProgress progress() {
-    return JobProgress.of(registries.values(), stageOfTask);
+    return JobProgress.of(registries.values(), job);
   }
 
   private void logProgress() {

@@ -359,10 +359,15 @@ public final class SamzaContainer {
     return started;
   }
 
-  /** The source name a task's metrics are reported under. */
+  /**
+   * The source name a task's metrics are reported under: {@value #TASK_SOURCE_PREFIX}{@code
+   * <name>}.
+   */
   public static String taskSource(TaskName task) {
-    return "task " + task;
+    return TASK_SOURCE_PREFIX + task;
   }
+
+  public static final String TASK_SOURCE_PREFIX = "task ";
 
   private TaskInstance createTask(TaskModel m, ContainerSystems systems) {
     StreamTask task;

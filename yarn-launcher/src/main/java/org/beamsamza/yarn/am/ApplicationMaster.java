@@ -30,7 +30,6 @@ import org.beamsamza.runner.job.JobAssembly;
 import org.beamsamza.runner.job.JobStreams;
 import org.beamsamza.runner.metrics.JobProgress;
 import org.beamsamza.runner.metrics.JobValues;
-import org.beamsamza.runner.metrics.ProgressLog;
 import org.beamsamza.runner.status.StatusModel;
 import org.beamsamza.runtime.job.JobModel;
 import org.beamsamza.runtime.job.TaskModel;
@@ -204,7 +203,7 @@ public final class ApplicationMaster {
   }
 
   private static JobProgress progress(ReportedMetrics metrics, JobModel jobModel) {
-    return JobProgress.of(metrics.values(), ProgressLog.stageOfTask(jobModel));
+    return JobProgress.of(metrics.values(), jobModel);
   }
 
   private static void awaitQuietly(JobCoordinator coordinator, CountDownLatch done) {
@@ -269,7 +268,7 @@ public final class ApplicationMaster {
             .toList());
     status.put("containers", coordinator.describeContainers());
     JobValues values = metrics.values();
-    status.put("progress", JobProgress.of(values, ProgressLog.stageOfTask(jobModel)).toMap());
+    status.put("progress", JobProgress.of(values, jobModel).toMap());
     status.put("metrics", values.byContainer());
     return status;
   }
