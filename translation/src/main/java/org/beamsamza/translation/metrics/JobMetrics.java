@@ -61,7 +61,11 @@ public final class JobMetrics {
    * covered by a commit has committed value zero (empty), not "unsupported".
    */
   public MetricResults results() {
-    return results(attempted(), committed());
+    // Committed first: metrics only appear and grow, so everything committed by now is also in an
+    // attempted view taken after it. The other order lets a metric first reported in between (a
+    // source's, a new step's) be committed but not attempted, which Beam's merge rejects.
+    MetricsContainerStepMap committed = committed();
+    return results(attempted(), committed);
   }
 
   /**

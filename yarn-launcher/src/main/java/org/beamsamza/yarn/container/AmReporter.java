@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.beamsamza.runner.metrics.JobRegistries;
 import org.beamsamza.translation.metrics.JobMetrics;
 import org.beamsamza.yarn.ContainerReport;
@@ -59,13 +60,15 @@ final class AmReporter implements AutoCloseable {
 
   /** Sends the metrics now, with {@code failure} if the container failed; waits for delivery. */
   void send(ContainerReport.Failure failure) {
+    // Committed before attempted, so that every committed metric is attempted too (JobMetrics).
+    MetricsContainerStepMap committed = metrics.committed();
     ContainerReport report =
         new ContainerReport(
             containerId,
             yarnContainerId,
             ProcessHandle.current().pid(),
             metrics.attempted(),
-            metrics.committed(),
+            committed,
             new java.util.LinkedHashMap<>(
                 registries.values().byContainer().getOrDefault(containerId, Map.of())),
             failure);
